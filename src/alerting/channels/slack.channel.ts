@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { Alert, AlertSeverity } from '../alert';
+import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
+
+// Slack rejects the whole payload (invalid_blocks) when a block exceeds its limits.
+const HEADER_MAX_CHARS = 150;
+const SECTION_MAX_CHARS = 3000;
+const ERROR_BODY_MAX_CHARS = 100;
+
+type SlackBlock = Record<string, unknown>;
+
+/**
+ * Posts alerts to a Slack incoming webhook. The webhook URL is a secret (whoever
+ * has it can post), so it never appears in an error message.
+ */
+@Injectable()
+export class SlackChannel extends AlertChannel {
+  readonly name = 'slack';
+  readonly minSeverity = AlertSeverity.Info;
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  get enabled(): boolean {
+    return Boolean(this.config.alerts.slackWebhookUrl);
+  }
+
+  async deliver(alert: Alert): Promise<void> {
+    const webhookUrl = this.config.alerts.slackWebhookUrl;
+    if (!webhookUrl) {
+      throw new AlertDeliveryError(DeliveryFailureKind.Permanent, 'Slack channel is not configured');
+    }
+    let response: Response;
+    let body: string;
+    try {
+      response = await fetch(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: alert.title, blocks: buildBlocks(alert) }),
+        signal: AbortSignal.timeout(this.config.alerts.channelTimeoutMs),
+      });
+      body = await response.text();
+    } catch (error) {
+      throw new AlertDeliveryError(DeliveryFailureKind.Retryable, `Slack webhook unreachable: ${describeNetworkError(error)}`);
+    }
+    if (response.ok) return;
+    const kind = response.status === 429 || response.status >= 500 ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
+    throw new AlertDeliveryError(kind, `Slack webhook answered ${response.status}: ${truncate(body.trim(), ERROR_BODY_MAX_CHARS)}`);
+  }
+}
+
+function buildBlocks(alert: Alert): SlackBlock[] {
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(alert.title, HEADER_MAX_CHARS) } },
+    { type: 'section', fields: buildFields(alert) },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(escapeMrkdwn(alert.message), SECTION_MAX_CHARS) } },
+  ];
+  if (alert.actionUrl) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        { type: 'button', text: { type: 'plain_text', text: 'Re-authorize' }, url: alert.actionUrl, style: 'primary' },
+      ],
+    });
+  }
+  return blocks;
+}
+
+function buildFields(alert: Alert): SlackBlock[] {
+  const fields: [string, string | undefined][] = [
+    ['Severity', alert.severity.toUpperCase()],
+    ['Client', alert.clientId],
+    ['Provider', alert.provider],
+    ['Status', alert.status],
+  ];
+  return fields
+    .filter((field): field is [string, string] => Boolean(field[1]))
+    .map(([label, value]) => ({ type: 'mrkdwn', text: `*${label}*\n${escapeMrkdwn(value)}` }));
+}
+
+// Slack reads <...> as links and mentions (`<!channel>`), so text from outside must not carry them.
+function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function truncate(text: string, maxChars: number): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 3)}...`;
+}
+
+// fetch's own message ("fetch failed") says nothing; the cause's code does, and carries no URL path.
+// Duck-typed because the timeout's DOMException is not always `instanceof Error` (other realms, jest).
+function describeNetworkError(error: unknown): string {
+  const { name, cause } = (error ?? {}) as { name?: string; cause?: { code?: string } };
+  if (name === 'TimeoutError') return 'timed out';
+  return cause?.code ?? name ?? 'unknown error';
+}
