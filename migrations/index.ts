@@ -1,0 +1,12 @@
+import { CreateOAuthTokens1764000000000 } from './1764000000000-create-oauth-tokens';
+import { AddTokenHealthColumns1764000000001 } from './1764000000001-add-token-health-columns';
+import { CreateAlertOutbox1764000000002 } from './1764000000002-create-alert-outbox';
+import { CreateOAuthConnectStates1764000000003 } from './1764000000003-create-oauth-connect-states';
+
+// Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
+export const MIGRATIONS = [
+  CreateOAuthTokens1764000000000,
+  AddTokenHealthColumns1764000000001,
+  CreateAlertOutbox1764000000002,
+  CreateOAuthConnectStates1764000000003,
+];

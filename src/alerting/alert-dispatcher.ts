@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { AlertOutboxRepository, OutboxEntry } from './alert-outbox.repository';
+import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './channels/alert-channel';
+import { ALERT_CHANNELS } from './alerting.tokens';
+import { MetricsService } from '../metrics/metrics.service';
+
+const BATCH_SIZE = 20;
+const MAX_BACKOFF_SECONDS = 15 * 60;
+
+/**
+ * Delivers the outbox. Each channel has its own loop, so one channel down never
+ * delays another; failures back off exponentially (with jitter), permanent ones
+ * are parked as `failed` with the reason.
+ */
+@Injectable()
+export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AlertDispatcher.name);
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+  private stopped = true;
+
+  constructor(
+    private readonly outbox: AlertOutboxRepository,
+    @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
+    private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.stopped = false;
+    for (const channel of this.channels.filter((candidate) => candidate.enabled)) this.schedule(channel, 0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach((timer) => clearTimeout(timer));
+    await Promise.allSettled([...this.running]);
+  }
+
+  /** Delivers everything of one channel that is due now; returns how many entries it tried. */
+  async dispatchChannel(channel: AlertChannel): Promise<number> {
+    const leaseSeconds = Math.ceil((this.config.alerts.channelTimeoutMs * 2) / 1000) + 30;
+    let tried = 0;
+    for (;;) {
+      const entries = await this.outbox.claim(channel.name, BATCH_SIZE, leaseSeconds);
+      for (const entry of entries) await this.deliver(channel, entry);
+      tried += entries.length;
+      if (entries.length < BATCH_SIZE || this.stopped) return tried;
+    }
+  }
+
+  private async deliver(channel: AlertChannel, entry: OutboxEntry): Promise<void> {
+    try {
+      await channel.deliver(entry.alert);
+      await this.outbox.markSent(entry.id);
+      this.metrics.recordDelivery(channel.name, 'sent');
+    } catch (error) {
+      const permanent = error instanceof AlertDeliveryError && error.kind === DeliveryFailureKind.Permanent;
+      const reason = error instanceof Error ? error.message : String(error);
+      if (permanent || entry.attempts >= this.config.alerts.maxDeliveryAttempts) {
+        await this.outbox.markFailed(entry.id, reason);
+        this.metrics.recordDelivery(channel.name, 'failed');
+        this.logger.error(`Alert ${entry.id} via ${channel.name} failed permanently: ${reason}`);
+        return;
+      }
+      const delay = Math.min(MAX_BACKOFF_SECONDS, 2 ** (entry.attempts - 1)) * (0.75 + Math.random() * 0.5);
+      await this.outbox.scheduleRetry(entry.id, delay, reason);
+      this.metrics.recordDelivery(channel.name, 'retry');
+      this.logger.warn(`Alert ${entry.id} via ${channel.name} will be retried in ${delay.toFixed(1)} s: ${reason}`);
+    }
+  }
+
+  private schedule(channel: AlertChannel, delayMs: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      const run = this.dispatchChannel(channel)
+        .catch((error) => this.logger.error(`Dispatch of ${channel.name} alerts failed: ${(error as Error).message}`))
+        .then(() => undefined)
+        .finally(() => {
+          this.running.delete(run);
+          this.schedule(channel, this.config.alerts.dispatchIntervalMs);
+        });
+      this.running.add(run);
+    }, delayMs);
+    timer.unref();
+    this.timers.set(channel.name, timer);
+  }
+}

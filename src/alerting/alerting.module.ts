@@ -1,0 +1,32 @@
+import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import { MetricsModule } from '../metrics/metrics.module';
+import { AlertDispatcher } from './alert-dispatcher';
+import { AlertOutboxRepository } from './alert-outbox.repository';
+import { AlertingService } from './alerting.service';
+import { ALERT_CHANNELS } from './alerting.tokens';
+import { AlertChannel } from './channels/alert-channel';
+import { ALERT_CHANNEL_CLASSES } from './channels/alert-channels';
+import { OutboxAlertingService } from './outbox-alerting.service';
+
+/** How a host app supplies its own AlertingService (any Nest provider recipe but `provide`). */
+export type AlertingServiceProvider = Omit<Exclude<Provider<AlertingService>, Function>, 'provide'>;
+
+@Module({})
+export class AlertingModule {
+  static forRoot(alerting?: AlertingServiceProvider, imports: ModuleMetadata['imports'] = []): DynamicModule {
+    const alertingProvider = { ...(alerting ?? { useExisting: OutboxAlertingService }), provide: AlertingService } as Provider;
+    return {
+      module: AlertingModule,
+      imports: [...imports, MetricsModule],
+      providers: [
+        ...ALERT_CHANNEL_CLASSES,
+        { provide: ALERT_CHANNELS, inject: ALERT_CHANNEL_CLASSES, useFactory: (...channels: AlertChannel[]) => channels },
+        AlertOutboxRepository,
+        AlertDispatcher,
+        OutboxAlertingService,
+        alertingProvider,
+      ],
+      exports: [AlertingService, OutboxAlertingService, AlertOutboxRepository, AlertDispatcher, ALERT_CHANNELS],
+    };
+  }
+}

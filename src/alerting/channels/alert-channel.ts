@@ -1,0 +1,37 @@
+import { Alert, AlertSeverity } from '../alert';
+
+export enum DeliveryFailureKind {
+  /** Worth another attempt later (timeout, 5xx, 429, connection refused, SMTP 4xx). */
+  Retryable = 'RETRYABLE',
+  /** Will never succeed as is (Slack/Twilio 4xx other than 429, SMTP 5xx). */
+  Permanent = 'PERMANENT',
+}
+
+/** A classified delivery failure; `message` never contains credentials. */
+export class AlertDeliveryError extends Error {
+  constructor(
+    readonly kind: DeliveryFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AlertDeliveryError';
+  }
+}
+
+/**
+ * Port for one outside alert channel. An adapter owns the wire format, the
+ * timeout and the mapping of failures to `AlertDeliveryError`.
+ */
+export abstract class AlertChannel {
+  /** Stable key stored in the outbox (`slack`, `email`, `sms`). */
+  abstract readonly name: string;
+
+  /** False when the channel's configuration is absent. */
+  abstract readonly enabled: boolean;
+
+  /** Lowest severity this channel takes. */
+  abstract readonly minSeverity: AlertSeverity;
+
+  /** Resolves once the outside system accepted the alert; throws `AlertDeliveryError` otherwise. */
+  abstract deliver(alert: Alert): Promise<void>;
+}

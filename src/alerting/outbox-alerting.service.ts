@@ -1,0 +1,29 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TransactionContext } from '../database/transaction-context';
+import { Alert, severityAtLeast } from './alert';
+import { AlertOutboxRepository } from './alert-outbox.repository';
+import { AlertingService } from './alerting.service';
+import { AlertChannel } from './channels/alert-channel';
+import { ALERT_CHANNELS } from './alerting.tokens';
+
+/**
+ * The default AlertingService: Slack, email and SMS through a durable outbox.
+ * An accepted alert is a committed row per channel (in the caller's
+ * transaction when there is one); the dispatcher delivers it.
+ */
+@Injectable()
+export class OutboxAlertingService extends AlertingService {
+  constructor(
+    private readonly outbox: AlertOutboxRepository,
+    @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
+  ) {
+    super();
+  }
+
+  async sendAlert(alert: Alert): Promise<void> {
+    const targets = this.channels
+      .filter((channel) => channel.enabled && severityAtLeast(alert.severity, channel.minSeverity))
+      .map((channel) => channel.name);
+    await this.outbox.enqueue(alert, targets, TransactionContext.current());
+  }
+}

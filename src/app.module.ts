@@ -1,0 +1,55 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ScheduleModule } from '@nestjs/schedule';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { join } from 'node:path';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/app-config.module';
+import { buildDataSourceOptions } from './database/database-options';
+import { graphqlLimits } from './common/graphql-limits';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { TokenHealthModule, TokenHealthModuleOptions } from './token-health/token-health.module';
+
+export interface AppModuleOptions extends TokenHealthModuleOptions {
+  /** Write the GraphQL schema to schema.gql (the server does; tests don't need to). */
+  emitSchema?: boolean;
+}
+
+/** The standalone service: config, database, schedule, GraphQL, health and the token-health feature. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
+    const tokenHealth = TokenHealthModule.forRoot(options);
+    const production = config.nodeEnv === 'production';
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({
+          ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10),
+          migrationsRun: true,
+          // Keep retrying the first connection briefly, then fail the start with the cause.
+          retryAttempts: 3,
+          retryDelay: 1000,
+        }),
+        ScheduleModule.forRoot(),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: options.emitSchema === false ? true : join(process.cwd(), 'schema.gql'),
+          sortSchema: true,
+          playground: false,
+          introspection: !production,
+          includeStacktraceInErrorResponses: false,
+          validationRules: graphqlLimits(),
+          context: ({ req }: { req: unknown }) => ({ req }),
+        }),
+        MetricsModule,
+        tokenHealth,
+        HealthModule.register(tokenHealth),
+      ],
+    };
+  }
+}

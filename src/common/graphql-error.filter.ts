@@ -1,0 +1,37 @@
+import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
+import { GqlExceptionFilter } from '@nestjs/graphql';
+import { GraphQLError } from 'graphql';
+import { TokenHealthError, TokenHealthErrorCode } from './token-health.error';
+
+/** The one place API errors become GraphQL errors; unknown errors never leak their text or stack. */
+@Catch()
+export class GraphqlErrorFilter implements GqlExceptionFilter {
+  private readonly logger = new Logger(GraphqlErrorFilter.name);
+
+  catch(exception: unknown, _host: ArgumentsHost): GraphQLError {
+    if (exception instanceof GraphQLError) return exception;
+    if (exception instanceof TokenHealthError) return toGraphqlError(exception);
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      return new GraphQLError(exception.message, { extensions: { code: 'BAD_REQUEST' } });
+    }
+    this.logger.error(`Unexpected API error: ${exception instanceof Error ? exception.message : String(exception)}`);
+    return new GraphQLError('Internal server error', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+  }
+}
+
+function toGraphqlError(error: TokenHealthError): GraphQLError {
+  switch (error.code) {
+    case TokenHealthErrorCode.InvalidInput:
+      return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', field: error.field } });
+    case TokenHealthErrorCode.NotFound:
+      return new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
+    case TokenHealthErrorCode.Unauthenticated:
+      return new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    default:
+      return assertNever(error.code);
+  }
+}
+
+function assertNever(value: never): never {
+  throw new Error(`Unhandled error code ${String(value)}`);
+}

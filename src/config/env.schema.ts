@@ -1,0 +1,67 @@
+import Joi from 'joi';
+
+/** Zoho's data-centre accounts servers (https only); a token's accounts server must be one of them. */
+export const ZOHO_DATA_CENTRE_ACCOUNTS_URLS = [
+  'https://accounts.zoho.com',
+  'https://accounts.zoho.eu',
+  'https://accounts.zoho.in',
+  'https://accounts.zoho.com.au',
+  'https://accounts.zoho.jp',
+  'https://accounts.zoho.sa',
+  'https://accounts.zoho.uk',
+  'https://accounts.zohocloud.ca',
+  'https://accounts.zoho.com.cn',
+];
+
+const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
+const commaList = Joi.string().trim().min(1);
+const positiveInt = Joi.number().integer().positive();
+
+/**
+ * Every variable of ../shared/CONTRACT.md with its default. Unknown variables
+ * are allowed (the environment holds much more than ours).
+ */
+export const envSchema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().port().default(3000),
+  DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  TOKEN_HEALTH_DATA_DIR: Joi.string().default('.data'),
+  PUBLIC_BASE_URL: httpUrl,
+  ADMIN_API_TOKEN: Joi.string().min(16),
+  TOKEN_ENCRYPTION_KEY: Joi.string(),
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS: commaList,
+
+  TOKEN_HEALTH_CRON: Joi.string().default('0 */30 * * * *'),
+  TOKEN_HEALTH_ENABLED: Joi.boolean().truthy('1').falsy('0').default(true),
+  TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: Joi.number().integer().min(0).default(60),
+  TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: Joi.number().min(0).default(10),
+  TOKEN_HEALTH_CONCURRENCY: positiveInt.max(500).default(10),
+  TOKEN_HEALTH_REFRESH_EXPIRY_WARNING_DAYS: Joi.number().min(0).default(7),
+  TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
+  TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: positiveInt.max(10).default(3),
+  TOKEN_HEALTH_LEASE_SECONDS: positiveInt.default(120),
+
+  ZOHO_CLIENT_ID: Joi.string(),
+  ZOHO_CLIENT_SECRET: Joi.string(),
+  ZOHO_ACCOUNTS_URL: httpUrl.default('https://accounts.zoho.com'),
+  ZOHO_ALLOWED_ACCOUNTS_URLS: commaList,
+  ZOHO_SCOPES: commaList.default('ZohoCRM.modules.ALL,ZohoCalendar.calendar.ALL'),
+
+  SLACK_WEBHOOK_URL: httpUrl,
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  ALERT_EMAIL_FROM: Joi.string().default('token-health@localhost'),
+  ALERT_EMAIL_TO: commaList,
+  TWILIO_ACCOUNT_SID: Joi.string(),
+  TWILIO_AUTH_TOKEN: Joi.string(),
+  TWILIO_FROM: Joi.string(),
+  ALERT_SMS_TO: commaList,
+  TWILIO_API_URL: httpUrl.default('https://api.twilio.com'),
+  ALERT_SMS_MIN_SEVERITY: Joi.string().valid('info', 'warning', 'error', 'critical').default('critical'),
+  ALERT_REPEAT_INTERVAL_MINUTES: Joi.number().min(0).default(1440),
+  ALERT_CHANNEL_TIMEOUT_MS: positiveInt.default(10_000),
+  ALERT_DISPATCH_INTERVAL_MS: positiveInt.default(1000),
+  ALERT_MAX_DELIVERY_ATTEMPTS: positiveInt.default(50),
+
+  CONNECT_LINK_TTL_HOURS: Joi.number().positive().default(168),
+  OAUTH_STATE_TTL_MINUTES: Joi.number().positive().default(10),
+}).unknown(true);

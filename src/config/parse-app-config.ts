@@ -1,0 +1,93 @@
+import { AlertSeverity } from '../alerting/alert';
+import { AppConfig } from './app-config';
+import { ConfigError } from './config.error';
+import { envSchema, ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './env.schema';
+import { parseEncryptionKey } from './encryption-key';
+import { toAllowedOrigin } from './allowed-origin';
+
+type Env = Record<string, string | undefined>;
+
+const splitList = (value?: string): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+/** Validates the environment once and returns typed configuration, or throws one `ConfigError`. */
+export function parseAppConfig(env: Env): AppConfig {
+  // Empty strings mean "unset" (docker/compose files often export VAR= ).
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const { error, value: v } = envSchema.validate(present, { abortEarly: true, convert: true });
+  if (error) {
+    throw new ConfigError(`Invalid configuration: ${error.details[0].message.replace(/"/g, '')}`);
+  }
+
+  const config = new AppConfig();
+  config.nodeEnv = v.NODE_ENV;
+  config.port = v.PORT;
+  config.databaseUrl = v.DATABASE_URL;
+  config.dataDir = v.TOKEN_HEALTH_DATA_DIR;
+  config.publicBaseUrl = (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
+  config.adminApiToken = v.ADMIN_API_TOKEN;
+  config.tokenEncryptionKey = v.TOKEN_ENCRYPTION_KEY
+    ? parseEncryptionKey('TOKEN_ENCRYPTION_KEY', v.TOKEN_ENCRYPTION_KEY)
+    : undefined;
+  config.previousEncryptionKeys = splitList(v.TOKEN_ENCRYPTION_PREVIOUS_KEYS).map((key) =>
+    parseEncryptionKey('TOKEN_ENCRYPTION_PREVIOUS_KEYS', key),
+  );
+  if (config.databaseUrl && !config.tokenEncryptionKey) {
+    throw new ConfigError('Invalid configuration: TOKEN_ENCRYPTION_KEY is required when DATABASE_URL is set');
+  }
+
+  config.tokenHealth = {
+    cron: v.TOKEN_HEALTH_CRON,
+    enabled: v.TOKEN_HEALTH_ENABLED,
+    expiryWindowMinutes: v.TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES,
+    minRefreshIntervalMinutes: v.TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES,
+    concurrency: v.TOKEN_HEALTH_CONCURRENCY,
+    refreshExpiryWarningDays: v.TOKEN_HEALTH_REFRESH_EXPIRY_WARNING_DAYS,
+    providerTimeoutMs: v.TOKEN_HEALTH_PROVIDER_TIMEOUT_MS,
+    providerMaxAttempts: v.TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS,
+    leaseSeconds: v.TOKEN_HEALTH_LEASE_SECONDS,
+  };
+
+  const accountsUrl = toAllowedOrigin('ZOHO_ACCOUNTS_URL', v.ZOHO_ACCOUNTS_URL);
+  const allowed = v.ZOHO_ALLOWED_ACCOUNTS_URLS ? splitList(v.ZOHO_ALLOWED_ACCOUNTS_URLS) : ZOHO_DATA_CENTRE_ACCOUNTS_URLS;
+  config.zoho = {
+    clientId: v.ZOHO_CLIENT_ID,
+    clientSecret: v.ZOHO_CLIENT_SECRET,
+    accountsUrl,
+    allowedAccountsOrigins: [
+      ...new Set([accountsUrl, ...allowed.map((url) => toAllowedOrigin('ZOHO_ALLOWED_ACCOUNTS_URLS', url))]),
+    ],
+    scopes: splitList(v.ZOHO_SCOPES),
+  };
+
+  const emailTo = splitList(v.ALERT_EMAIL_TO);
+  const smsTo = splitList(v.ALERT_SMS_TO);
+  const twilioComplete = v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM && smsTo.length > 0;
+  config.alerts = {
+    slackWebhookUrl: v.SLACK_WEBHOOK_URL,
+    smtp: v.SMTP_URL && emailTo.length > 0 ? { url: v.SMTP_URL, from: v.ALERT_EMAIL_FROM, to: emailTo } : undefined,
+    twilio: twilioComplete
+      ? {
+          accountSid: v.TWILIO_ACCOUNT_SID,
+          authToken: v.TWILIO_AUTH_TOKEN,
+          from: v.TWILIO_FROM,
+          to: smsTo,
+          apiUrl: v.TWILIO_API_URL.replace(/\/+$/, ''),
+        }
+      : undefined,
+    smsMinSeverity: v.ALERT_SMS_MIN_SEVERITY as AlertSeverity,
+    repeatIntervalMinutes: v.ALERT_REPEAT_INTERVAL_MINUTES,
+    channelTimeoutMs: v.ALERT_CHANNEL_TIMEOUT_MS,
+    dispatchIntervalMs: v.ALERT_DISPATCH_INTERVAL_MS,
+    maxDeliveryAttempts: v.ALERT_MAX_DELIVERY_ATTEMPTS,
+  };
+
+  config.connect = {
+    linkTtlHours: v.CONNECT_LINK_TTL_HOURS,
+    stateTtlMinutes: v.OAUTH_STATE_TTL_MINUTES,
+  };
+  return config;
+}

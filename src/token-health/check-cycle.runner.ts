@@ -1,0 +1,83 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { OAuthTokenService } from '../oauth/oauth-token.service';
+import { CheckPolicy, CheckScope } from '../oauth/stored-token';
+import { TokenStatus } from '../oauth/token-status';
+import { TokenSweepRepository } from './token-sweep.repository';
+
+export interface CycleSummary {
+  startedAt: Date;
+  finishedAt: Date;
+  classifiedWithoutCall: number;
+  refreshed: number;
+  failed: number;
+}
+
+/**
+ * One check cycle: classify set-wise what needs no provider call, then drain
+ * the tokens that need a refresh through a fixed number of workers that share
+ * leased batches. Memory stays bounded by the batch size, not the table size.
+ */
+@Injectable()
+export class CheckCycleRunner {
+  private readonly logger = new Logger(CheckCycleRunner.name);
+
+  constructor(
+    private readonly sweep: TokenSweepRepository,
+    private readonly oauthTokens: OAuthTokenService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async run(scope: CheckScope = {}): Promise<CycleSummary> {
+    // Whole seconds: replicas fired by the same cron tick agree on the cycle's start,
+    // so a token one of them checked is not checked again by the other.
+    const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const policy = this.policy();
+    const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
+    const { refreshed, failed } = await this.refreshDue(startedAt, scope, policy);
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, refreshed, failed };
+  }
+
+  private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
+    const concurrency = this.config.tokenHealth.concurrency;
+    const queue: string[] = [];
+    let exhausted = false;
+    let claiming: Promise<void> | undefined;
+    const counts = { refreshed: 0, failed: 0 };
+
+    const nextId = async (): Promise<string | undefined> => {
+      while (queue.length === 0 && !exhausted) {
+        claiming ??= this.sweep
+          .claimForRefresh(startedAt, scope, policy, concurrency)
+          .then((ids) => {
+            if (ids.length === 0) exhausted = true;
+            queue.push(...ids);
+          })
+          .finally(() => (claiming = undefined));
+        await claiming;
+      }
+      return queue.shift();
+    };
+
+    const worker = async () => {
+      for (let id = await nextId(); id !== undefined; id = await nextId()) {
+        try {
+          const outcome = await this.oauthTokens.refreshForHealthCheck(id);
+          if (outcome.status === TokenStatus.Healthy || outcome.status === TokenStatus.Expiring) counts.refreshed++;
+          else counts.failed++;
+        } catch (error) {
+          // A database fault on one token must not end the cycle; its lease expires and a later cycle retries.
+          counts.failed++;
+          this.logger.error(`Check of token ${id} failed: ${(error as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    return counts;
+  }
+
+  private policy(): CheckPolicy {
+    const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds } = this.config.tokenHealth;
+    return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds };
+  }
+}

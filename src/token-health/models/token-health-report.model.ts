@@ -1,0 +1,27 @@
+import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
+import { TokenStatus } from '../../oauth/token-status';
+import { TokenStatusGql } from './token-status.enum';
+
+@ObjectType('TokenHealthReport')
+export class TokenHealthReportModel {
+  @Field(() => String)
+  clientId!: string;
+
+  @Field(() => String)
+  provider!: string;
+
+  @Field(() => TokenStatusGql)
+  status!: TokenStatus;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Last successful refresh' })
+  lastRefresh!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  lastHealthCheck!: Date | null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  accessTokenExpiresAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Last health-check error; never a secret' })
+  error!: string | null;
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Alert, AlertSeverity } from '../alerting/alert';
+import { ConnectLinkService } from '../connect/connect-link.service';
+import { CONFIGURATION_ERROR_PREFIX } from '../oauth/refresh-verdict';
+import { TokenStatus } from '../oauth/token-status';
+
+export interface AlertableToken {
+  clientId: string;
+  provider: string;
+  status: TokenStatus;
+  error: string | null;
+  /** Status of the last alert sent for this token (null: none open). */
+  lastAlertStatus: TokenStatus | null;
+}
+
+const SEVERITY: Record<TokenStatus, AlertSeverity> = {
+  [TokenStatus.Invalid]: AlertSeverity.Critical,
+  [TokenStatus.RefreshFailed]: AlertSeverity.Error,
+  [TokenStatus.Expiring]: AlertSeverity.Warning,
+  [TokenStatus.Healthy]: AlertSeverity.Info,
+};
+
+/** Words of an alert: title per CONTRACT, the error, what to do, and a signed link to do it. */
+@Injectable()
+export class TokenAlertComposer {
+  constructor(private readonly links: ConnectLinkService) {}
+
+  compose(token: AlertableToken): Alert {
+    const { clientId, provider, status } = token;
+    const subject = `${clientId}/${provider}`;
+    const kind = status === TokenStatus.Healthy ? 'resolved' : token.lastAlertStatus === status ? 'reminder' : 'alert';
+    const base = { severity: SEVERITY[status], title: `OAuth Token ${status}: ${subject}`, clientId, provider, status, kind } as const;
+
+    if (kind === 'resolved') {
+      return { ...base, message: `Resolved: the ${provider} connection of client ${clientId} is healthy again.` };
+    }
+    const ourConfiguration = token.error?.startsWith(CONFIGURATION_ERROR_PREFIX) ?? false;
+    const actionUrl = ourConfiguration ? undefined : this.links.createLink(clientId, provider);
+    const instruction = ourConfiguration
+      ? `Check the OAuth app credentials configured for ${provider} (client id and secret); the customer does not need to re-authorize.`
+      : `Re-authorize the ${provider} connection of client ${clientId} by opening this link: ${actionUrl}`;
+    const lines = [
+      `${kind === 'reminder' ? 'Reminder: still ' : ''}The ${provider} connection of client ${clientId} is ${status}.`,
+      token.error ? `Error: ${token.error}` : undefined,
+      `What to do: ${instruction}`,
+    ];
+    return { ...base, message: lines.filter(Boolean).join('\n'), instruction, actionUrl };
+  }
+}

@@ -1,0 +1,100 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AlertingService } from '../alerting/alerting.service';
+import { AppConfig } from '../config/app-config';
+import { namedSql } from '../database/named-sql';
+import { TransactionContext } from '../database/transaction-context';
+import { TokenStatus } from '../oauth/token-status';
+import { TokenAlertComposer } from './token-alert.composer';
+
+export interface TokenKey {
+  clientId: string;
+  provider: string;
+}
+
+const BATCH_SIZE = 200;
+
+// Due: entered an unhealthy status or moved between them, still unhealthy past
+// the repeat interval, or healthy again after an alert (resolved notice).
+const DUE_ALERT = `((token_status <> 'healthy' AND (last_alert_status IS DISTINCT FROM token_status
+                      OR last_alerted_at <= now() - :repeatMinutes::float8 * interval '1 minute'))
+                   OR (token_status = 'healthy' AND last_alert_status IS NOT NULL))`;
+
+/**
+ * One alert per incident. Alerts are derived from stored state (level, not
+ * edge): each due token is locked (SKIP LOCKED, so replicas never both take
+ * it), handed to the AlertingService and its alert state recorded in the same
+ * transaction. A crash before commit leaves it due, so the next cycle sends it.
+ */
+@Injectable()
+export class TokenAlertService {
+  private readonly logger = new Logger(TokenAlertService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly alerting: AlertingService,
+    private readonly composer: TokenAlertComposer,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many. */
+  async raiseDueAlerts(keys?: TokenKey[]): Promise<number> {
+    if (keys && keys.length === 0) return 0;
+    const failed: string[] = [];
+    let raised = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction((manager) =>
+        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, failed)),
+      );
+      raised += batch.raised;
+      if (batch.claimed < BATCH_SIZE) return raised;
+    }
+  }
+
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, failed: string[]) {
+    const [sql, params] = namedSql(
+      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
+         FROM oauth_tokens
+        WHERE ${DUE_ALERT}
+          AND NOT (id = ANY(:failed::uuid[]))
+          AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))
+        ORDER BY id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED`,
+      {
+        repeatMinutes: this.config.alerts.repeatIntervalMinutes,
+        failed,
+        filtered: keys !== undefined,
+        clientIds: (keys ?? []).map((key) => key.clientId),
+        providers: (keys ?? []).map((key) => key.provider),
+        limit: BATCH_SIZE,
+      },
+    );
+    const rows: Record<string, any>[] = await manager.query(sql, params);
+    let raised = 0;
+    for (const row of rows) {
+      const status = row.token_status as TokenStatus;
+      const alert = this.composer.compose({
+        clientId: row.client_id,
+        provider: row.provider,
+        status,
+        error: row.health_check_error,
+        lastAlertStatus: row.last_alert_status,
+      });
+      try {
+        await this.alerting.sendAlert(alert);
+      } catch (error) {
+        // Not recorded, so still due: the next cycle tries again.
+        failed.push(row.id);
+        this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);
+        continue;
+      }
+      await manager.query(
+        `UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1`,
+        [row.id, status === TokenStatus.Healthy ? null : status],
+      );
+      raised++;
+    }
+    return { claimed: rows.length, raised };
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { OAuthTokenRepository } from '../oauth/oauth-token.repository';
+import { CheckScope } from '../oauth/stored-token';
+import { CheckCycleRunner, CycleSummary } from './check-cycle.runner';
+import { TokenAlertService } from './token-alert.service';
+import { TokenHealthReport } from './token-health-report';
+import { CheckCycleStats } from './check-cycle.stats';
+
+export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
+export const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
+
+/**
+ * The checker's API (the seed's names). Triggers — cron, GraphQL, host code —
+ * call into it; it owns no scheduling logic beyond start/stop of the named jobs.
+ */
+@Injectable()
+export class TokenHealthService {
+  private readonly logger = new Logger(TokenHealthService.name);
+  private fullCycle?: Promise<CycleSummary>;
+
+  constructor(
+    private readonly runner: CheckCycleRunner,
+    private readonly tokens: OAuthTokenRepository,
+    private readonly alerts: TokenAlertService,
+    private readonly stats: CheckCycleStats,
+    private readonly scheduler: SchedulerRegistry,
+  ) {}
+
+  async checkAllTokens(): Promise<TokenHealthReport[]> {
+    await this.runFullCycle();
+    return this.tokens.findReports();
+  }
+
+  async checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
+    await this.runner.run({ clientId });
+    return this.tokens.findReports(clientId);
+  }
+
+  /** Reads stored health without calling any provider. */
+  getClientHealth(clientId: string): Promise<TokenHealthReport[]> {
+    return this.tokens.findReports(clientId);
+  }
+
+  /** Queues the alerts these reports call for (entering, reminding, resolved); idempotent. */
+  async alertOnUnhealthy(reports: TokenHealthReport[]): Promise<void> {
+    await this.alerts.raiseDueAlerts(reports.map(({ clientId, provider }) => ({ clientId, provider })));
+  }
+
+  /** Check now and alert: what the schedule and the `checkTokenHealth` mutation do. */
+  async checkAndAlert(scope: CheckScope = {}): Promise<TokenHealthReport[]> {
+    if (scope.clientId === undefined) {
+      await this.runScheduledCheck();
+      return this.tokens.findReports();
+    }
+    const reports = await this.checkClientTokens(scope.clientId);
+    await this.alertOnUnhealthy(reports);
+    return reports;
+  }
+
+  /** One periodic run: a full cycle, then alerts for every token that is due one. Never throws. */
+  async runScheduledCheck(): Promise<void> {
+    try {
+      await this.runFullCycle();
+      await this.alerts.raiseDueAlerts();
+    } catch (error) {
+      this.logger.error(`Token health cycle failed: ${(error as Error).message}`);
+    }
+  }
+
+  startPeriodicCheck(intervalMinutes = 30): void {
+    this.stopPeriodicCheck();
+    const timer = setInterval(() => void this.runScheduledCheck(), intervalMinutes * 60_000);
+    this.scheduler.addInterval(TOKEN_HEALTH_INTERVAL_JOB, timer);
+    this.stats.scheduleStarted(intervalMinutes * 60_000);
+  }
+
+  stopPeriodicCheck(): void {
+    if (this.scheduler.doesExist('interval', TOKEN_HEALTH_INTERVAL_JOB)) {
+      this.scheduler.deleteInterval(TOKEN_HEALTH_INTERVAL_JOB);
+    }
+    if (this.scheduler.doesExist('cron', TOKEN_HEALTH_CRON_JOB)) {
+      void this.scheduler.getCronJob(TOKEN_HEALTH_CRON_JOB).stop();
+    }
+    this.stats.scheduleStopped();
+  }
+
+  /** A full cycle already running in this process is joined, never started twice. */
+  private runFullCycle(): Promise<CycleSummary> {
+    this.fullCycle ??= this.stats
+      .track(() => this.runner.run())
+      .finally(() => (this.fullCycle = undefined));
+    return this.fullCycle;
+  }
+}
