@@ -1,0 +1,217 @@
+import { createServer, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
+import { GenericOAuth2Endpoints, GenericOAuth2Provider } from './generic-oauth2.provider';
+import { HttpTokenClient } from './http-token-client';
+import { RefreshRequest } from './oauth-provider';
+
+type Reply = (res: ServerResponse) => void;
+
+// A real RFC 6749 token endpoint stand-in on 127.0.0.1.
+async function startServer(reply: Reply) {
+  const requests: { method: string; path: string; form: Record<string, string> }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+      requests.push({ method: req.method ?? '', path: req.url ?? '', form });
+      reply(res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  return { origin, requests, close };
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) =>
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+
+async function failureOf(promise: Promise<unknown>): Promise<OAuthProviderError> {
+  const outcome = await promise.then(() => undefined, (error: unknown) => error);
+  if (outcome instanceof OAuthProviderError) return outcome;
+  throw new Error(`expected an OAuthProviderError, got ${String(outcome)}`);
+}
+
+const NOW = new Date('2025-03-01T12:00:00Z');
+const ENDPOINTS: GenericOAuth2Endpoints = { tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize', revokePath: '/oauth2/revoke' };
+const CREDENTIALS = { clientId: 'client-1', clientSecret: 'client-secret-1' };
+const secondsAfterNow = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
+
+describe(GenericOAuth2Provider.name, () => {
+  let server: Awaited<ReturnType<typeof startServer>>;
+
+  const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 2, sleep: async () => undefined });
+  const providerWith = (endpoints: GenericOAuth2Endpoints = ENDPOINTS) => new GenericOAuth2Provider('acme', endpoints, client, () => NOW);
+  const aRefreshRequest = (overrides: Partial<RefreshRequest> = {}): RefreshRequest => ({
+    refreshToken: 'old-refresh-token',
+    accountsServer: server.origin,
+    credentials: CREDENTIALS,
+    ...overrides,
+  });
+  const serve = async (reply: Reply) => {
+    server = await startServer(reply);
+  };
+
+  afterEach(() => server?.close());
+
+  it('is registered under the name it was given', () => {
+    expect(providerWith().name).toBe('acme');
+  });
+
+  describe('refresh', () => {
+    it('posts a refresh_token grant with client_secret_post credentials to the token path', async () => {
+      await serve((res) => json(res, 200, { access_token: 'at', expires_in: 3600 }));
+      const sut = providerWith();
+
+      await sut.refresh(aRefreshRequest());
+
+      expect(server.requests).toEqual([
+        {
+          method: 'POST',
+          path: '/oauth2/token',
+          form: { grant_type: 'refresh_token', refresh_token: 'old-refresh-token', client_id: 'client-1', client_secret: 'client-secret-1' },
+        },
+      ]);
+    });
+
+    it('returns the rotated refresh token and its expiry', async () => {
+      await serve((res) =>
+        json(res, 200, { access_token: 'at', expires_in: 3600, refresh_token: 'new-refresh-token', refresh_token_expires_in: 7200 }),
+      );
+      const sut = providerWith();
+
+      const tokens = await sut.refresh(aRefreshRequest());
+
+      expect(tokens).toStrictEqual({
+        accessToken: 'at',
+        accessTokenExpiresAt: secondsAfterNow(3600),
+        refreshToken: 'new-refresh-token',
+        refreshTokenExpiresAt: secondsAfterNow(7200),
+      });
+    });
+
+    it('returns no refresh token when the provider does not rotate it', async () => {
+      await serve((res) => json(res, 200, { access_token: 'at', expires_in: 3600 }));
+      const sut = providerWith();
+
+      expect((await sut.refresh(aRefreshRequest())).refreshToken).toBeUndefined();
+    });
+
+    it('reports an unknown access token lifetime as a null expiry', async () => {
+      await serve((res) => json(res, 200, { access_token: 'at' }));
+      const sut = providerWith();
+
+      expect((await sut.refresh(aRefreshRequest())).accessTokenExpiresAt).toBeNull();
+    });
+
+    it('reports a 400 invalid_grant as a dead grant', async () => {
+      await serve((res) => json(res, 400, { error: 'invalid_grant', error_description: 'Token has been revoked' }));
+      const sut = providerWith();
+
+      const error = await failureOf(sut.refresh(aRefreshRequest()));
+
+      expect(error.code).toBe(OAuthProviderErrorCode.DeadGrant);
+      expect(error.message).toContain('invalid_grant: Token has been revoked');
+    });
+
+    it.each(['invalid_client', 'unauthorized_client'])('reports %s as a configuration error', async (code) => {
+      await serve((res) => json(res, 401, { error: code }));
+      const sut = providerWith();
+
+      const error = await failureOf(sut.refresh(aRefreshRequest()));
+
+      expect(error.code).toBe(OAuthProviderErrorCode.Configuration);
+      expect(error.message).toContain('check the OAuth app credentials');
+    });
+
+    it('reports any other error code as transient', async () => {
+      await serve((res) => json(res, 400, { error: 'invalid_request' }));
+      const sut = providerWith();
+
+      expect((await failureOf(sut.refresh(aRefreshRequest()))).code).toBe(OAuthProviderErrorCode.Transient);
+    });
+
+    it('reports a 200 answer without access_token as a transient malformed response', async () => {
+      await serve((res) => json(res, 200, { token_type: 'Bearer' }));
+      const sut = providerWith();
+
+      const error = await failureOf(sut.refresh(aRefreshRequest()));
+
+      expect(error.code).toBe(OAuthProviderErrorCode.Transient);
+      expect(error.message).toContain('malformed response');
+    });
+  });
+
+  describe('exchangeCode', () => {
+    it('posts an authorization_code grant with the redirect URI', async () => {
+      await serve((res) => json(res, 200, { access_token: 'at', refresh_token: 'rt', expires_in: 3600 }));
+      const sut = providerWith();
+
+      const tokens = await sut.exchangeCode({ code: 'the-code', redirectUri: 'https://app/cb', accountsServer: server.origin, credentials: CREDENTIALS });
+
+      expect(server.requests[0].form).toEqual({
+        grant_type: 'authorization_code',
+        code: 'the-code',
+        redirect_uri: 'https://app/cb',
+        client_id: 'client-1',
+        client_secret: 'client-secret-1',
+      });
+      expect(tokens.refreshToken).toBe('rt');
+    });
+  });
+
+  describe('authorizeUrl', () => {
+    it('builds a code request with space-joined scopes on the authorize path', () => {
+      const sut = providerWith();
+
+      const url = new URL(
+        sut.authorizeUrl({ accountsServer: 'https://id.acme.test/', clientId: 'client-1', redirectUri: 'https://app/cb', scopes: ['read', 'write'], state: 's1' }),
+      );
+
+      expect(`${url.origin}${url.pathname}`).toBe('https://id.acme.test/oauth2/authorize');
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        response_type: 'code',
+        client_id: 'client-1',
+        redirect_uri: 'https://app/cb',
+        scope: 'read write',
+        state: 's1',
+      });
+    });
+  });
+
+  describe('revoke', () => {
+    it('posts the refresh token with its type hint to the revoke path (RFC 7009)', async () => {
+      await serve((res) => res.writeHead(200).end());
+      const sut = providerWith();
+
+      await sut.revoke(aRefreshRequest());
+
+      expect(server.requests).toEqual([
+        {
+          method: 'POST',
+          path: '/oauth2/revoke',
+          form: { token: 'old-refresh-token', token_type_hint: 'refresh_token', client_id: 'client-1', client_secret: 'client-secret-1' },
+        },
+      ]);
+    });
+
+    it('does nothing when the provider has no revoke path', async () => {
+      await serve((res) => res.writeHead(200).end());
+      const sut = providerWith({ tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize' });
+
+      await sut.revoke(aRefreshRequest());
+
+      expect(server.requests).toEqual([]);
+    });
+
+    it('resolves when the provider is down', async () => {
+      await serve(() => undefined);
+      await server.close();
+      const sut = providerWith();
+
+      await expect(sut.revoke(aRefreshRequest())).resolves.toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,201 @@
+import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
+
+/** Turns one parsed answer of a token endpoint into a result, or into the adapter's classified failure. */
+export type TokenAnswerClassifier<T> = (httpStatus: number, body: unknown) => T | OAuthProviderError;
+
+export interface HttpTokenClientOptions {
+  timeoutMs: number;
+  /** Total attempts, the first one included. */
+  maxAttempts: number;
+  baseBackoffMs?: number;
+  maxRetryAfterSeconds?: number;
+  maxBodyBytes?: number;
+  /** Injectable so tests do not wait through backoff and Retry-After delays. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: OAuthProviderError; retryable: boolean };
+
+const { Transient, Configuration } = OAuthProviderErrorCode;
+const MAX_BACKOFF_MS = 10_000;
+const MAX_PROVIDER_TEXT = 200;
+// Values of these fields are not secret; redacting them would garble messages such as "refresh_token is invalid".
+const NON_SECRET_FIELDS = new Set(['grant_type', 'token_type_hint', 'redirect_uri', 'scope', 'response_type']);
+
+class BodyTooLargeError extends Error {}
+
+/**
+ * The HTTP half of every token-endpoint adapter: form POST, per-attempt timeout, capped body,
+ * JSON parsing and retries of infrastructure faults. What an answer *means* is the adapter's call.
+ */
+export class HttpTokenClient {
+  private readonly baseBackoffMs: number;
+  private readonly maxRetryAfterSeconds: number;
+  private readonly maxBodyBytes: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: HttpTokenClientOptions) {
+    this.baseBackoffMs = options.baseBackoffMs ?? 250;
+    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 5;
+    this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async postForm<T>(url: string, form: Record<string, string>, classify: TokenAnswerClassifier<T>): Promise<T> {
+    const target = describeEndpoint(url);
+    const secrets = secretValues(url, form);
+    const body = new URLSearchParams(form).toString();
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.attempt(url, body, target, classify);
+      if (outcome.ok) return outcome.value;
+      const waitMs = outcome.retryable && attempt < this.options.maxAttempts ? this.delayBeforeRetry(attempt, outcome.error) : undefined;
+      if (waitMs === undefined) throw finalError(outcome.error, attempt, secrets);
+      await this.sleep(waitMs);
+    }
+  }
+
+  private async attempt<T>(url: string, body: string, target: string, classify: TokenAnswerClassifier<T>): Promise<Outcome<T>> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        // Following a redirect could replay our client secret to another host; a redirect means a wrong URL.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      return this.networkFailure(error, target);
+    }
+    const status = response.status;
+    const where = `${target} answered HTTP ${status}`;
+    const infrastructureFault = status === 429 || status >= 500;
+    let text: string;
+    try {
+      text = await readCapped(response, this.maxBodyBytes);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) return this.networkFailure(error, target);
+      return failure(Transient, `${where}: malformed response (body over ${this.maxBodyBytes} bytes)`, infrastructureFault);
+    }
+    const json = parseJson(text);
+    if (infrastructureFault) {
+      const detail = json === MALFORMED ? '' : `: ${describeProviderError(json)}`;
+      return failure(Transient, `${where}${detail}`, true, retryAfterSeconds(status, response.headers));
+    }
+    if (status >= 300 && status < 400) {
+      return failure(Configuration, `${where}: unexpected redirect; check the accounts server URL`, false);
+    }
+    if (json === MALFORMED) return failure(Transient, `${where}: malformed response (not JSON)`, false);
+    const result = classify(status, json);
+    if (result instanceof OAuthProviderError) {
+      return failure(result.code, `${where}: ${result.message}`, false, result.retryAfterSeconds);
+    }
+    return { ok: true, value: result };
+  }
+
+  private networkFailure(error: unknown, target: string): Outcome<never> {
+    const name = (error as { name?: unknown } | undefined)?.name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return failure(Transient, `${target}: no answer within ${this.options.timeoutMs} ms`, true);
+    }
+    return failure(Transient, `${target}: network error (${networkErrorCode(error)})`, true);
+  }
+
+  /** Undefined means "do not retry": the provider asked for a longer pause than a caller should block for. */
+  private delayBeforeRetry(attempt: number, error: OAuthProviderError): number | undefined {
+    if (error.retryAfterSeconds !== undefined) {
+      return error.retryAfterSeconds <= this.maxRetryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined;
+    }
+    // Equal jitter: half the exponential step is fixed, half random, so parallel refreshes spread out.
+    const step = Math.min(MAX_BACKOFF_MS, this.baseBackoffMs * 2 ** (attempt - 1));
+    return step / 2 + Math.random() * (step / 2);
+  }
+}
+
+/** `error: error_description` of an OAuth error answer, cut short and flattened so it is safe to log. */
+export function describeProviderError(body: unknown): string {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  const parts = [record.error, record.error_description].filter((part): part is string => typeof part === 'string' && part !== '');
+  if (parts.length === 0) return 'no error code in the answer';
+  return parts.map((part) => clip(part.replace(/\s+/g, ' '))).join(': ');
+}
+
+function clip(text: string): string {
+  return text.length > MAX_PROVIDER_TEXT ? `${text.slice(0, MAX_PROVIDER_TEXT)}…` : text;
+}
+
+function failure(code: OAuthProviderErrorCode, message: string, retryable: boolean, retryAfter?: number): Outcome<never> {
+  return { ok: false, error: new OAuthProviderError(code, message, retryAfter), retryable };
+}
+
+// Origin and path only: a query string may carry a token (Zoho's revoke endpoint does).
+function describeEndpoint(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `POST ${parsed.origin}${parsed.pathname}`;
+  } catch {
+    throw new OAuthProviderError(Configuration, 'The OAuth endpoint URL is invalid; check the accounts server setting');
+  }
+}
+
+function secretValues(url: string, form: Record<string, string>): string[] {
+  const fields = [...Object.entries(form), ...new URL(url).searchParams.entries()];
+  const values = fields.filter(([key, value]) => !NON_SECRET_FIELDS.has(key) && value.length >= 4).map(([, value]) => value);
+  return [...new Set(values.flatMap((value) => [value, encodeURIComponent(value)]))];
+}
+
+// Belt and braces: a provider may echo what we sent inside error_description.
+function finalError(error: OAuthProviderError, attempts: number, secrets: string[]): OAuthProviderError {
+  let message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
+  for (const secret of secrets) message = message.split(secret).join('[redacted]');
+  return new OAuthProviderError(error.code, message, error.retryAfterSeconds);
+}
+
+// Reads at most `maxBytes` and then hangs up, so a runaway answer costs neither memory nor time.
+async function readCapped(response: Response, maxBytes: number): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  if (Number(response.headers.get('content-length')) > maxBytes) {
+    void reader.cancel().catch(() => undefined);
+    throw new BodyTooLargeError();
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    size += read.value.byteLength;
+    if (size > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw new BodyTooLargeError();
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const MALFORMED = Symbol('malformed');
+
+function parseJson(text: string): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return MALFORMED;
+  }
+}
+
+function retryAfterSeconds(status: number, headers: Headers): number | undefined {
+  const raw = headers.get('retry-after')?.trim();
+  if ((status !== 429 && status !== 503) || !raw) return undefined;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+// Only the machine code (ECONNRESET, UND_ERR_SOCKET…): free-form messages are not ours to vouch for.
+// Duck-typed because fetch's errors may come from another realm, where `instanceof Error` fails.
+function networkErrorCode(error: unknown): string {
+  const failure = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = failure?.cause?.code ?? failure?.code ?? failure?.name;
+  return typeof code === 'string' ? code : 'unknown';
+}
