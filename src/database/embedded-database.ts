@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -31,7 +31,9 @@ export class EmbeddedDatabase {
   static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
     const dataDir = resolve(options.dataDir);
     const clusterDir = join(dataDir, 'pg');
-    mkdirSync(dataDir, { recursive: true, mode: 0o711 });
+    mkdirSync(dataDir, { recursive: true });
+    // As root, postgres runs as the `postgres` user, which must be able to traverse into the cluster.
+    chmodSync(dataDir, 0o711);
     const password = readOrCreateSecret(join(dataDir, 'db-password'));
     const port = options.port ?? (await findFreePort());
 

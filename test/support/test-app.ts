@@ -1,0 +1,48 @@
+// Boots the real application (AppModule) against a suite's database, on an
+// ephemeral port, with configuration given as environment variables.
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppModule, AppModuleOptions } from '../../src/app.module';
+import { AppConfig } from '../../src/config/app-config';
+import { parseAppConfig } from '../../src/config/parse-app-config';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('hex');
+export const TEST_CLIENT_SECRET = 'zoho-client-secret-never-shown';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  dataSource: DataSource;
+  baseUrl: string;
+  get<T>(type: new (...args: any[]) => T): T;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string | undefined>, options: AppModuleOptions = {}): Promise<TestApp> {
+  const config = parseAppConfig({
+    NODE_ENV: 'test',
+    TOKEN_HEALTH_ENABLED: 'false',
+    ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+    TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+    ZOHO_CLIENT_ID: 'zoho-client-id',
+    ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '1000',
+    ALERT_DISPATCH_INTERVAL_MS: '100',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { emitSchema: false, ...options })] }).compile();
+  const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = await app.getUrl();
+  return {
+    app,
+    config,
+    dataSource: app.get(DataSource),
+    baseUrl: baseUrl.replace('[::1]', '127.0.0.1'),
+    get: (type) => app.get(type, { strict: false }),
+    close: () => app.close(),
+  };
+}

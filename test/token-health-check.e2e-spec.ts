@@ -1,0 +1,213 @@
+import { OAuthTokenService } from '../src/oauth/oauth-token.service';
+import { TokenStatus } from '../src/oauth/token-status';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { readToken, seedToken } from './factories/token.factory';
+import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TestApp } from './support/test-app';
+
+describe(TokenHealthService.name, () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let app: TestApp;
+  let sut: TokenHealthService;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    app = await startTestApp({
+      DATABASE_URL: database.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '300',
+      TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: '2',
+    });
+    sut = app.get(TokenHealthService);
+  });
+
+  beforeEach(async () => {
+    zoho.reset();
+    await app.dataSource.query('TRUNCATE oauth_tokens');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await zoho.close();
+    await database.drop();
+  });
+
+  const check = async (clientId: string) => (await sut.checkClientTokens(clientId))[0];
+
+  it('marks a token without a refresh token invalid, without calling the provider', async () => {
+    const { clientId } = await seedToken(app, { refreshToken: null, expiresInMinutes: 5 });
+
+    const report = await check(clientId);
+
+    expect(report).toMatchObject({ status: TokenStatus.Invalid, error: expect.stringMatching(/re-authorized/) });
+    expect(zoho.requests).toHaveLength(0);
+  });
+
+  it('refreshes a token that expires within the window and stores the new expiry', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 30 });
+    zoho.whenRefreshing(refreshToken!, zohoSuccess('fresh-access-token'));
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.Healthy);
+    expect(report.error).toBeNull();
+    const row = await readToken(app, clientId);
+    expect(new Date(row.token_expiry).getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(row.last_refreshed_at).not.toBeNull();
+    await expect(app.get(OAuthTokenService).getAccessToken(clientId, 'zoho')).resolves.toBe('fresh-access-token');
+    const [request] = zoho.requestsTo('/oauth/v2/token');
+    expect(Object.fromEntries(request.form)).toMatchObject({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: 'zoho-client-id' });
+  });
+
+  it('refreshes a token that has already expired', async () => {
+    const { clientId } = await seedToken(app, { expiresInMinutes: -120 });
+
+    expect((await check(clientId)).status).toBe(TokenStatus.Healthy);
+    expect(zoho.refreshCount()).toBe(1);
+  });
+
+  it('does not call the provider for a token that expires beyond the window', async () => {
+    const { clientId } = await seedToken(app, { expiresInMinutes: 240 });
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.Healthy);
+    expect(zoho.requests).toHaveLength(0);
+    expect((await readToken(app, clientId)).last_health_check).not.toBeNull();
+  });
+
+  it('marks a token invalid when Zoho answers HTTP 200 with invalid_code, without retrying', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } });
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.Invalid);
+    expect(report.error).toContain('invalid_code');
+    expect(zoho.refreshCount()).toBe(1);
+  });
+
+  it('marks a token invalid when the provider answers 400 invalid_grant', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(refreshToken!, { status: 400, body: { error: 'invalid_grant' } });
+
+    expect((await check(clientId)).status).toBe(TokenStatus.Invalid);
+  });
+
+  it.each([
+    ['a 500', { status: 500, body: 'oops' }],
+    ['a timeout', { hang: true }],
+    ['a malformed body', { status: 200, body: '<html>maintenance</html>' }],
+    ['a reset connection', { reset: true }],
+    ['the Zoho throttle (200 Access Denied)', { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } }],
+  ])('marks a token refresh_failed (never invalid) on %s, keeping the stored token', async (_name, response) => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    const before = await readToken(app, clientId);
+    zoho.whenRefreshing(refreshToken!, response);
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.RefreshFailed);
+    expect(report.error).toBeTruthy();
+    const after = await readToken(app, clientId);
+    expect(after.refresh_token).toBe(before.refresh_token);
+    expect(after.access_token).toBe(before.access_token);
+    expect(after.last_health_check).not.toBeNull();
+  });
+
+  it('retries a 429 with Retry-After and ends healthy', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(refreshToken!, { status: 429, headers: { 'retry-after': '0' }, body: {} }, zohoSuccess());
+
+    expect((await check(clientId)).status).toBe(TokenStatus.Healthy);
+    expect(zoho.refreshCount(refreshToken!)).toBe(2);
+  });
+
+  it('reports invalid_client as our configuration problem, not the customer token', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_client' } });
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.RefreshFailed);
+    expect(report.error).toMatch(/configuration/i);
+  });
+
+  it('persists a rotated refresh token and keeps the stored one when none is returned', async () => {
+    const rotating = await seedToken(app, { expiresInMinutes: 10 });
+    const steady = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(rotating.refreshToken!, zohoSuccess('a1', { refresh_token: 'rotated-refresh-token' }));
+    zoho.whenRefreshing(steady.refreshToken!, zohoSuccess('a2'));
+
+    await sut.checkAllTokens();
+
+    zoho.reset();
+    await app.dataSource.query(`UPDATE oauth_tokens SET token_expiry = now(), last_refreshed_at = NULL, last_refresh_attempt_at = NULL, last_health_check = NULL`);
+    await sut.checkAllTokens();
+    expect(zoho.requestsTo('/oauth/v2/token').map((r) => r.refreshToken).sort()).toEqual([steady.refreshToken, 'rotated-refresh-token'].sort());
+  });
+
+  it('marks a token expiring when the refresh token has a known expiry inside the warning period', async () => {
+    const { clientId } = await seedToken(app, { expiresInMinutes: 240, refreshTokenExpiresInDays: 3 });
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.Expiring);
+    expect(zoho.requests).toHaveLength(0);
+  });
+
+  it('counts a token refreshed within the minimum interval as verified, without a provider call', async () => {
+    const { clientId } = await seedToken(app, { expiresInMinutes: 55, lastRefreshedMinutesAgo: 5 });
+
+    expect((await check(clientId)).status).toBe(TokenStatus.Healthy);
+    expect(zoho.requests).toHaveLength(0);
+  });
+
+  it('does not retry a failed token again within the minimum interval', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
+    zoho.whenRefreshing(refreshToken!, { status: 500, body: 'down' });
+    await check(clientId);
+    const attempts = zoho.refreshCount();
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.RefreshFailed);
+    expect(zoho.refreshCount()).toBe(attempts);
+  });
+
+  it('stores tokens encrypted: the plaintext is nowhere in the row', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { accessToken: 'plain-access-token' });
+
+    const row = await readToken(app, clientId);
+
+    expect(JSON.stringify(row)).not.toContain(refreshToken);
+    expect(JSON.stringify(row)).not.toContain('plain-access-token');
+    expect(row.refresh_token).toMatch(/^v1:/);
+  });
+
+  it('shares one refresh among 20 concurrent getAccessToken calls', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 1 });
+    zoho.whenRefreshing(refreshToken!, { ...zohoSuccess('shared-access'), delayMs: 100 });
+    const tokens = app.get(OAuthTokenService);
+
+    const results = await Promise.all(Array.from({ length: 20 }, () => tokens.getAccessToken(clientId, 'zoho')));
+
+    expect(new Set(results)).toEqual(new Set(['shared-access']));
+    expect(zoho.refreshCount()).toBe(1);
+  });
+
+  it('refreshes every expiring token and leaves no lease behind in a full cycle', async () => {
+    const seeds = await Promise.all(Array.from({ length: 25 }, (_, i) => seedToken(app, { expiresInMinutes: i % 2 ? 10 : 600 })));
+
+    const reports = await sut.checkAllTokens();
+
+    expect(reports).toHaveLength(seeds.length);
+    expect(reports.every((report) => report.status === TokenStatus.Healthy)).toBe(true);
+    expect(zoho.refreshCount()).toBe(12);
+    const [{ leased }] = await app.dataSource.query('SELECT count(*)::int AS leased FROM oauth_tokens WHERE health_check_lease_until IS NOT NULL');
+    expect(leased).toBe(0);
+  });
+});
