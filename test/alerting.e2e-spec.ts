@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { Alert } from '../src/alerting/alert';
+import { AlertingService } from '../src/alerting/alerting.service';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { seedToken } from './factories/token.factory';
+import { AlertSinks, settle, TWILIO_AUTH_TOKEN, waitUntil } from './support/alert-sinks';
+import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+
+describe('Alerting', () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let sinks: AlertSinks;
+  let app: TestApp;
+  let env: Record<string, string>;
+
+  const checkAndAlert = (target: TestApp, clientId?: string) =>
+    target.get(TokenHealthService).checkAndAlert(clientId ? { clientId } : {});
+  const recheck = async (target: TestApp, clientId: string) => {
+    // A new cycle: forget this cycle's check and the rate-limit memory.
+    await target.dataSource.query(
+      `UPDATE oauth_tokens SET last_health_check = NULL, last_refresh_attempt_at = NULL, last_refreshed_at = NULL WHERE client_id = $1`,
+      [clientId],
+    );
+    return checkAndAlert(target, clientId);
+  };
+  const counts = () => ({ slack: sinks.slack.requests.length, email: sinks.smtp.messages.length, sms: sinks.twilio.requests.length });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    sinks = await AlertSinks.start();
+    env = { DATABASE_URL: database.url, ZOHO_ACCOUNTS_URL: zoho.url, ...sinks.env() };
+    app = await startTestApp(env);
+  });
+
+  beforeEach(async () => {
+    zoho.reset();
+    sinks.reset();
+    await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await Promise.all([zoho.close(), sinks.close()]);
+    await database.drop();
+  });
+
+  it('sends an invalid token to Slack, email and SMS with title, severity and a re-authorize link', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
+    zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } });
+
+    await checkAndAlert(app, clientId);
+
+    const [slack] = await sinks.slack.waitFor(1);
+    const [mail] = await sinks.smtp.waitFor(1);
+    const [sms] = await sinks.twilio.waitFor(1);
+    expect(JSON.stringify(slack.json)).toContain('OAuth Token invalid: acme/zoho');
+    expect(JSON.stringify(slack.json)).toMatch(/critical/i);
+    expect(JSON.stringify(slack.json)).toContain('/oauth/zoho/connect?link=');
+    expect(mail.subject).toBe('OAuth Token invalid: acme/zoho');
+    expect(mail.text).toMatch(/Re-authorize/);
+    expect(sms.form?.Body).toContain('OAuth Token invalid: acme/zoho');
+  });
+
+  it('sends refresh_failed to Slack and email but not SMS', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 5 });
+    zoho.whenRefreshing(refreshToken!, { status: 503, body: 'down' });
+
+    await checkAndAlert(app, clientId);
+
+    await sinks.slack.waitFor(1);
+    await sinks.smtp.waitFor(1);
+    await settle();
+    expect(counts()).toEqual({ slack: 1, email: 1, sms: 0 });
+    expect(JSON.stringify(sinks.slack.requests[0].json)).toContain('OAuth Token refresh_failed');
+  });
+
+  it('alerts once per incident across three cycles with the same bad token', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 5 });
+    zoho.whenRefreshing(refreshToken!, { status: 400, body: { error: 'invalid_grant' } });
+
+    for (let cycle = 0; cycle < 3; cycle++) await recheck(app, clientId);
+
+    await sinks.twilio.waitFor(1);
+    await settle();
+    expect(counts()).toEqual({ slack: 1, email: 1, sms: 1 });
+    expect(zoho.refreshCount()).toBe(3);
+  });
+
+  it('reminds after the repeat interval while the token stays unhealthy', async () => {
+    const { clientId } = await seedToken(app, { refreshToken: null });
+    await checkAndAlert(app, clientId);
+    await sinks.slack.waitFor(1);
+
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_alerted_at = now() - interval '25 hours'`);
+    await recheck(app, clientId);
+
+    const requests = await sinks.slack.waitFor(2);
+    expect(JSON.stringify(requests[1].json)).toContain('Reminder');
+  });
+
+  it('sends exactly one resolved notice when the token is healthy again', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 5 });
+    zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } }, zohoSuccess());
+    await checkAndAlert(app, clientId);
+    await sinks.slack.waitFor(1);
+
+    await recheck(app, clientId);
+    await recheck(app, clientId);
+
+    const requests = await sinks.slack.waitFor(2);
+    await settle();
+    expect(requests).toHaveLength(2);
+    expect(JSON.stringify(requests[1].json)).toMatch(/healthy again/);
+  });
+
+  it('retries Slack after 500s and delivers exactly once', async () => {
+    sinks.slack.failNext(2, 500);
+    const { clientId } = await seedToken(app, { refreshToken: null });
+
+    await checkAndAlert(app, clientId);
+
+    await waitUntil(async () => (await outboxStatus(app, 'slack')) === 'sent', 15_000, 'slack delivery');
+    expect(sinks.slack.requests).toHaveLength(3);
+    await settle();
+    expect(sinks.slack.requests).toHaveLength(3);
+    expect(sinks.smtp.messages).toHaveLength(1);
+  });
+
+  it('parks a permanent failure (Slack 400) as failed with the reason', async () => {
+    sinks.slack.failNext(1, 400, 'invalid_payload');
+    const { clientId } = await seedToken(app, { refreshToken: null });
+
+    await checkAndAlert(app, clientId);
+
+    await waitUntil(async () => (await outboxStatus(app, 'slack')) === 'failed', 5_000, 'slack failure');
+    const [row] = await app.dataSource.query(`SELECT last_error FROM alert_outbox WHERE channel = 'slack'`);
+    expect(row.last_error).toContain('invalid_payload');
+  });
+
+  it('delivers an alert queued before a restart once the process is back', async () => {
+    sinks.slack.respondWith(500, 'down');
+    const first = await startTestApp(env);
+    const { clientId } = await seedToken(first, { refreshToken: null });
+    await checkAndAlert(first, clientId);
+    await sinks.slack.waitFor(1);
+    await first.close();
+
+    sinks.slack.respondWith(200, 'ok');
+    sinks.slack.reset();
+    await waitUntil(async () => (await outboxStatus(app, 'slack')) === 'sent', 15_000, 'delivery after restart');
+    expect(sinks.slack.requests).toHaveLength(1);
+  });
+
+  it('delivers each alert once when two replicas check and dispatch at the same time', async () => {
+    const replica = await startTestApp(env);
+    try {
+      const tokens = await Promise.all(Array.from({ length: 10 }, () => seedToken(app, { refreshToken: null })));
+
+      await Promise.all([checkAndAlert(app), checkAndAlert(replica)]);
+
+      await sinks.slack.waitFor(tokens.length);
+      await sinks.twilio.waitFor(tokens.length);
+      await sinks.smtp.waitFor(tokens.length, 10_000);
+      await settle(1000);
+      expect(counts()).toEqual({ slack: 10, email: 10, sms: 10 });
+    } finally {
+      await replica.close();
+    }
+  });
+
+  it('never puts token values or secrets into any alert', async () => {
+    const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 5, accessToken: 'secret-access-value' });
+    zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } });
+
+    await checkAndAlert(app, clientId);
+    await sinks.twilio.waitFor(1);
+    await sinks.smtp.waitFor(1);
+
+    const everything = sinks.everything();
+    for (const secret of [refreshToken!, 'secret-access-value', TEST_CLIENT_SECRET, TWILIO_AUTH_TOKEN]) {
+      expect(everything).not.toContain(secret);
+    }
+  });
+});
+
+@Injectable()
+class RecordingAlertingService extends AlertingService {
+  readonly alerts: Alert[] = [];
+  async sendAlert(alert: Alert): Promise<void> {
+    this.alerts.push(alert);
+  }
+}
+
+describe('TokenHealthModule.forRoot({ alerting })', () => {
+  it("sends alerts to the host app's own AlertingService", async () => {
+    const database = await createTestDatabase();
+    const app = await startTestApp({ DATABASE_URL: database.url }, { alerting: { useClass: RecordingAlertingService } });
+    try {
+      const { clientId } = await seedToken(app, { clientId: 'host', refreshToken: null });
+
+      await app.get(TokenHealthService).checkAndAlert({ clientId });
+
+      const sut = app.get(AlertingService) as RecordingAlertingService;
+      expect(sut.alerts).toEqual([expect.objectContaining({ severity: 'critical', title: 'OAuth Token invalid: host/zoho' })]);
+    } finally {
+      await app.close();
+      await database.drop();
+    }
+  });
+});
+
+async function outboxStatus(app: TestApp, channel: string): Promise<string | undefined> {
+  const [row] = await app.dataSource.query('SELECT status FROM alert_outbox WHERE channel = $1 ORDER BY id DESC LIMIT 1', [channel]);
+  return row?.status;
+}

@@ -1,0 +1,63 @@
+// The three alert channels' stand-ins started together: a Slack webhook sink, a
+// Twilio-like sink and an SMTP server, plus the env that points the app at them.
+import { SmtpSink } from './smtp-sink';
+import { WebhookSink } from './webhook-sink';
+
+export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-never-shown';
+
+export class AlertSinks {
+  private constructor(
+    readonly slack: WebhookSink,
+    readonly twilio: WebhookSink,
+    readonly smtp: SmtpSink,
+  ) {}
+
+  static async start(): Promise<AlertSinks> {
+    const [slack, twilio, smtp] = await Promise.all([
+      WebhookSink.start(),
+      WebhookSink.start({ path: '/2010-04-01/Accounts/AC123/Messages.json', status: 201, body: { sid: 'SM1' } }),
+      SmtpSink.start(),
+    ]);
+    return new AlertSinks(slack, twilio, smtp);
+  }
+
+  env(): Record<string, string> {
+    return {
+      SLACK_WEBHOOK_URL: this.slack.url,
+      SMTP_URL: this.smtp.url,
+      ALERT_EMAIL_FROM: 'token-health@example.test',
+      ALERT_EMAIL_TO: 'ops@example.test',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN,
+      TWILIO_FROM: '+15550000000',
+      ALERT_SMS_TO: '+15551111111',
+      TWILIO_API_URL: this.twilio.origin,
+    };
+  }
+
+  reset(): void {
+    this.slack.reset();
+    this.twilio.reset();
+    this.smtp.reset();
+  }
+
+  /** Everything any sink received, as one string, for secret-leak checks. */
+  everything(): string {
+    return [...this.slack.requests, ...this.twilio.requests].map((r) => JSON.stringify(r)).join('\n')
+      + this.smtp.messages.map((m) => m.raw).join('\n');
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.slack.close(), this.twilio.close(), this.smtp.close()]);
+  }
+}
+
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const settle = (ms = 600) => new Promise((resolve) => setTimeout(resolve, ms));
