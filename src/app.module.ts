@@ -4,6 +4,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { runMigrationsExclusively } from './database/run-migrations';
 import { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/app-config.module';
 import { buildDataSourceOptions } from './database/database-options';
@@ -27,12 +29,18 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({
-          ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10),
-          migrationsRun: true,
-          // Keep retrying the first connection briefly, then fail the start with the cause.
-          retryAttempts: 3,
-          retryDelay: 1000,
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10),
+            // Keep retrying the first connection briefly, then fail the start with the cause.
+            retryAttempts: 3,
+            retryDelay: 1000,
+          }),
+          dataSourceFactory: async (options) => {
+            const dataSource = await new DataSource(options!).initialize();
+            await runMigrationsExclusively(dataSource);
+            return dataSource;
+          },
         }),
         ScheduleModule.forRoot(),
         GraphQLModule.forRoot<ApolloDriverConfig>({

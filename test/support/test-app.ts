@@ -17,7 +17,7 @@ export interface TestApp {
   config: AppConfig;
   dataSource: DataSource;
   baseUrl: string;
-  get<T>(type: new (...args: any[]) => T): T;
+  get<T>(type: abstract new (...args: any[]) => T): T;
   close(): Promise<void>;
 }
 
