@@ -1,3 +1,4 @@
+import { CronTime } from 'cron';
 import { AlertSeverity } from '../alerting/alert';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config.error';
@@ -39,6 +40,11 @@ export function parseAppConfig(env: Env): AppConfig {
     throw new ConfigError('Invalid configuration: TOKEN_ENCRYPTION_KEY is required when DATABASE_URL is set');
   }
 
+  try {
+    new CronTime(v.TOKEN_HEALTH_CRON);
+  } catch {
+    throw new ConfigError(`Invalid configuration: TOKEN_HEALTH_CRON is not a valid cron expression ("${v.TOKEN_HEALTH_CRON}")`);
+  }
   config.tokenHealth = {
     cron: v.TOKEN_HEALTH_CRON,
     enabled: v.TOKEN_HEALTH_ENABLED,

@@ -1,0 +1,61 @@
+import { ConfigError } from './config.error';
+import { parseAppConfig } from './parse-app-config';
+
+describe(parseAppConfig.name, () => {
+  const key = 'a'.repeat(64);
+
+  it('applies every default of the contract', () => {
+    const sut = parseAppConfig({});
+
+    expect(sut.port).toBe(3000);
+    expect(sut.publicBaseUrl).toBe('http://localhost:3000');
+    expect(sut.tokenHealth).toMatchObject({
+      cron: '0 */30 * * * *',
+      enabled: true,
+      expiryWindowMinutes: 60,
+      minRefreshIntervalMinutes: 10,
+      concurrency: 10,
+      refreshExpiryWarningDays: 7,
+    });
+    expect(sut.zoho.accountsUrl).toBe('https://accounts.zoho.com');
+    expect(sut.zoho.allowedAccountsOrigins).toContain('https://accounts.zoho.eu');
+    expect(sut.zoho.scopes).toEqual(['ZohoCRM.modules.ALL', 'ZohoCalendar.calendar.ALL']);
+    expect(sut.alerts).toMatchObject({ smsMinSeverity: 'critical', repeatIntervalMinutes: 1440 });
+    expect(sut.alerts.slackWebhookUrl).toBeUndefined();
+  });
+
+  it('rejects a non-numeric expiry window with a message naming the variable', () => {
+    expect(() => parseAppConfig({ TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: 'abc' })).toThrow(
+      new ConfigError('Invalid configuration: TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES must be a number'),
+    );
+  });
+
+  it('rejects an invalid cron expression', () => {
+    expect(() => parseAppConfig({ TOKEN_HEALTH_CRON: 'every now and then' })).toThrow(/TOKEN_HEALTH_CRON/);
+  });
+
+  it('requires TOKEN_ENCRYPTION_KEY when DATABASE_URL is set', () => {
+    expect(() => parseAppConfig({ DATABASE_URL: 'postgres://db/x' })).toThrow(/TOKEN_ENCRYPTION_KEY/);
+  });
+
+  it('accepts a 32-byte key in hex or base64 and rejects other lengths', () => {
+    expect(parseAppConfig({ TOKEN_ENCRYPTION_KEY: key }).tokenEncryptionKey).toHaveLength(32);
+    expect(parseAppConfig({ TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }).tokenEncryptionKey).toHaveLength(32);
+    expect(() => parseAppConfig({ TOKEN_ENCRYPTION_KEY: 'short' })).toThrow(/TOKEN_ENCRYPTION_KEY must be 32 bytes/);
+  });
+
+  it('enables the email channel only with SMTP_URL and ALERT_EMAIL_TO, and SMS only when all Twilio settings are present', () => {
+    const sut = parseAppConfig({ SMTP_URL: 'smtp://mail:25', ALERT_EMAIL_TO: 'a@x, b@x', TWILIO_ACCOUNT_SID: 'AC1' });
+
+    expect(sut.alerts.smtp?.to).toEqual(['a@x', 'b@x']);
+    expect(sut.alerts.twilio).toBeUndefined();
+  });
+
+  it('refuses a plain-http accounts server that is not loopback', () => {
+    expect(() => parseAppConfig({ ZOHO_ALLOWED_ACCOUNTS_URLS: 'http://accounts.evil.test' })).toThrow(/ZOHO_ALLOWED_ACCOUNTS_URLS/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseAppConfig({ PORT: '', SLACK_WEBHOOK_URL: '' }).port).toBe(3000);
+  });
+});

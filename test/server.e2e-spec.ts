@@ -1,0 +1,62 @@
+// The built server as a user runs it (`npm start` = build + `node dist/src/main.js`).
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitUntil } from './support/alert-sinks';
+
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+const ADMIN = 'server-spec-admin-token-123456';
+
+function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function graphql(port: number, query: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+    body: JSON.stringify({ query }),
+  });
+  return response.json() as Promise<{ data?: any; errors?: unknown[] }>;
+}
+
+describe('the built server', () => {
+  it('exits non-zero with one line naming a bad variable', async () => {
+    const server = startServer({ TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: 'abc' });
+
+    expect(await server.exited).toBe(1);
+    expect(server.output().trim()).toBe('Invalid configuration: TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES must be a number');
+  });
+
+  it('starts with an embedded PostgreSQL, answers /health, and keeps its data across a restart', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'token-health-server-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const env = { PORT: String(port), TOKEN_HEALTH_DATA_DIR: dataDir, ADMIN_API_TOKEN: ADMIN, TOKEN_HEALTH_ENABLED: 'false' };
+    const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200;
+    try {
+      const first = startServer(env);
+      await waitUntil(healthy, 60_000, 'first start');
+      const registered = await graphql(port, `mutation { registerOAuthToken(input: {clientId: "persist", provider: "zoho", refreshToken: "1000.r"}) { status } }`);
+      expect(registered).toEqual({ data: { registerOAuthToken: { status: 'HEALTHY' } } });
+      first.child.kill('SIGTERM');
+      await first.exited;
+
+      const second = startServer(env);
+      await waitUntil(healthy, 60_000, 'second start');
+      const read = await graphql(port, `{ tokenHealth(clientId: "persist") { clientId status } }`);
+      second.child.kill('SIGINT');
+      await second.exited;
+
+      expect(read).toEqual({ data: { tokenHealth: [{ clientId: 'persist', status: 'HEALTHY' }] } });
+      expect(second.output()).not.toMatch(/"level":"error"/);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
