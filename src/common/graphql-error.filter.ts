@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ForbiddenException, HttpException, Logger, UnauthorizedException } from '@nestjs/common';
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { TokenHealthError, TokenHealthErrorCode } from './token-health.error';
@@ -11,6 +11,11 @@ export class GraphqlErrorFilter implements GqlExceptionFilter {
   catch(exception: unknown, _host: ArgumentsHost): GraphQLError {
     if (exception instanceof GraphQLError) return exception;
     if (exception instanceof TokenHealthError) return toGraphqlError(exception);
+    // A host app's guard (TokenHealthModule.forRoot({ guard })) speaks Nest's HTTP exceptions.
+    if (exception instanceof UnauthorizedException) return unauthenticated(exception.message);
+    if (exception instanceof ForbiddenException) {
+      return new GraphQLError(exception.message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+    }
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return new GraphQLError(exception.message, { extensions: { code: 'BAD_REQUEST' } });
     }
@@ -26,10 +31,14 @@ function toGraphqlError(error: TokenHealthError): GraphQLError {
     case TokenHealthErrorCode.NotFound:
       return new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
     case TokenHealthErrorCode.Unauthenticated:
-      return new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+      return unauthenticated(error.message);
     default:
       return assertNever(error.code);
   }
+}
+
+function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
 }
 
 function assertNever(value: never): never {

@@ -1,0 +1,387 @@
+import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import request from 'supertest';
+import { OAuthTokenRepository } from '../src/oauth/oauth-token.repository';
+import { TokenStatus } from '../src/oauth/token-status';
+import { TokenHealthResolver } from '../src/token-health/token-health.resolver';
+import { readToken, seedToken } from './factories/token.factory';
+import { FakeOAuthProvider } from './support/fake-oauth-provider';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+
+const PUBLIC_BASE_URL = 'https://token-health.example.test';
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const REPORT_FIELDS = 'clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error';
+
+/** A host app's own guard: lets through requests that carry `x-test-user: ok`. */
+@Injectable()
+class AllowHeaderGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const { req } = GqlExecutionContext.create(context).getContext();
+    if (req.headers['x-test-user'] !== 'ok') throw new UnauthorizedException('x-test-user is required');
+    return true;
+  }
+}
+
+interface GraphqlResponse {
+  status: number;
+  text: string;
+  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
+}
+
+async function graphql(
+  app: TestApp,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+): Promise<GraphqlResponse> {
+  const response = await request(app.app.getHttpServer()).post('/graphql').set(headers).send({ query, variables });
+  return { status: response.status, text: response.text, body: response.body };
+}
+
+const errorCode = (response: GraphqlResponse) => response.body.errors?.[0]?.extensions?.code;
+
+const TOKEN_HEALTH = `query($clientId: String!) { tokenHealth(clientId: $clientId) { ${REPORT_FIELDS} } }`;
+const CHECK_TOKEN_HEALTH = `mutation($clientId: String) { checkTokenHealth(clientId: $clientId) { ${REPORT_FIELDS} } }`;
+const REGISTER = `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { ${REPORT_FIELDS} } }`;
+const CREATE_CONNECT_LINK = 'mutation($clientId: String!, $provider: String!) { createConnectLink(clientId: $clientId, provider: $provider) }';
+
+const OPERATIONS: [string, string, Record<string, unknown>][] = [
+  ['tokenHealth', TOKEN_HEALTH, { clientId: 'acme' }],
+  ['checkTokenHealth', CHECK_TOKEN_HEALTH, { clientId: null }],
+  ['registerOAuthToken', REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.unauthorised' } }],
+  ['createConnectLink', CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' }],
+];
+
+describe(TokenHealthResolver.name, () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    app = await startTestApp({
+      DATABASE_URL: database.url,
+      PUBLIC_BASE_URL,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: '1',
+    });
+  });
+
+  beforeEach(async () => {
+    zoho.reset();
+    await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await zoho?.close();
+    await database?.drop();
+  });
+
+  describe('tokenHealth', () => {
+    it("returns the client's stored reports, one per provider, without calling the provider", async () => {
+      await seedToken(app, { clientId: 'acme', provider: 'zoho', status: TokenStatus.Invalid, expiresInMinutes: -5, lastRefreshedMinutesAgo: 90 });
+      await seedToken(app, { clientId: 'acme', provider: 'other-crm', expiresInMinutes: 240 });
+      await seedToken(app, { clientId: 'someone-else' });
+
+      const response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' });
+
+      expect(response.body.errors).toBeUndefined();
+      const reports = response.body.data!.tokenHealth;
+      expect(reports.map((r: any) => [r.provider, r.status])).toEqual([
+        ['other-crm', 'HEALTHY'],
+        ['zoho', 'INVALID'],
+      ]);
+      expect(reports[1]).toMatchObject({ clientId: 'acme', lastHealthCheck: null, error: null });
+      expect(reports[1].lastRefresh).toMatch(ISO_DATE_TIME);
+      expect(reports[1].accessTokenExpiresAt).toMatch(ISO_DATE_TIME);
+      expect(zoho.requests).toHaveLength(0);
+    });
+
+    it('returns an empty list for a client without tokens', async () => {
+      const response = await graphql(app, TOKEN_HEALTH, { clientId: 'nobody' });
+
+      expect(response.body).toEqual({ data: { tokenHealth: [] } });
+    });
+  });
+
+  describe('checkTokenHealth', () => {
+    it('checks one client now and returns its fresh reports', async () => {
+      const dead = await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
+      await seedToken(app, { clientId: 'untouched', expiresInMinutes: 5 });
+      zoho.whenRefreshing(dead.refreshToken!, { status: 200, body: { error: 'invalid_code' } });
+
+      const response = await graphql(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' });
+
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.checkTokenHealth).toEqual([
+        expect.objectContaining({ clientId: 'acme', provider: 'zoho', status: 'INVALID', error: expect.stringContaining('invalid_code') }),
+      ]);
+      expect(response.body.data!.checkTokenHealth[0].lastHealthCheck).toMatch(ISO_DATE_TIME);
+      expect(zoho.refreshCount()).toBe(1);
+    });
+
+    it('checks every client when clientId is omitted', async () => {
+      await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
+      await seedToken(app, { clientId: 'globex', expiresInMinutes: 5 });
+
+      const response = await graphql(app, 'mutation { checkTokenHealth { clientId status lastRefresh } }');
+
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.checkTokenHealth).toEqual([
+        { clientId: 'acme', status: 'HEALTHY', lastRefresh: expect.stringMatching(ISO_DATE_TIME) },
+        { clientId: 'globex', status: 'HEALTHY', lastRefresh: expect.stringMatching(ISO_DATE_TIME) },
+      ]);
+      expect(zoho.refreshCount()).toBe(2);
+    });
+  });
+
+  describe('registerOAuthToken', () => {
+    const input = (overrides: Record<string, unknown> = {}) => ({
+      clientId: 'acme',
+      provider: 'zoho',
+      refreshToken: '1000.refresh.imported-first',
+      accessToken: '1000.access.imported-first',
+      accessTokenExpiresAt: '2030-01-01T00:00:00.000Z',
+      accountsServer: 'https://accounts.zoho.eu',
+      ...overrides,
+    });
+
+    it('stores the token set healthy and returns its report', async () => {
+      const response = await graphql(app, REGISTER, { input: input() });
+
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data!.registerOAuthToken).toMatchObject({
+        clientId: 'acme',
+        provider: 'zoho',
+        status: 'HEALTHY',
+        accessTokenExpiresAt: '2030-01-01T00:00:00.000Z',
+        lastHealthCheck: expect.stringMatching(ISO_DATE_TIME),
+        error: null,
+      });
+      expect((await readToken(app, 'acme')).accounts_server).toBe('https://accounts.zoho.eu');
+    });
+
+    it('replaces the token set of an existing (client, provider) and keeps it encrypted', async () => {
+      await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
+
+      await graphql(app, REGISTER, { input: input() });
+      const response = await graphql(app, REGISTER, { input: input({ refreshToken: '1000.refresh.imported-second', accessToken: null }) });
+
+      expect(response.body.data!.registerOAuthToken.status).toBe('HEALTHY');
+      const [{ count }] = await app.dataSource.query("SELECT count(*)::int AS count FROM oauth_tokens WHERE client_id = 'acme'");
+      expect(count).toBe(1);
+      const row = await readToken(app, 'acme');
+      expect(row.refresh_token).toMatch(/^v1:/);
+      expect(JSON.stringify(row)).not.toContain('imported-second');
+      const stored = await app.get(OAuthTokenRepository).findIdentity('acme', 'zoho');
+      expect(stored!.token).toMatchObject({ refreshToken: '1000.refresh.imported-second', accessToken: null });
+    });
+
+    it('rejects an accounts server outside the allowlist with BAD_USER_INPUT and stores nothing', async () => {
+      const response = await graphql(app, REGISTER, { input: input({ accountsServer: 'https://accounts.evil.example' }) });
+
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(response.body.data ?? null).toBeNull();
+      expect(await readToken(app, 'acme')).toBeUndefined();
+    });
+
+    it('rejects an unknown provider with BAD_USER_INPUT', async () => {
+      const response = await graphql(app, REGISTER, { input: input({ provider: 'myspace' }) });
+
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      expect(await readToken(app, 'acme', 'myspace')).toBeUndefined();
+    });
+
+    it('rejects an empty refresh token with BAD_USER_INPUT', async () => {
+      const response = await graphql(app, REGISTER, { input: input({ refreshToken: '' }) });
+
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('createConnectLink', () => {
+    it('returns an absolute connect URL under PUBLIC_BASE_URL', async () => {
+      const response = await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' });
+
+      expect(response.body.errors).toBeUndefined();
+      const link = new URL(response.body.data!.createConnectLink);
+      expect(`${link.origin}${link.pathname}`).toBe(`${PUBLIC_BASE_URL}/oauth/zoho/connect`);
+      expect(link.searchParams.get('link')).toBeTruthy();
+    });
+
+    it('rejects an unknown provider with BAD_USER_INPUT', async () => {
+      const response = await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'myspace' });
+
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    });
+  });
+
+  describe('authentication', () => {
+    const expectUnauthenticated = (response: GraphqlResponse) => {
+      expect(response.status === 401 || errorCode(response) === 'UNAUTHENTICATED').toBe(true);
+      expect(response.body.data ?? null).toBeNull();
+    };
+
+    it.each(OPERATIONS)('refuses %s without a token', async (_name, query, variables) => {
+      expectUnauthenticated(await graphql(app, query, variables, {}));
+    });
+
+    it.each(OPERATIONS)('refuses %s with a wrong token', async (_name, query, variables) => {
+      expectUnauthenticated(await graphql(app, query, variables, { authorization: `Bearer ${TEST_ADMIN_TOKEN}x` }));
+    });
+
+    it('refuses a token sent with another scheme', async () => {
+      expectUnauthenticated(await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }, { authorization: `Basic ${TEST_ADMIN_TOKEN}` }));
+    });
+
+    it('does not run a mutation it refused', async () => {
+      await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: 'r' } }, {});
+
+      expect(await readToken(app, 'acme')).toBeUndefined();
+    });
+  });
+
+  describe('input validation', () => {
+    it.each([
+      ['an empty', ''],
+      ['a blank', '   '],
+      ['a 10 000-character', 'x'.repeat(10_000)],
+    ])('rejects %s clientId with BAD_USER_INPUT', async (_name, clientId) => {
+      for (const query of [TOKEN_HEALTH, CHECK_TOKEN_HEALTH]) {
+        const response = await graphql(app, query, { clientId });
+
+        expect(response.status).toBeLessThan(500);
+        expect(errorCode(response)).toBe('BAD_USER_INPUT');
+        expect(response.body.data ?? null).toBeNull();
+        expect(response.text).not.toContain('x'.repeat(300));
+      }
+    });
+
+    it('rejects a variable of the wrong type with BAD_USER_INPUT', async () => {
+      const response = await graphql(app, TOKEN_HEALTH, { clientId: 42 });
+
+      expect(errorCode(response)).toBe('BAD_USER_INPUT');
+    });
+
+    it('rejects a deeply nested query before running it', async () => {
+      const nested = 'ofType { '.repeat(12) + 'name' + ' }'.repeat(12);
+      const response = await graphql(app, `{ __schema { types { fields { type { ${nested} } } } } }`);
+
+      expect(response.status).toBe(400);
+      expect(response.body.data).toBeUndefined();
+      expect(response.body.errors![0].message).toMatch(/deeper than/);
+    });
+
+    it('rejects a query that selects too many fields', async () => {
+      const aliases = Array.from({ length: 600 }, (_, i) => `a${i}: tokenHealth(clientId: "acme") { status }`).join('\n');
+      const response = await graphql(app, `{ ${aliases} }`);
+
+      expect(response.status).toBe(400);
+      expect(response.body.data).toBeUndefined();
+      expect(response.body.errors![0].message).toMatch(/more than \d+ fields/);
+    });
+
+    it('answers an unexpected failure without internals', async () => {
+      const response = await graphql(app, '{ tokenHealth(clientId: "acme") { nope } }');
+
+      expect(response.status).toBe(400);
+      expect(response.text).not.toMatch(/stacktrace|\/src\/|node_modules/);
+    });
+  });
+
+  describe('secrets', () => {
+    it('never shows a stored token or the client secret in any response', async () => {
+      const leaky = await seedToken(app, { clientId: 'acme', accessToken: '1000.access.leaky-value', expiresInMinutes: 5 });
+      const secrets = [leaky.refreshToken!, '1000.access.leaky-value', TEST_CLIENT_SECRET, '1000.refresh.registered-secret'];
+      // A provider that echoes what it received must not make the error text a leak.
+      zoho.whenRefreshing(leaky.refreshToken!, {
+        status: 400,
+        body: { error: 'invalid_client', error_description: `bad client_secret=${TEST_CLIENT_SECRET} for refresh_token=${leaky.refreshToken}` },
+      });
+
+      const responses = [
+        await graphql(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' }),
+        await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }),
+        await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret' } }),
+        await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret', accountsServer: 'https://evil.example' } }),
+        await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret'.repeat(200) } }),
+        await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' }),
+      ];
+
+      expect(responses[0].body.data!.checkTokenHealth[0].status).toBe('REFRESH_FAILED');
+      for (const response of responses) {
+        for (const secret of secrets) expect(response.text).not.toContain(secret);
+      }
+    });
+  });
+});
+
+describe('TokenHealthModule.forRoot({ guard })', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestApp({ DATABASE_URL: database.url }, { guard: AllowHeaderGuard });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+
+  it("lets the host's guard admit a request", async () => {
+    const response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }, { 'x-test-user': 'ok' });
+
+    expect(response.body).toEqual({ data: { tokenHealth: [] } });
+  });
+
+  it("refuses what the host's guard refuses, even with the admin bearer token", async () => {
+    const response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' });
+
+    expect(response.status === 401 || errorCode(response) === 'UNAUTHENTICATED').toBe(true);
+    expect(response.body.data ?? null).toBeNull();
+  });
+});
+
+describe('GraphQL in production', () => {
+  const INTROSPECTION = '{ __schema { queryType { name } } }';
+  let database: TestDatabase;
+  let production: TestApp;
+  let development: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    production = await startTestApp({ DATABASE_URL: database.url, NODE_ENV: 'production' });
+    development = await startTestApp({ DATABASE_URL: database.url, NODE_ENV: 'development' });
+  });
+
+  afterAll(async () => {
+    await production?.close();
+    await development?.close();
+    await database?.drop();
+  });
+
+  it('turns introspection off', async () => {
+    const response = await graphql(production, INTROSPECTION);
+
+    expect(response.body.data ?? null).toBeNull();
+    expect(response.body.errors![0].message).toMatch(/introspection/i);
+  });
+
+  it('keeps introspection on outside production', async () => {
+    const response = await graphql(development, INTROSPECTION);
+
+    expect(response.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  it('serves no landing page', async () => {
+    const response = await request(production.app.getHttpServer()).get('/graphql').set('accept', 'text/html');
+
+    expect(response.headers['content-type']).not.toMatch(/text\/html/);
+    expect(response.text).not.toMatch(/<html/i);
+  });
+});
