@@ -7,9 +7,9 @@ export const TWILIO_AUTH_TOKEN = 'twilio-auth-token-never-shown';
 
 export class AlertSinks {
   private constructor(
-    readonly slack: WebhookSink,
+    public slack: WebhookSink,
     readonly twilio: WebhookSink,
-    readonly smtp: SmtpSink,
+    public smtp: SmtpSink,
   ) {}
 
   static async start(): Promise<AlertSinks> {
@@ -35,6 +35,11 @@ export class AlertSinks {
     };
   }
 
+  /** Brings closed Slack and SMTP sinks back on their old ports (an outage that ends). */
+  async restartOn(slackPort: number, smtpPort: number): Promise<void> {
+    [this.slack, this.smtp] = await Promise.all([WebhookSink.start({ port: slackPort }), SmtpSink.start(smtpPort)]);
+  }
+
   reset(): void {
     this.slack.reset();
     this.twilio.reset();
@@ -48,7 +53,7 @@ export class AlertSinks {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.slack.close(), this.twilio.close(), this.smtp.close()]);
+    await Promise.allSettled([this.slack.close(), this.twilio.close(), this.smtp.close()]);
   }
 }
 

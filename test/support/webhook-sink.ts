@@ -33,6 +33,8 @@ export interface SinkResponse {
 export interface WebhookSinkOptions extends Partial<SinkResponse> {
   /** Path put into `url`; requests to any path are recorded anyway. Default `/hooks/slack`. */
   path?: string;
+  /** Listen on this port (e.g. to come back where a closed sink was); default any free port. */
+  port?: number;
 }
 
 export class WebhookSink {
@@ -59,7 +61,7 @@ export class WebhookSink {
     });
     // A client that aborts mid-body (its own timeout) is not the sink's failure.
     server.on('request', (request, response) => sink.handle(request, response).catch(() => response.destroy()));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return sink;
   }
 

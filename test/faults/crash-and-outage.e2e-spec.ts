@@ -1,0 +1,110 @@
+// Fault scenarios 2 and 5: a replica killed with SIGKILL mid-cycle, and alert
+// channels (Slack webhook, SMTP) down for a while and then back.
+import { seedToken } from '../factories/token.factory';
+import { AlertSinks, settle, waitUntil } from '../support/alert-sinks';
+import { FakeOAuthProvider, zohoSuccess } from '../support/fake-oauth-provider';
+import { ServerProcess } from '../support/server-process';
+import { SmtpSink } from '../support/smtp-sink';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp } from '../support/test-app';
+
+describe('crashes and outages', () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let sinks: AlertSinks;
+  let seeder: TestApp;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    sinks = await AlertSinks.start();
+    env = {
+      DATABASE_URL: database.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      ZOHO_CLIENT_ID: 'zoho-client-id',
+      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+      ALERT_DISPATCH_INTERVAL_MS: '200',
+      TOKEN_HEALTH_LEASE_SECONDS: '3',
+      TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '10000',
+      ...sinks.env(),
+    };
+    seeder = await startTestApp(env);
+  });
+
+  beforeEach(async () => {
+    zoho.reset();
+    sinks.reset();
+    await seeder.dataSource.query('TRUNCATE oauth_tokens, alert_outbox');
+  });
+
+  afterAll(async () => {
+    await seeder.close();
+    await Promise.all([zoho.close(), sinks.close()]);
+    await database.drop();
+  });
+
+  it('recovers from kill -9 while refreshes are in flight: leases expire, the next cycle checks them, no token is lost or half-written', async () => {
+    const seeds = await Promise.all(Array.from({ length: 20 }, (_, i) => seedToken(seeder, { clientId: `crash-${i}`, expiresInMinutes: 5 })));
+    for (const seed of seeds) zoho.whenRefreshing(seed.refreshToken!, { ...zohoSuccess('new-access', { refresh_token: `${seed.refreshToken}-rotated` }), delayMs: 4000 });
+    const victim = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *' });
+    await waitUntil(() => zoho.refreshCount() >= 5, 15_000, 'refreshes in flight');
+
+    await victim.stop('SIGKILL');
+
+    const [{ leased }] = await seeder.dataSource.query('SELECT count(*)::int AS leased FROM oauth_tokens WHERE health_check_lease_until > now()');
+    expect(leased).toBeGreaterThan(0);
+    for (const seed of seeds) zoho.whenRefreshing(seed.refreshToken!, zohoSuccess('after-crash', { refresh_token: `${seed.refreshToken}-rotated` }));
+    const survivor = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *', TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0' });
+    try {
+      await waitUntil(async () => {
+        const rows = await seeder.dataSource.query(`SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at IS NOT NULL`);
+        return rows[0].n === seeds.length;
+      }, 30_000, 'every token refreshed after the restart');
+      const rows = await seeder.dataSource.query('SELECT refresh_token, health_check_lease_until FROM oauth_tokens');
+      expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v1:'))).toBe(true);
+      const [{ stale }] = await seeder.dataSource.query('SELECT count(*)::int AS stale FROM oauth_tokens WHERE health_check_lease_until < now()');
+      expect(stale).toBe(0);
+    } finally {
+      await survivor.stop();
+    }
+  }, 90_000);
+
+  it('delivers every alert queued while Slack and SMTP were down exactly once when they are back; SMS unaffected', async () => {
+    const server = await ServerProcess.start(env);
+    const slackPort = Number(new URL(sinks.slack.url).port);
+    await sinks.slack.close();
+    const smtpPort = Number(new URL(sinks.smtp.url).port);
+    await sinks.smtp.close();
+    try {
+      await Promise.all(Array.from({ length: 3 }, (_, i) => seedToken(seeder, { clientId: `outage-${i}`, refreshToken: null })));
+      await graphql(server, 'mutation { checkTokenHealth { status } }');
+
+      await sinks.twilio.waitFor(3);
+      await settle(3000);
+      const [{ pending }] = await seeder.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending' AND attempts > 0`);
+      expect(pending).toBe(6);
+
+      await sinks.restartOn(slackPort, smtpPort);
+      await sinks.slack.waitFor(3, 30_000);
+      await sinks.smtp.waitFor(3, 30_000);
+      await settle(2000);
+      expect(sinks.slack.requests).toHaveLength(3);
+      expect(sinks.smtp.messages).toHaveLength(3);
+      expect(sinks.twilio.requests).toHaveLength(3);
+    } finally {
+      await server.stop();
+    }
+  }, 90_000);
+});
+
+async function graphql(server: ServerProcess, query: string) {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    body: JSON.stringify({ query }),
+  });
+  return response.json();
+}
