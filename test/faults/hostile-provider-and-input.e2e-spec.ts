@@ -1,0 +1,131 @@
+// Fault scenarios 4, 6 and 7: a misbehaving provider, hostile API input, and
+// no secret in any log line, HTTP response or sink body throughout.
+import { seedToken } from '../factories/token.factory';
+import { FakeOAuthProvider, FakeResponse, zohoSuccess } from '../support/fake-oauth-provider';
+import { ServerProcess } from '../support/server-process';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp } from '../support/test-app';
+
+const MISBEHAVIOUR: Record<string, FakeResponse> = {
+  hangs: { hang: true },
+  resets: { reset: true },
+  html: { status: 200, body: '<html><body>Service temporarily unavailable</body></html>' },
+  huge: { status: 200, body: `{"junk":"${'x'.repeat(10 * 1024 * 1024)}"}` },
+  throttled: { status: 429, headers: { 'retry-after': '3600' }, body: {} },
+  'access-denied': { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
+};
+
+describe('hostile provider and hostile input', () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let seeder: TestApp;
+  let server: ServerProcess;
+  const responses: string[] = [];
+  const secrets: string[] = [TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY];
+
+  const graphql = async (query: string, variables: object = {}, token = TEST_ADMIN_TOKEN) => {
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const text = await response.text();
+    responses.push(text);
+    return { status: response.status, body: JSON.parse(text) };
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    const env = {
+      DATABASE_URL: database.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      ZOHO_CLIENT_ID: 'zoho-client-id',
+      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+      TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '1500',
+      TOKEN_HEALTH_ENABLED: 'false',
+    };
+    seeder = await startTestApp(env);
+    server = await ServerProcess.start(env);
+  });
+
+  afterAll(async () => {
+    await server.stop();
+    await seeder.close();
+    await zoho.close();
+    await database.drop();
+  });
+
+  it('classifies every provider fault as refresh_failed, logs it once, stays bounded and checks the other tokens', async () => {
+    for (const [name, response] of Object.entries(MISBEHAVIOUR)) {
+      const seeded = await seedToken(seeder, { clientId: `bad-${name}`, expiresInMinutes: 5 });
+      zoho.whenRefreshing(seeded.refreshToken!, response);
+      secrets.push(seeded.refreshToken!);
+    }
+    for (let i = 0; i < 3; i++) {
+      const seeded = await seedToken(seeder, { clientId: `good-${i}`, expiresInMinutes: 5 });
+      zoho.whenRefreshing(seeded.refreshToken!, zohoSuccess(`fresh-access-${i}`));
+      secrets.push(seeded.refreshToken!, `fresh-access-${i}`);
+    }
+
+    const startedAt = Date.now();
+    const { body } = await graphql('mutation { checkTokenHealth { clientId status error } }');
+    const elapsedMs = Date.now() - startedAt;
+
+    const byClient = Object.fromEntries(body.data.checkTokenHealth.map((r: any) => [r.clientId, r.status]));
+    for (const name of Object.keys(MISBEHAVIOUR)) expect(byClient[`bad-${name}`]).toBe('REFRESH_FAILED');
+    for (let i = 0; i < 3; i++) expect(byClient[`good-${i}`]).toBe('HEALTHY');
+    // Liveness bound, not a performance figure: 3 attempts × 1.5 s timeout + backoff, in parallel.
+    expect(elapsedMs).toBeLessThan(20_000);
+    for (const name of Object.keys(MISBEHAVIOUR)) {
+      expect(server.logs().split('\n').filter((line) => line.includes(`bad-${name}/zoho failed`))).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('rejects missing or wrong admin tokens without data', async () => {
+    for (const token of ['', 'wrong-token']) {
+      const { status, body } = await graphql('{ tokenHealth(clientId: "good-0") { status } }', {}, token);
+      expect(status === 401 || body.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED').toBe(true);
+      expect(body.data ?? null).toBeNull();
+    }
+  });
+
+  it.each(["x'; DROP TABLE oauth_tokens; --", 'Zürich-客户-🚀', 'a"b\\c', '%_%'])('stores and returns the client id %j verbatim', async (clientId) => {
+    const registered = await graphql(
+      'mutation($clientId: String!) { registerOAuthToken(input: {clientId: $clientId, provider: "zoho", refreshToken: "1000.hostile"}) { clientId status } }',
+      { clientId },
+    );
+    const read = await graphql('query($clientId: String!) { tokenHealth(clientId: $clientId) { clientId } }', { clientId });
+
+    expect(registered.body.data.registerOAuthToken).toEqual({ clientId, status: 'HEALTHY' });
+    expect(read.body.data.tokenHealth).toEqual([{ clientId }]);
+  });
+
+  it('rejects oversize and deeply nested queries and a 1 MB token with a clear error', async () => {
+    const deep = `{ ${'__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } }'} }`;
+    const nested = await graphql(deep);
+    expect(nested.body.errors?.[0]?.message).toMatch(/nested deeper/);
+
+    const wide = await graphql(`{ ${Array.from({ length: 600 }, (_, i) => `f${i}: __typename`).join(' ')} }`);
+    expect(wide.body.errors?.[0]?.message).toMatch(/more than 500 fields/);
+
+    const huge = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: JSON.stringify({
+        query: 'mutation($t: String!) { registerOAuthToken(input: {clientId: "big", provider: "zoho", refreshToken: $t}) { status } }',
+        variables: { t: 'r'.repeat(1024 * 1024) },
+      }),
+    });
+    const text = await huge.text();
+    expect(huge.status === 413 || /too long to be a token/.test(text)).toBe(true);
+    expect(text).not.toContain('r'.repeat(100));
+  });
+
+  it('never shows a token, the client secret or the encryption key in logs or responses', async () => {
+    const everything = server.logs() + responses.join('\n');
+    for (const secret of secrets) expect(everything).not.toContain(secret);
+  });
+});
