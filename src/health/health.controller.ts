@@ -2,6 +2,9 @@ import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { TokenHealthIndicator } from '../token-health/token-health.indicator';
 
+/** Each readiness check answers within this, so a probe never hangs on a silent database. */
+const READINESS_TIMEOUT_MS = 2000;
+
 @Controller('health')
 export class HealthController {
   constructor(
@@ -15,8 +18,8 @@ export class HealthController {
   @HealthCheck()
   readiness() {
     return this.health.check([
-      () => this.database.pingCheck('database', { timeout: 2000 }),
-      () => this.tokenHealth.isHealthy('tokenHealth'),
+      () => this.database.pingCheck('database', { timeout: READINESS_TIMEOUT_MS }),
+      () => this.tokenHealth.isHealthy('tokenHealth', { timeoutMs: READINESS_TIMEOUT_MS }),
     ]);
   }
 

@@ -5,6 +5,7 @@ import { CheckCycleStats } from './check-cycle.stats';
 
 /** /health shows at most this many unhealthy tokens; the counts cover all of them. */
 const UNHEALTHY_LIST_LIMIT = 100;
+const DEFAULT_TIMEOUT_MS = 2000;
 
 /**
  * Readiness of the checker. Down only when the checker itself is broken
@@ -19,7 +20,7 @@ export class TokenHealthIndicator {
     private readonly stats: CheckCycleStats,
   ) {}
 
-  async isHealthy(key = 'tokenHealth') {
+  async isHealthy(key = 'tokenHealth', { timeoutMs = DEFAULT_TIMEOUT_MS } = {}) {
     const indicator = this.indicators.check(key);
     const checker = {
       lastCompletedCycleAt: this.stats.lastCompletedAt?.toISOString() ?? null,
@@ -27,7 +28,8 @@ export class TokenHealthIndicator {
     };
     let tokens: Awaited<ReturnType<TokenHealthIndicator['readTokens']>>;
     try {
-      tokens = await this.readTokens();
+      // A database that stops answering (network partition) must not hang the probe.
+      tokens = await withTimeout(this.readTokens(), timeoutMs);
     } catch {
       return indicator.down({ ...checker, message: 'Token store is unreachable' });
     }
@@ -50,4 +52,14 @@ export class TokenHealthIndicator {
     for (const row of counts) byStatus[row.status] = Number(row.count);
     return { counts: byStatus, unhealthy };
   }
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  // The abandoned query settles later; its rejection must not become an unhandled one.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
