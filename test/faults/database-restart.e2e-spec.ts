@@ -1,0 +1,77 @@
+// Fault scenario 3: the PostgreSQL server restarts while a cycle is in flight.
+// A dedicated cluster (not the run's shared one) is stopped and started on the same port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { seedToken } from '../factories/token.factory';
+import { waitUntil } from '../support/alert-sinks';
+import { DatabaseProcess } from '../support/database-process';
+import { FakeOAuthProvider } from '../support/fake-oauth-provider';
+import { ServerProcess } from '../support/server-process';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY } from '../support/test-app';
+
+describe('database restart mid-cycle', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'token-health-restart-'));
+  const port = 30000 + Math.floor(Math.random() * 20000);
+  let database: DatabaseProcess;
+  let zoho: FakeOAuthProvider;
+  let server: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    database = await DatabaseProcess.start(dataDir, port);
+    zoho = await FakeOAuthProvider.start();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await database?.stop();
+    await zoho.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('fails the cycle cleanly, reports 503 while the database is down, and recovers by itself', async () => {
+    const env = {
+      DATABASE_URL: database.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      ZOHO_CLIENT_ID: 'zoho-client-id',
+      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+      TOKEN_HEALTH_LEASE_SECONDS: '3',
+      TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',
+    };
+    const seeder = await startTestApp({ ...env, TOKEN_HEALTH_ENABLED: 'false' });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => seedToken(seeder, { clientId: `restart-${i}`, expiresInMinutes: 5 })));
+    await seeder.close();
+    zoho.latencyMs = 1500;
+    server = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *' });
+    const health = () => fetch(`${server!.url}/health`).then((r) => r.status, () => 0);
+    await waitUntil(() => zoho.refreshCount() >= 3, 15_000, 'refreshes in flight');
+
+    await database.stop();
+
+    await waitUntil(async () => (await health()) === 503, 15_000, '/health 503 while the database is down');
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // let a tick or two fail
+    expect(server.child.exitCode).toBeNull();
+    expect(server.logs()).toMatch(/Token health cycle failed/);
+
+    database = await DatabaseProcess.start(dataDir, port);
+    zoho.latencyMs = 0;
+    await waitUntil(async () => (await health()) === 200, 30_000, '/health 200 after the restart');
+    const checker = await startTestApp({ ...env, TOKEN_HEALTH_ENABLED: 'false' });
+    try {
+      const since = new Date();
+      await waitUntil(async () => {
+        const [{ n }] = await checker.dataSource.query(
+          `SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at > $1`,
+          [since],
+        );
+        return n === 10;
+      }, 30_000, 'a successful cycle after the restart');
+      const [{ broken }] = await checker.dataSource.query(`SELECT count(*)::int AS broken FROM oauth_tokens WHERE refresh_token IS NULL OR refresh_token NOT LIKE 'v1:%'`);
+      expect(broken).toBe(0);
+    } finally {
+      await checker.close();
+    }
+  }, 120_000);
+});
