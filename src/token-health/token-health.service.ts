@@ -47,10 +47,11 @@ export class TokenHealthService {
     await this.alerts.raiseDueAlerts(reports.map(({ clientId, provider }) => ({ clientId, provider })));
   }
 
-  /** Check now and alert: what the schedule and the `checkTokenHealth` mutation do. */
+  /** Check now and alert: what the schedule and the `checkTokenHealth` mutation do. Errors propagate. */
   async checkAndAlert(scope: CheckScope = {}): Promise<TokenHealthReport[]> {
     if (scope.clientId === undefined) {
-      await this.runScheduledCheck();
+      await this.runFullCycle();
+      await this.alerts.raiseDueAlerts();
       return this.tokens.findReports();
     }
     const reports = await this.checkClientTokens(scope.clientId);
@@ -58,7 +59,7 @@ export class TokenHealthService {
     return reports;
   }
 
-  /** One periodic run: a full cycle, then alerts for every token that is due one. Never throws. */
+  /** One periodic run: a full cycle, then alerts for every token due one. Never throws: a trigger has no caller to tell. */
   async runScheduledCheck(): Promise<void> {
     try {
       await this.runFullCycle();
