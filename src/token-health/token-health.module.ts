@@ -5,6 +5,9 @@ import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectModule } from '../connect/connect.module';
+import { ConnectController } from '../connect/connect.controller';
+import { ConnectFlowService } from '../connect/connect-flow.service';
+import { OAuthStateStore } from '../connect/oauth-state.store';
 import { MetricsModule } from '../metrics/metrics.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
@@ -38,6 +41,8 @@ export class TokenHealthModule {
     return {
       module: TokenHealthModule,
       imports: [...(options.imports ?? []), TerminusModule, OAuthModule, ConnectModule, MetricsModule, AlertingModule.forRoot(options.alerting, options.imports)],
+      // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
+      controllers: [ConnectController],
       providers: [
         guard,
         TokenHealthGuard,
@@ -50,6 +55,8 @@ export class TokenHealthModule {
         TokenHealthCron,
         TokenHealthIndicator,
         TokenHealthResolver,
+        OAuthStateStore,
+        ConnectFlowService,
       ],
       exports: [TokenHealthService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
     };

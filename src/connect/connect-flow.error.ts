@@ -1,0 +1,27 @@
+export enum ConnectFlowErrorCode {
+  /** The connect link is malformed, tampered with, expired or for another provider. */
+  InvalidLink = 'INVALID_LINK',
+  /** The OAuth `state` is missing, forged, expired or already used. */
+  InvalidState = 'INVALID_STATE',
+  /** The user declined the consent screen. */
+  AccessDenied = 'ACCESS_DENIED',
+  /** The provider sent another error, or no code, to the callback. */
+  AuthorizationFailed = 'AUTHORIZATION_FAILED',
+  /** `accounts-server` is not an allowed data centre: the code exchange would send our secret there. */
+  DisallowedAccountsServer = 'DISALLOWED_ACCOUNTS_SERVER',
+  /** The provider did not turn the code into a usable token set. */
+  ExchangeFailed = 'EXCHANGE_FAILED',
+  /** Our OAuth app credentials for the provider are not configured. */
+  NotConfigured = 'NOT_CONFIGURED',
+}
+
+/** A failed connect step. `message` is written for the person in the browser and never holds a secret. */
+export class ConnectFlowError extends Error {
+  constructor(
+    readonly code: ConnectFlowErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConnectFlowError';
+  }
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
+import { SignedTokenCodec, SignedTokenError } from './signed-token';
+
+export interface ConnectTarget {
+  clientId: string;
+  provider: string;
+}
+
+/**
+ * OAuth `state` values: signed (so nobody can mint one) and single-use (a nonce
+ * row in `oauth_connect_states`, consumed atomically), so a state captured from
+ * a browser history or a log cannot be replayed.
+ */
+@Injectable()
+export class OAuthStateStore {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly codec: SignedTokenCodec,
+    private readonly config: AppConfig,
+  ) {}
+
+  async issue(target: ConnectTarget, now = new Date()): Promise<string> {
+    const nonce = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(now.getTime() + this.config.connect.stateTtlMinutes * 60_000);
+    // Housekeeping piggybacks on issuing: rows past their expiry can no longer be consumed anyway.
+    await this.dataSource.query('DELETE FROM oauth_connect_states WHERE expires_at < now()');
+    await this.dataSource.query(
+      'INSERT INTO oauth_connect_states (nonce, client_id, provider, expires_at) VALUES ($1, $2, $3, $4)',
+      [nonce, target.clientId, target.provider, expiresAt],
+    );
+    return this.codec.sign('oauth-state', { ...target, nonce }, expiresAt);
+  }
+
+  /** Verifies the state for `provider` and burns its nonce; throws InvalidState when it is bad, expired or used. */
+  async consume(provider: string, state: string | undefined): Promise<ConnectTarget> {
+    let claims;
+    try {
+      claims = this.codec.verify('oauth-state', state ?? '');
+    } catch (error) {
+      if (!(error instanceof SignedTokenError)) throw error;
+      throw invalidState(error.reason === 'expired' ? 'This sign-in attempt has expired.' : 'This sign-in attempt is not valid.');
+    }
+    if (!claims.nonce || claims.provider !== provider) throw invalidState('This sign-in attempt is not valid.');
+
+    // One statement decides: of two concurrent callbacks with the same state, exactly one gets the row.
+    // (TypeORM answers an UPDATE with [rows, rowCount].)
+    const [rows]: [{ client_id: string; provider: string }[], number] = await this.dataSource.query(
+      `UPDATE oauth_connect_states SET consumed_at = now()
+        WHERE nonce = $1 AND consumed_at IS NULL AND expires_at > now()
+        RETURNING client_id, provider`,
+      [claims.nonce],
+    );
+    const row = rows[0];
+    if (!row || row.client_id !== claims.clientId || row.provider !== claims.provider) {
+      throw invalidState('This sign-in attempt has already been used or has expired.');
+    }
+    return { clientId: row.client_id, provider: row.provider };
+  }
+}
+
+function invalidState(message: string): ConnectFlowError {
+  return new ConnectFlowError(ConnectFlowErrorCode.InvalidState, `${message} Please open the connect link again.`);
+}

@@ -1,0 +1,241 @@
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { ConnectFlowService } from '../src/connect/connect-flow.service';
+import { ConnectLinkService } from '../src/connect/connect-link.service';
+import { SignedTokenCodec } from '../src/connect/signed-token';
+import { TokenStatus } from '../src/oauth/token-status';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { readToken, seedToken } from './factories/token.factory';
+import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { WebhookSink } from './support/webhook-sink';
+
+const PUBLIC_BASE_URL = 'https://token-health.example.test';
+const TOKEN_PATH = '/oauth/v2/token';
+
+describe(ConnectFlowService.name, () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let evil: FakeOAuthProvider;
+  let slack: WebhookSink;
+  let app: TestApp;
+
+  const http = () => request(app.app.getHttpServer());
+  const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
+  const linkFor = (clientId: string, now?: Date) => app.get(ConnectLinkService).createLink(clientId, 'zoho', now);
+  const callback = (query: Record<string, string>) => http().get('/oauth/zoho/callback').query(query);
+  const stateCount = async () => Number((await app.dataSource.query('SELECT count(*) AS n FROM oauth_connect_states'))[0].n);
+
+  /** Follows a connect link to the provider's authorize page; returns the issued state. */
+  const startConnect = async (clientId: string): Promise<string> => {
+    const response = await http().get(pathOf(linkFor(clientId))).expect(302);
+    return new URL(response.headers.location).searchParams.get('state')!;
+  };
+  const exchangeable = (code: string, refreshToken = `1000.new-refresh.${randomBytes(6).toString('hex')}`) => {
+    zoho.whenExchanging(code, zohoSuccess('1000.new-access', { refresh_token: refreshToken }));
+    return refreshToken;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    [zoho, evil, slack] = await Promise.all([FakeOAuthProvider.start(), FakeOAuthProvider.start(), WebhookSink.start()]);
+    app = await startTestApp({
+      DATABASE_URL: database.url,
+      PUBLIC_BASE_URL,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      SLACK_WEBHOOK_URL: slack.url,
+    });
+  });
+
+  beforeEach(async () => {
+    zoho.reset();
+    evil.reset();
+    slack.reset();
+    await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox, oauth_connect_states');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await Promise.all([zoho.close(), evil.close(), slack.close()]);
+    await database.drop();
+  });
+
+  it('connects a client from link to stored healthy token, with the refresh token encrypted', async () => {
+    const connect = await http().get(pathOf(linkFor('acme'))).expect(302);
+    const authorize = new URL(connect.headers.location);
+    expect(authorize.origin + authorize.pathname).toBe(`${zoho.url}/oauth/v2/auth`);
+    expect(Object.fromEntries(authorize.searchParams)).toEqual({
+      response_type: 'code',
+      client_id: 'zoho-client-id',
+      scope: 'ZohoCRM.modules.ALL,ZohoCalendar.calendar.ALL',
+      redirect_uri: `${PUBLIC_BASE_URL}/oauth/zoho/callback`,
+      access_type: 'offline',
+      prompt: 'consent',
+      state: expect.any(String),
+    });
+    const refreshToken = exchangeable('code-acme', '1000.acme-refresh');
+
+    const response = await callback({ code: 'code-acme', state: authorize.searchParams.get('state')! }).expect(200);
+
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain('Connected');
+    expect(response.text).not.toMatch(/code-acme|1000\.acme-refresh|1000\.new-access|state=/);
+    const [exchange] = zoho.requestsTo(TOKEN_PATH);
+    expect(Object.fromEntries(exchange.form)).toEqual({
+      grant_type: 'authorization_code',
+      code: 'code-acme',
+      redirect_uri: `${PUBLIC_BASE_URL}/oauth/zoho/callback`,
+      client_id: 'zoho-client-id',
+      client_secret: TEST_CLIENT_SECRET,
+    });
+    const row = await readToken(app, 'acme');
+    expect(row).toMatchObject({ token_status: TokenStatus.Healthy, health_check_error: null, accounts_server: zoho.url });
+    expect(row.refresh_token).toMatch(/^v1:/);
+    expect(row.refresh_token).not.toContain(refreshToken);
+    expect(row.access_token).toMatch(/^v1:/);
+    expect(row.last_refreshed_at).not.toBeNull();
+  });
+
+  it('answers an expired link with 400 and issues no state', async () => {
+    const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
+
+    const response = await http().get(pathOf(linkFor('acme', eightDaysAgo))).expect(400);
+
+    expect(response.text).toContain('expired');
+    expect(await stateCount()).toBe(0);
+  });
+
+  it('answers a tampered link with 400', async () => {
+    const link = new URL(linkFor('acme')).searchParams.get('link')!;
+    const [payload, signature] = link.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const tampered = `${Buffer.from(JSON.stringify({ ...claims, c: 'victim' })).toString('base64url')}.${signature}`;
+
+    await http().get('/oauth/zoho/connect').query({ link: tampered }).expect(400);
+    await http().get('/oauth/zoho/connect').expect(400);
+    expect(await stateCount()).toBe(0);
+  });
+
+  it('answers a link used for another provider path with 400', async () => {
+    await http().get(pathOf(linkFor('acme')).replace('/zoho/', '/other/')).expect(400);
+  });
+
+  it('rejects an expired state without calling the provider or storing anything', async () => {
+    const codec = app.get(SignedTokenCodec);
+    const pastState = codec.sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n-past' }, new Date(Date.now() - 1000));
+    const state = await startConnect('acme');
+    await app.dataSource.query(`UPDATE oauth_connect_states SET expires_at = now() - interval '1 second'`);
+    exchangeable('code-1');
+
+    await callback({ code: 'code-1', state: pastState }).expect(400);
+    await callback({ code: 'code-1', state }).expect(400);
+
+    expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
+    expect(await readToken(app, 'acme')).toBeUndefined();
+  });
+
+  it('rejects a replayed state the second time, after exactly one exchange', async () => {
+    const state = await startConnect('acme');
+    exchangeable('code-1');
+
+    await callback({ code: 'code-1', state }).expect(200);
+    const replay = await callback({ code: 'code-1', state }).expect(400);
+
+    expect(replay.text).toContain('already been used');
+    expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(1);
+  });
+
+  it('rejects a state signed with another key', async () => {
+    const forged = new SignedTokenCodec(randomBytes(32)).sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n' }, new Date(Date.now() + 60_000));
+    exchangeable('code-1');
+
+    await callback({ code: 'code-1', state: forged }).expect(400);
+    await callback({ code: 'code-1' }).expect(400);
+
+    expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
+    expect(await readToken(app, 'acme')).toBeUndefined();
+  });
+
+  it('refuses an accounts-server outside the allowlist and sends it nothing', async () => {
+    const state = await startConnect('acme');
+    evil.whenExchanging('code-1', zohoSuccess('evil-access', { refresh_token: 'evil-refresh' }));
+
+    const response = await callback({ code: 'code-1', state, 'accounts-server': evil.url, location: 'us' }).expect(400);
+
+    expect(response.text).toContain('does not trust');
+    expect(evil.requests).toHaveLength(0);
+    expect(zoho.requests).toHaveLength(0);
+    expect(await readToken(app, 'acme')).toBeUndefined();
+  });
+
+  it('accepts an accounts-server equal to ZOHO_ACCOUNTS_URL', async () => {
+    const state = await startConnect('acme');
+    exchangeable('code-1');
+
+    await callback({ code: 'code-1', state, 'accounts-server': `${zoho.url}/`, location: 'us' }).expect(200);
+
+    expect((await readToken(app, 'acme')).accounts_server).toBe(zoho.url);
+  });
+
+  it('shows a clear page when the user denies access, and stores nothing', async () => {
+    const state = await startConnect('acme');
+
+    const response = await callback({ error: 'access_denied', state }).expect(400);
+
+    expect(response.text).toContain('Access not granted');
+    expect(zoho.requests).toHaveLength(0);
+    expect(await readToken(app, 'acme')).toBeUndefined();
+  });
+
+  it('escapes what it echoes from the query', async () => {
+    const state = await startConnect('acme');
+
+    const response = await callback({ error: '<script>alert(1)</script>', state }).expect(400);
+
+    expect(response.text).not.toContain('<script>');
+    expect(response.text).toContain('&lt;script&gt;');
+  });
+
+  it('answers 502 when the provider refuses the code, and stores nothing', async () => {
+    const state = await startConnect('acme');
+
+    await callback({ code: 'unknown-code', state }).expect(502);
+
+    expect(await readToken(app, 'acme')).toBeUndefined();
+  });
+
+  it('re-connects an invalid token: healthy, old refresh token revoked, one resolved notice', async () => {
+    const { refreshToken: oldRefreshToken } = await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_alert_status = 'invalid', last_alerted_at = now(), health_check_error = 'dead' WHERE client_id = 'acme'`);
+    const state = await startConnect('acme');
+    const newRefreshToken = exchangeable('code-1');
+
+    await callback({ code: 'code-1', state }).expect(200);
+
+    const row = await readToken(app, 'acme');
+    expect(row).toMatchObject({ token_status: TokenStatus.Healthy, health_check_error: null, last_alert_status: null });
+    const revokes = zoho.requestsTo(`${TOKEN_PATH}/revoke`);
+    expect(revokes.map((r) => r.query.get('token'))).toEqual([oldRefreshToken]);
+    expect(revokes[0].query.get('token')).not.toBe(newRefreshToken);
+    const [notice] = await slack.waitFor(1);
+    expect(JSON.stringify(notice.json)).toMatch(/Resolved/);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(slack.requests).toHaveLength(1);
+  });
+
+  it('puts a working connect link into alert messages', async () => {
+    await seedToken(app, { clientId: 'acme', refreshToken: null });
+    await app.get(TokenHealthService).checkAndAlert({ clientId: 'acme' });
+
+    const [alert] = await slack.waitFor(1);
+    const actions = (alert.json as { blocks: { type: string; elements?: { url?: string }[] }[] }).blocks.find((b) => b.type === 'actions');
+    const link = actions!.elements![0].url!;
+    expect(link.startsWith(`${PUBLIC_BASE_URL}/oauth/zoho/connect?link=`)).toBe(true);
+    expect(JSON.stringify(alert.json)).toContain(link);
+
+    const response = await http().get(pathOf(link)).expect(302);
+
+    expect(response.headers.location.startsWith(`${zoho.url}/oauth/v2/auth?`)).toBe(true);
+  });
+});
