@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { TokenStatus } from '../oauth/token-status';
 
 /**
  * The Prometheus series of the service. One registry per app instance (not the
@@ -62,6 +63,11 @@ export class MetricsService {
 
   setTokenCounts(counts: { provider: string; status: string; count: number }[]): void {
     this.tokens.reset();
+    // Every status of a provider gets a series, so `oauth_tokens{status="invalid"} > 0`
+    // alerts see an explicit 0 instead of a series that is missing until the first failure.
+    for (const provider of new Set(counts.map((row) => row.provider))) {
+      for (const status of Object.values(TokenStatus)) this.tokens.set({ provider, status }, 0);
+    }
     for (const { provider, status, count } of counts) this.tokens.set({ provider, status }, count);
   }
 }

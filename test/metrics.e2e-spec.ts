@@ -1,0 +1,145 @@
+import request from 'supertest';
+import { MetricsController } from '../src/metrics/metrics.controller';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { seedToken } from './factories/token.factory';
+import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { WebhookSink } from './support/webhook-sink';
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Parses the Prometheus text format into samples (comments skipped). */
+function parseSamples(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})?\s+(\S+)/.exec(line);
+      if (!match) throw new Error(`Not a Prometheus sample: ${line}`);
+      const labels = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]));
+      return { name: match[1], labels, value: Number(match[3]) };
+    });
+}
+
+/** The value of the one sample named `name` whose labels are exactly `labels`. */
+function valueOf(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  const matches = samples.filter(
+    (sample) => sample.name === name && JSON.stringify(Object.entries(sample.labels).sort()) === JSON.stringify(Object.entries(labels).sort()),
+  );
+  if (matches.length > 1) throw new Error(`${matches.length} samples of ${name} ${JSON.stringify(labels)}`);
+  return matches[0]?.value;
+}
+
+describe(MetricsController.name, () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let slack: WebhookSink;
+  let app: TestApp;
+  let cycleFinishedAt: number;
+  let scrape: request.Response;
+  let samples: Sample[];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    slack = await WebhookSink.start();
+    app = await startTestApp({
+      DATABASE_URL: database.url,
+      ZOHO_ACCOUNTS_URL: zoho.url,
+      SLACK_WEBHOOK_URL: slack.url,
+      TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: '1',
+    });
+
+    const refreshed = await seedToken(app, { clientId: 'acme', expiresInMinutes: 10 });
+    const revoked = await seedToken(app, { clientId: 'globex', expiresInMinutes: 10 });
+    const failing = await seedToken(app, { clientId: 'initech', expiresInMinutes: 10 });
+    await seedToken(app, { clientId: 'umbrella', expiresInMinutes: 240 });
+    zoho.whenRefreshing(refreshed.refreshToken!, zohoSuccess());
+    zoho.whenRefreshing(revoked.refreshToken!, { status: 400, body: { error: 'invalid_grant' } });
+    zoho.whenRefreshing(failing.refreshToken!, { status: 500, body: 'upstream down' });
+    // The first alert delivery fails once and is retried.
+    slack.failNext(1, 500);
+
+    await app.get(TokenHealthService).runScheduledCheck();
+    cycleFinishedAt = Date.now();
+
+    // Alerts go out asynchronously from the outbox: scrape until both are delivered.
+    const deadline = Date.now() + 10_000;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      scrape = await request(app.app.getHttpServer()).get('/metrics');
+      samples = parseSamples(scrape.text);
+    } while (valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'sent' }) !== 2 && Date.now() < deadline);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await slack?.close();
+    await zoho?.close();
+    await database?.drop();
+  });
+
+  it('serves the Prometheus text format without authentication', () => {
+    expect(scrape.status).toBe(200);
+    expect(scrape.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+  });
+
+  it('counts stored tokens by provider and status, zero for empty statuses', () => {
+    expect(valueOf(samples, 'oauth_tokens', { provider: 'zoho', status: 'healthy' })).toBe(2);
+    expect(valueOf(samples, 'oauth_tokens', { provider: 'zoho', status: 'invalid' })).toBe(1);
+    expect(valueOf(samples, 'oauth_tokens', { provider: 'zoho', status: 'refresh_failed' })).toBe(1);
+    expect(valueOf(samples, 'oauth_tokens', { provider: 'zoho', status: 'expiring' })).toBe(0);
+  });
+
+  it('counts refreshes at the provider by outcome', () => {
+    expect(valueOf(samples, 'oauth_token_refresh_total', { provider: 'zoho', outcome: 'success' })).toBe(1);
+    expect(valueOf(samples, 'oauth_token_refresh_total', { provider: 'zoho', outcome: 'dead_grant' })).toBe(1);
+    expect(valueOf(samples, 'oauth_token_refresh_total', { provider: 'zoho', outcome: 'failure' })).toBe(1);
+  });
+
+  it('observes the duration of the one completed cycle', () => {
+    expect(valueOf(samples, 'token_health_check_duration_seconds_count')).toBe(1);
+    expect(valueOf(samples, 'token_health_check_duration_seconds_bucket', { le: '+Inf' })).toBe(1);
+    const seconds = valueOf(samples, 'token_health_check_duration_seconds_sum')!;
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThan(10);
+  });
+
+  it('sets the last success timestamp to when the cycle completed', () => {
+    const timestamp = valueOf(samples, 'token_health_last_success_timestamp_seconds')!;
+
+    expect(Math.abs(timestamp * 1000 - cycleFinishedAt)).toBeLessThan(2_000);
+  });
+
+  it('counts alert deliveries by channel and outcome', () => {
+    expect(valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'sent' })).toBe(2);
+    expect(valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'retry' })).toBe(1);
+  });
+
+  it('exposes the default process metrics', () => {
+    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+      expect(valueOf(samples, name)).toEqual(expect.any(Number));
+    }
+  });
+
+  it('shows no token or client secret', async () => {
+    const rows: { refresh_token: string }[] = await app.dataSource.query('SELECT refresh_token FROM oauth_tokens');
+
+    expect(scrape.text).not.toContain(TEST_CLIENT_SECRET);
+    expect(scrape.text).not.toMatch(/1000\.(refresh|access)\./);
+    for (const row of rows) expect(scrape.text).not.toContain(row.refresh_token);
+  });
+
+  it('reads the token counts from the database at each scrape', async () => {
+    await seedToken(app, { provider: 'zoho', clientId: 'hooli', expiresInMinutes: 240 });
+
+    const next = parseSamples((await request(app.app.getHttpServer()).get('/metrics')).text);
+
+    expect(valueOf(next, 'oauth_tokens', { provider: 'zoho', status: 'healthy' })).toBe(3);
+  });
+});
