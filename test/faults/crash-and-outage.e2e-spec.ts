@@ -6,7 +6,7 @@ import { FakeOAuthProvider, zohoSuccess } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp } from '../support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 
 describe('crashes and outages', () => {
   let database: TestDatabase;
@@ -19,18 +19,14 @@ describe('crashes and outages', () => {
     database = await createTestDatabase();
     zoho = await FakeOAuthProvider.start();
     sinks = await AlertSinks.start();
-    env = {
+    env = testEnv({
       DATABASE_URL: database.url,
       ZOHO_ACCOUNTS_URL: zoho.url,
-      ZOHO_CLIENT_ID: 'zoho-client-id',
-      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
       ALERT_DISPATCH_INTERVAL_MS: '200',
       TOKEN_HEALTH_LEASE_SECONDS: '3',
       TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '10000',
       ...sinks.env(),
-    };
+    });
     seeder = await startTestApp(env);
   });
 

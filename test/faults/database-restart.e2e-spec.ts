@@ -8,7 +8,7 @@ import { waitUntil } from '../support/alert-sinks';
 import { DatabaseProcess } from '../support/database-process';
 import { FakeOAuthProvider } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
-import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY } from '../support/test-app';
+import { startTestApp, testEnv } from '../support/test-app';
 
 describe('database restart mid-cycle', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-health-restart-'));
@@ -30,16 +30,13 @@ describe('database restart mid-cycle', () => {
   });
 
   it('fails the cycle cleanly, reports 503 while the database is down, and recovers by itself', async () => {
-    const env = {
+    const env = testEnv({
       DATABASE_URL: database.url,
       ZOHO_ACCOUNTS_URL: zoho.url,
-      ZOHO_CLIENT_ID: 'zoho-client-id',
-      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
       TOKEN_HEALTH_LEASE_SECONDS: '3',
       TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',
-    };
+      TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '10000',
+    });
     const seeder = await startTestApp({ ...env, TOKEN_HEALTH_ENABLED: 'false' });
     await Promise.all(Array.from({ length: 10 }, (_, i) => seedToken(seeder, { clientId: `restart-${i}`, expiresInMinutes: 5 })));
     await seeder.close();

@@ -4,7 +4,7 @@ import { seedToken } from '../factories/token.factory';
 import { FakeOAuthProvider, FakeResponse, zohoSuccess } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp } from '../support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp, testEnv } from '../support/test-app';
 
 const MISBEHAVIOUR: Record<string, FakeResponse> = {
   hangs: { hang: true },
@@ -37,16 +37,12 @@ describe('hostile provider and hostile input', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     zoho = await FakeOAuthProvider.start();
-    const env = {
+    const env = testEnv({
       DATABASE_URL: database.url,
       ZOHO_ACCOUNTS_URL: zoho.url,
-      ZOHO_CLIENT_ID: 'zoho-client-id',
-      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
       TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '1500',
       TOKEN_HEALTH_ENABLED: 'false',
-    };
+    });
     seeder = await startTestApp(env);
     server = await ServerProcess.start(env);
   });

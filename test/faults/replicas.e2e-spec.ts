@@ -5,7 +5,7 @@ import { AlertSinks, settle, waitUntil } from '../support/alert-sinks';
 import { FakeOAuthProvider } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
-import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp } from '../support/test-app';
+import { startTestApp, TEST_CLIENT_SECRET, TEST_ENCRYPTION_KEY, TestApp, testEnv } from '../support/test-app';
 
 describe('three replicas on one database', () => {
   let database: TestDatabase;
@@ -20,16 +20,12 @@ describe('three replicas on one database', () => {
     database = await createTestDatabase();
     zoho = await FakeOAuthProvider.start();
     sinks = await AlertSinks.start();
-    const env = {
+    const env = testEnv({
       DATABASE_URL: database.url,
       ZOHO_ACCOUNTS_URL: zoho.url,
-      ZOHO_CLIENT_ID: 'zoho-client-id',
-      ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
       ALERT_DISPATCH_INTERVAL_MS: '200',
       ...sinks.env(),
-    };
+    });
     seeder = await startTestApp(env);
     for (let i = 0; i < 500; i++) {
       const soon = i < 55;

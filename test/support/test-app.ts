@@ -21,8 +21,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string | undefined>, options: AppModuleOptions = {}): Promise<TestApp> {
-  const config = parseAppConfig({
+/** The environment every test app and test server starts from: known secrets, no schedule, fast timeouts. */
+export function testEnv(overrides: Record<string, string | undefined>): Record<string, string> {
+  const env = {
     NODE_ENV: 'test',
     TOKEN_HEALTH_ENABLED: 'false',
     ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
@@ -31,8 +32,13 @@ export async function startTestApp(env: Record<string, string | undefined>, opti
     ZOHO_CLIENT_SECRET: TEST_CLIENT_SECRET,
     TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: '1000',
     ALERT_DISPATCH_INTERVAL_MS: '100',
-    ...env,
-  });
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+export async function startTestApp(env: Record<string, string | undefined>, options: AppModuleOptions = {}): Promise<TestApp> {
+  const config = parseAppConfig(testEnv(env));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { emitSchema: false, ...options })] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error', 'warn'] });
   await app.listen(0, '127.0.0.1');
