@@ -8,6 +8,7 @@ import {
   RefreshRequest,
   RevokeRequest,
 } from './oauth-provider';
+import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
 
 /** Paths on the provider's accounts server; the server itself comes with each request. */
 export interface GenericOAuth2Endpoints {
@@ -34,23 +35,12 @@ export class GenericOAuth2Provider extends OAuthProvider {
     super();
   }
 
-  refresh({ refreshToken, accountsServer, credentials }: RefreshRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(accountsServer, {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    });
+  refresh(request: RefreshRequest): Promise<ProviderTokenSet> {
+    return this.requestToken(request.accountsServer, refreshGrantForm(request));
   }
 
-  exchangeCode({ code, redirectUri, accountsServer, credentials }: CodeExchangeRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(accountsServer, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    });
+  exchangeCode(request: CodeExchangeRequest): Promise<ProviderTokenSet> {
+    return this.requestToken(request.accountsServer, authorizationCodeGrantForm(request));
   }
 
   authorizeUrl({ accountsServer, clientId, redirectUri, scopes, state }: AuthorizeUrlRequest): string {
@@ -92,20 +82,8 @@ export class GenericOAuth2Provider extends OAuthProvider {
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
     const accessToken = stringField(body, 'access_token');
     if (!accessToken) return classifyError(body);
-    const issuedAt = this.now().getTime();
-    const expiresIn = secondsField(body, 'expires_in');
-    const refreshExpiresIn = secondsField(body, 'refresh_token_expires_in');
-    const refreshToken = stringField(body, 'refresh_token');
-    const scope = stringField(body, 'scope');
-    return {
-      accessToken,
-      // RFC 6749 makes expires_in optional; null means "unknown", not "never".
-      accessTokenExpiresAt: expiresIn === undefined ? null : new Date(issuedAt + expiresIn * 1000),
-      // A refresh token in the answer means the provider rotated it; the old one may already be dead.
-      ...(refreshToken && { refreshToken }),
-      ...(refreshExpiresIn !== undefined && { refreshTokenExpiresAt: new Date(issuedAt + refreshExpiresIn * 1000) }),
-      ...(scope && { scope }),
-    };
+    // A refresh token in the answer means the provider rotated it; the old one may already be dead.
+    return tokenSetFromAnswer(body, accessToken, this.now(), secondsField(body, 'expires_in'));
   }
 }
 
@@ -125,13 +103,4 @@ function classifyError(body: unknown): OAuthProviderError {
   return new OAuthProviderError(OAuthProviderErrorCode.Transient, 'malformed response: no access_token and no error');
 }
 
-function stringField(body: unknown, key: string): string | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function secondsField(body: unknown, key: string): number | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-}

@@ -8,6 +8,7 @@ import {
   RefreshRequest,
   RevokeRequest,
 } from './oauth-provider';
+import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
 
 const TOKEN_PATH = '/oauth/v2/token';
 // invalid_code is Zoho's answer for a revoked or deleted refresh token (and for a used authorization code).
@@ -30,23 +31,12 @@ export class ZohoProvider extends OAuthProvider {
     super();
   }
 
-  refresh({ refreshToken, accountsServer, credentials }: RefreshRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(accountsServer, {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    });
+  refresh(request: RefreshRequest): Promise<ProviderTokenSet> {
+    return this.requestToken(request.accountsServer, refreshGrantForm(request));
   }
 
-  exchangeCode({ code, redirectUri, accountsServer, credentials }: CodeExchangeRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(accountsServer, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: redirectUri,
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    });
+  exchangeCode(request: CodeExchangeRequest): Promise<ProviderTokenSet> {
+    return this.requestToken(request.accountsServer, authorizationCodeGrantForm(request));
   }
 
   authorizeUrl({ accountsServer, clientId, redirectUri, scopes, state }: AuthorizeUrlRequest): string {
@@ -79,22 +69,10 @@ export class ZohoProvider extends OAuthProvider {
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
     const accessToken = stringField(body, 'access_token');
     if (!accessToken) return classifyError(body);
-    const issuedAt = this.now().getTime();
     // Legacy answers put milliseconds in expires_in and seconds in expires_in_sec.
     const expiresIn = secondsField(body, 'expires_in_sec') ?? secondsField(body, 'expires_in');
-    const refreshExpiresIn = secondsField(body, 'refresh_token_expires_in');
-    const refreshToken = stringField(body, 'refresh_token');
-    const scope = stringField(body, 'scope');
     const apiDomain = stringField(body, 'api_domain');
-    return {
-      accessToken,
-      accessTokenExpiresAt: expiresIn === undefined ? null : new Date(issuedAt + expiresIn * 1000),
-      // Zoho refresh tokens do not rotate: absent here means "keep the one you have".
-      ...(refreshToken && { refreshToken }),
-      ...(refreshExpiresIn !== undefined && { refreshTokenExpiresAt: new Date(issuedAt + refreshExpiresIn * 1000) }),
-      ...(scope && { scope }),
-      ...(apiDomain && { apiDomain }),
-    };
+    return { ...tokenSetFromAnswer(body, accessToken, this.now(), expiresIn), ...(apiDomain && { apiDomain }) };
   }
 }
 
@@ -124,13 +102,4 @@ function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-function stringField(body: unknown, key: string): string | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
 
-function secondsField(body: unknown, key: string): number | undefined {
-  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[key] : undefined;
-  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
-}
