@@ -1,38 +1,9 @@
-import { createServer, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { ServerResponse } from 'node:http';
+import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 import { GenericOAuth2Endpoints, GenericOAuth2Provider } from './generic-oauth2.provider';
 import { HttpTokenClient } from './http-token-client';
 import { RefreshRequest } from './oauth-provider';
-
-type Reply = (res: ServerResponse) => void;
-
-// A real RFC 6749 token endpoint stand-in on 127.0.0.1.
-async function startServer(reply: Reply) {
-  const requests: { method: string; path: string; form: Record<string, string> }[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
-      requests.push({ method: req.method ?? '', path: req.url ?? '', form });
-      reply(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
-  return { origin, requests, close };
-}
-
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-
-async function failureOf(promise: Promise<unknown>): Promise<OAuthProviderError> {
-  const outcome = await promise.then(() => undefined, (error: unknown) => error);
-  if (outcome instanceof OAuthProviderError) return outcome;
-  throw new Error(`expected an OAuthProviderError, got ${String(outcome)}`);
-}
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const ENDPOINTS: GenericOAuth2Endpoints = { tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize', revokePath: '/oauth2/revoke' };
@@ -40,7 +11,7 @@ const CREDENTIALS = { clientId: 'client-1', clientSecret: 'client-secret-1' };
 const secondsAfterNow = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
 describe(GenericOAuth2Provider.name, () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
 
   const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 2, sleep: async () => undefined });
   const providerWith = (endpoints: GenericOAuth2Endpoints = ENDPOINTS) => new GenericOAuth2Provider('acme', endpoints, client, () => NOW);
@@ -51,7 +22,7 @@ describe(GenericOAuth2Provider.name, () => {
     ...overrides,
   });
   const serve = async (reply: Reply) => {
-    server = await startServer(reply);
+    server = await startTokenEndpoint(reply);
   };
 
   afterEach(() => server?.close());
@@ -71,6 +42,7 @@ describe(GenericOAuth2Provider.name, () => {
         {
           method: 'POST',
           path: '/oauth2/token',
+          contentType: 'application/x-www-form-urlencoded',
           form: { grant_type: 'refresh_token', refresh_token: 'old-refresh-token', client_id: 'client-1', client_secret: 'client-secret-1' },
         },
       ]);
@@ -192,6 +164,7 @@ describe(GenericOAuth2Provider.name, () => {
         {
           method: 'POST',
           path: '/oauth2/revoke',
+          contentType: 'application/x-www-form-urlencoded',
           form: { token: 'old-refresh-token', token_type_hint: 'refresh_token', client_id: 'client-1', client_secret: 'client-secret-1' },
         },
       ]);

@@ -1,56 +1,20 @@
-import { createServer, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { ServerResponse } from 'node:http';
+import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 import { HttpTokenClient, HttpTokenClientOptions } from './http-token-client';
-
-interface ReceivedRequest {
-  method: string;
-  path: string;
-  contentType: string;
-  form: URLSearchParams;
-}
-type Reply = (res: ServerResponse, attempt: number) => void;
-
-// A real token endpoint on 127.0.0.1, so timeouts, resets and streaming behave as on the wire.
-async function startServer(reply: Reply) {
-  const requests: ReceivedRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString());
-      requests.push({ method: req.method ?? '', path: req.url ?? '', contentType: req.headers['content-type'] ?? '', form });
-      reply(res, requests.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
-  return { origin, requests, close };
-}
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<OAuthProviderError> {
-  const outcome = await promise.then(() => undefined, (error: unknown) => error);
-  if (outcome instanceof OAuthProviderError) return outcome;
-  throw new Error(`expected an OAuthProviderError, got ${String(outcome)}`);
-}
 
 const passThrough = (status: number, body: unknown) => ({ status, body });
 const TEN_MB = 10 * 1024 * 1024;
 
 describe(HttpTokenClient.name, () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
   let sleeps: number[];
 
   const clientWith = (overrides: Partial<HttpTokenClientOptions> = {}) =>
     new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, baseBackoffMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides });
 
   const serve = async (reply: Reply) => {
-    server = await startServer(reply);
+    server = await startTokenEndpoint(reply);
     return `${server.origin}/oauth/token`;
   };
 
@@ -65,7 +29,7 @@ describe(HttpTokenClient.name, () => {
 
     expect(result).toEqual({ status: 200, body: { access_token: 'at' } });
     expect(server.requests[0]).toMatchObject({ method: 'POST', path: '/oauth/token', contentType: 'application/x-www-form-urlencoded' });
-    expect(Object.fromEntries(server.requests[0].form)).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt 1' });
+    expect(server.requests[0].form).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt 1' });
   });
 
   it('hands an empty body to the classifier as undefined', async () => {

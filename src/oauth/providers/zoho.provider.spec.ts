@@ -1,38 +1,9 @@
-import { createServer, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { ServerResponse } from 'node:http';
+import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 import { HttpTokenClient } from './http-token-client';
 import { CodeExchangeRequest, RefreshRequest } from './oauth-provider';
 import { ZohoProvider } from './zoho.provider';
-
-type Reply = (res: ServerResponse, attempt: number) => void;
-
-// A real Zoho stand-in on 127.0.0.1: the adapter is exercised over the wire, fetch included.
-async function startServer(reply: Reply) {
-  const requests: { method: string; path: string; form: Record<string, string> }[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const form = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
-      requests.push({ method: req.method ?? '', path: req.url ?? '', form });
-      reply(res, requests.length);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
-  return { origin, requests, close };
-}
-
-const json = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-
-async function failureOf(promise: Promise<unknown>): Promise<OAuthProviderError> {
-  const outcome = await promise.then(() => undefined, (error: unknown) => error);
-  if (outcome instanceof OAuthProviderError) return outcome;
-  throw new Error(`expected an OAuthProviderError, got ${String(outcome)}`);
-}
 
 const NOW = new Date('2025-03-01T12:00:00Z');
 const REFRESH_TOKEN = '1000.refresh.secret-rt';
@@ -41,11 +12,11 @@ const CODE = '1000.code.secret-code';
 const secondsAfterNow = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
 describe(ZohoProvider.name, () => {
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
   let sut: ZohoProvider;
 
   const serve = async (reply: Reply) => {
-    server = await startServer(reply);
+    server = await startTokenEndpoint(reply);
   };
   const aRefreshRequest = (overrides: Partial<RefreshRequest> = {}): RefreshRequest => ({
     refreshToken: REFRESH_TOKEN,
@@ -76,6 +47,7 @@ describe(ZohoProvider.name, () => {
         {
           method: 'POST',
           path: '/oauth/v2/token',
+          contentType: 'application/x-www-form-urlencoded',
           form: { grant_type: 'refresh_token', refresh_token: REFRESH_TOKEN, client_id: '1000.CLIENTID', client_secret: CLIENT_SECRET },
         },
       ]);
@@ -255,7 +227,7 @@ describe(ZohoProvider.name, () => {
       await sut.revoke(aRefreshRequest());
 
       expect(server.requests).toEqual([
-        { method: 'POST', path: `/oauth/v2/token/revoke?token=${encodeURIComponent(REFRESH_TOKEN)}`, form: {} },
+        { method: 'POST', path: `/oauth/v2/token/revoke?token=${encodeURIComponent(REFRESH_TOKEN)}`, contentType: 'application/x-www-form-urlencoded', form: {} },
       ]);
     });
 
