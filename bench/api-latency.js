@@ -1,0 +1,137 @@
+'use strict';
+// Issue 8, point 5: latency of the `tokenHealth(clientId)` query on a big table against a
+// trivial `{ __typename }` query, both through the built server under the same load in the
+// same run (autocannon, closed loop: --connections requests always in flight).
+//
+//   node bench/api-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
+//                             [--connections=10] [--json=PATH]
+//
+// --quick: 100k rows / 10k clients, 10 s per query.
+const autocannon = require('autocannon');
+const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
+const { appEnv, ADMIN_API_TOKEN } = require('./lib/app-env');
+const { startAppServer, graphql } = require('./lib/app-server');
+const { runMain } = require('./lib/cleanup');
+const { createBenchDatabase, connect } = require('./lib/database');
+const { ms, count, ratio, verdict, table } = require('./lib/format');
+const { describeCpu, measureCpu, waitForQuietMachine } = require('./lib/machine-cpu');
+const { dist } = require('./lib/paths');
+const { machine, writeResults } = require('./lib/results');
+const { seedTokens, clientId } = require('./lib/seed');
+
+const { OAuthTokenRepository } = require(dist('src/oauth/oauth-token.repository'));
+
+const TRIVIAL = JSON.stringify({ query: '{ __typename }' });
+const LOOKUP = 'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
+
+async function main() {
+  const flags = parseArgs();
+  const options = {
+    rows: sizeListFlag(flags, 'rows', [flags.quick ? 100_000 : 1_000_000])[0],
+    clients: sizeListFlag(flags, 'clients', [flags.quick ? 10_000 : 100_000])[0],
+    durationSeconds: numberFlag(flags, 'duration', flags.quick ? 10 : 30),
+    connections: numberFlag(flags, 'connections', 10),
+  };
+  const database = await createBenchDatabase('api');
+  const db = await connect(database.url);
+  console.log(`[api-latency] seeding ${count(options.rows)} tokens over ${count(options.clients)} clients`);
+  await seedTokens(db, { rows: options.rows, clients: options.clients });
+  const server = await startAppServer(appEnv({ databaseUrl: database.url }));
+  await checkLookupAnswers(server, options);
+  const plan = await explainLookup(db, randomClient(options.clients));
+  console.log(`[api-latency] plan of the lookup:\n${plan}`);
+
+  const lookupBody = () => JSON.stringify({ query: LOOKUP, variables: { clientId: randomClient(options.clients) } });
+  // A short warm-up of each, so neither measurement pays for JIT and pool start.
+  await load(server, () => TRIVIAL, { ...options, durationSeconds: 3 });
+  await load(server, lookupBody, { ...options, durationSeconds: 3 });
+  const trivial = await load(server, () => TRIVIAL, options);
+  const lookup = await load(server, lookupBody, options);
+  const results = { bench: 'api-latency', date: new Date().toISOString(), machine: machine(), database: database.description, options, plan, trivial, lookup };
+  printReport(results);
+  writeResults(flags, results);
+}
+
+function randomClient(clients) {
+  return clientId(Math.floor(Math.random() * clients), false);
+}
+
+/** A lookup must return the client's tokens, else the timing would be of an empty answer. */
+async function checkLookupAnswers(server, { rows, clients }) {
+  const data = await graphql(server, LOOKUP, { clientId: randomClient(clients) });
+  if (data.tokenHealth.length !== Math.floor(rows / clients)) {
+    throw new Error(`tokenHealth returned ${data.tokenHealth.length} reports, expected ${Math.floor(rows / clients)}`);
+  }
+}
+
+/** EXPLAIN ANALYZE of the exact SQL the built repository sends for one client. */
+async function explainLookup(db, client) {
+  let captured;
+  const recorder = { query: async (sql, params) => ((captured = { sql, params }), []) };
+  await new OAuthTokenRepository(recorder, null).findReports(client);
+  const { rows } = await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${captured.sql}`, captured.params);
+  return rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n');
+}
+
+async function load(server, body, { connections, durationSeconds }) {
+  await waitForQuietMachine();
+  let graphqlErrors = 0;
+  const cpu = measureCpu({ labels: { [process.pid]: 'load generator' } });
+  const result = await autocannon({
+    url: server.url,
+    connections,
+    duration: durationSeconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_TOKEN}` },
+        setupRequest: (request) => ({ ...request, body: body() }),
+        onResponse: (status, responseBody) => {
+          if (status !== 200 || responseBody.includes('"errors"')) graphqlErrors++;
+        },
+      },
+    ],
+  });
+  const failed = result.errors + result.timeouts + result.non2xx + graphqlErrors;
+  if (failed > 0) throw new Error(`${failed} failed requests under load (first status codes: ${JSON.stringify(result.statusCodeStats)})`);
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requestsPerSecond: result.requests.average,
+    total: result.requests.total,
+    cpu: cpu.stop(),
+  };
+}
+
+function printReport(results) {
+  const { options, trivial, lookup } = results;
+  console.log(`\n## API latency — ${results.date}\n${results.machine}; ${results.database}`);
+  console.log(
+    `${count(options.rows)} tokens / ${count(options.clients)} clients; autocannon, ${options.connections} connections, ${options.durationSeconds} s per query (autocannon resolves 1 ms)\n`,
+  );
+  const row = (name, run) => [name, ms(run.p50), ms(run.p99), ms(run.max), String(Math.round(run.requestsPerSecond)), describeCpu(run.cpu)];
+  console.log(
+    table(
+      ['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'],
+      [row('`{ __typename }`', trivial), row('`tokenHealth(clientId)`', lookup)],
+    ),
+  );
+  console.log('\nTargets (issue 8):');
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+}
+
+function summarize({ options, trivial, lookup }) {
+  const p99Ratio = lookup.p99 / trivial.p99;
+  const size = `${count(options.rows)} rows / ${count(options.clients)} clients`;
+  return [
+    { figure: `\`{ __typename }\` p50 / p99 (${size})`, measured: `${ms(trivial.p50)} / ${ms(trivial.p99)}`, target: '', verdict: '' },
+    { figure: `\`tokenHealth(clientId)\` p50 / p99 (${size})`, measured: `${ms(lookup.p50)} / ${ms(lookup.p99)}`, target: '', verdict: '' },
+    { figure: 'p99 tokenHealth / p99 __typename', measured: ratio(p99Ratio), target: '≤ 2×', verdict: verdict(p99Ratio <= 2) },
+  ];
+}
+
+if (require.main === module) runMain(main);
+
+module.exports = { summarize };

@@ -1,0 +1,216 @@
+'use strict';
+// Issue 8, points 1–3: one full check cycle of ours vs the naive baseline, its distance
+// from the floor, and its peak RSS as the table grows.
+//
+//   node bench/check-cycle.js [--quick] [--full] [--latency=50] [--sizes=10k,100k]
+//                             [--concurrency=10,50] [--baseline-max=100k] [--repeats=3] [--json=PATH]
+//
+// --quick runs the (slow) naive baseline at 10k only; --full adds N = 1M. Each of our
+// cycles runs --repeats times (fresh process and reset table each time); the median counts.
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
+const { appEnv } = require('./lib/app-env');
+const { runChild } = require('./lib/child');
+const { runMain } = require('./lib/cleanup');
+const { createBenchDatabase, connect } = require('./lib/database');
+const { FakeZoho } = require('./lib/fake-zoho');
+const { ms, mb, ratio, count, verdict, table } = require('./lib/format');
+const { describeCpu, waitForQuietMachine } = require('./lib/machine-cpu');
+const { machine, writeResults } = require('./lib/results');
+const { seedTokens, resetTokens, tokenCounts } = require('./lib/seed');
+
+const DUE_EVERY = 100; // 1 % of the tokens expire within the window
+
+function readOptions(flags) {
+  const sizes = sizeListFlag(flags, 'sizes', flags.full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]);
+  return {
+    sizes,
+    latencyMs: numberFlag(flags, 'latency', 50),
+    concurrencies: sizeListFlag(flags, 'concurrency', [10, 50]),
+    baselineMax: sizeListFlag(flags, 'baseline-max', [flags.quick ? 10_000 : Math.max(...sizes)])[0],
+    floorRepeats: numberFlag(flags, 'floor-repeats', 3),
+    repeats: Math.max(1, numberFlag(flags, 'repeats', 3)),
+  };
+}
+
+async function main() {
+  const flags = parseArgs();
+  const options = readOptions(flags);
+  const database = await createBenchDatabase('cycle');
+  const db = await connect(database.url);
+  const fake = await FakeZoho.start({ latencyMs: options.latencyMs });
+  const context = { db, fake, url: database.url, options };
+  const sizes = [];
+  for (const rows of options.sizes) sizes.push(await benchSize(context, rows));
+  const results = { bench: 'check-cycle', date: new Date().toISOString(), machine: machine(), database: database.description, options, sizes };
+  printReport(results);
+  writeResults(flags, results);
+}
+
+async function benchSize(context, rows) {
+  const { db, options } = context;
+  log(`N=${count(rows)}: seeding`);
+  const { due } = await seedTokens(db, { rows, dueEvery: DUE_EVERY });
+  const bulkUpdateMs = await timeBulkUpdate(db, options.floorRepeats);
+  log(`N=${count(rows)}: bulk UPDATE of last_health_check ${ms(bulkUpdateMs)}`);
+  const ours = {};
+  for (const concurrency of options.concurrencies) {
+    ours[concurrency] = await runOursRepeatedly(context, { concurrency, due });
+    const runs = ours[concurrency].allElapsedMs.map(ms).join(', ');
+    log(`N=${count(rows)}: ours at concurrency ${concurrency}: median ${ms(ours[concurrency].elapsedMs)} of [${runs}] (median run: ${describeCpu(ours[concurrency].machineCpu)}; ${describePhases(ours[concurrency])})`);
+  }
+  let baseline;
+  if (rows <= options.baselineMax) {
+    log(`N=${count(rows)}: naive baseline (sequential; ~${ms(due * options.latencyMs)} of provider latency alone)`);
+    baseline = await runMeasured(context, 'naive-baseline.js', { due });
+    log(`N=${count(rows)}: naive baseline ${ms(baseline.elapsedMs)}`);
+  }
+  return { rows, due, bulkUpdateMs, ours, baseline };
+}
+
+/** The floor's database half: one statement touching every row, as cheap as a cycle can be. */
+async function timeBulkUpdate(db, repeats) {
+  let best = Infinity;
+  for (let run = 0; run < repeats; run++) {
+    await waitForQuietMachine();
+    const started = performance.now();
+    await db.query('UPDATE oauth_tokens SET last_health_check = now()');
+    best = Math.min(best, performance.now() - started);
+    await resetTokens(db);
+  }
+  return best;
+}
+
+/** The median run by time; the peak RSS is the highest of all runs. */
+async function runOursRepeatedly(context, { concurrency, due }) {
+  const runs = [];
+  for (let run = 0; run < context.options.repeats; run++) {
+    runs.push(await runMeasured(context, 'our-cycle.js', { concurrency, due }));
+  }
+  const sorted = [...runs].sort((a, b) => a.elapsedMs - b.elapsedMs);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return {
+    ...median,
+    allElapsedMs: runs.map((run) => run.elapsedMs),
+    maxRss: Math.max(...runs.map((run) => run.maxRss)),
+    duplicates: runs.reduce((sum, run) => sum + run.duplicates, 0),
+  };
+}
+
+/** Runs one checker in a child process, checks it did the whole job, then resets the table. */
+async function runMeasured({ db, fake, url, options }, script, { concurrency, due }) {
+  await waitForQuietMachine();
+  fake.resetCounts();
+  const env = appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency });
+  const result = await runChild(join(__dirname, script), { env });
+  const after = await tokenCounts(db);
+  // A fast cycle that skipped work would be a meaningless figure.
+  if (after.unchecked !== 0 || after.refreshed !== due || after.unhealthy !== 0 || fake.refreshes !== due) {
+    throw new Error(`${script} left ${JSON.stringify(after)} with ${fake.refreshes} refreshes at the provider; expected ${due} refreshed`);
+  }
+  await resetTokens(db);
+  return { ...result, duplicates: fake.duplicates };
+}
+
+/** "classify 120 ms, claim ×21 300 ms, …": where one of our cycles spent its time. */
+function describePhases(run) {
+  const names = {
+    classifyWithoutProviderCall: 'classify',
+    claimForRefresh: 'claims',
+    refreshForHealthCheck: 'refreshes',
+    refresh: 'provider calls',
+    raiseDueAlerts: 'alert scan',
+  };
+  return Object.entries(run.phases)
+    .map(([method, phase]) => {
+      const from = phase.firstStartMs - run.cycleStartedAt;
+      const span = `${ms(from)}→${ms(phase.lastEndMs - run.cycleStartedAt)}`;
+      return `${names[method]} ×${phase.calls} busy ${ms(phase.totalMs)} at ${span}`;
+    })
+    .join('; ');
+}
+
+function floorMs(size, concurrency, latencyMs) {
+  return size.bulkUpdateMs + Math.ceil(size.due / concurrency) * latencyMs;
+}
+
+function printReport(results) {
+  const { options, sizes } = results;
+  console.log(`\n## Check cycle — ${results.date}\n${results.machine}; ${results.database}`);
+  console.log(`Provider latency ${options.latencyMs} ms, 1 % of tokens due; ours = median of ${options.repeats} runs of TokenHealthService.runScheduledCheck() in a fresh process\n`);
+  console.log(cycleTable(sizes, options));
+  console.log(`\n${memoryTable(sizes, options)}`);
+  console.log('\nTargets (issue 8):');
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+}
+
+/** The figures the issue sets targets for, as rows for this report and run-all's table. */
+function summarize({ options, sizes }) {
+  const rows = [];
+  const push = (figure, value, target, met) => rows.push({ figure, measured: ratio(value), target, verdict: met === undefined ? '' : verdict(met) });
+  for (const size of sizes.filter((s) => s.baseline)) {
+    for (const c of options.concurrencies) {
+      const targeted = size.rows === 100_000 && c === 50;
+      push(`baseline / ours, N=${count(size.rows)}, C=${c}`, size.baseline.elapsedMs / size.ours[c].elapsedMs, targeted ? '≥ 50×' : '', targeted ? size.baseline.elapsedMs / size.ours[c].elapsedMs >= 50 : undefined);
+    }
+  }
+  if (!sizes.some((size) => size.rows === 100_000 && size.baseline)) {
+    rows.push({ figure: 'baseline / ours, N=100k', measured: 'not run (--quick)', target: '≥ 50× at C=50', verdict: '' });
+  }
+  for (const size of sizes) {
+    for (const c of options.concurrencies) {
+      const distance = size.ours[c].elapsedMs / floorMs(size, c, options.latencyMs);
+      push(`ours / floor, N=${count(size.rows)}, C=${c}`, distance, '≤ 1.5×', distance <= 1.5);
+    }
+  }
+  for (const size of sizes.slice(1)) {
+    for (const c of options.concurrencies) {
+      const growth = size.ours[c].maxRss / sizes[0].ours[c].maxRss;
+      push(`peak RSS N=${count(size.rows)} / N=${count(sizes[0].rows)}, C=${c}`, growth, '≤ 1.3×', growth <= 1.3);
+    }
+  }
+  return rows;
+}
+
+function cycleTable(sizes, { concurrencies, latencyMs }) {
+  const headers = ['N', 'refreshes R', 'bulk UPDATE'];
+  for (const c of concurrencies) headers.push(`ours C=${c}`, `floor C=${c}`, `ours/floor C=${c}`);
+  headers.push('naive baseline', ...concurrencies.map((c) => `baseline/ours C=${c}`), 'duplicates');
+  const rows = sizes.map((size) => {
+    const cells = [count(size.rows), String(size.due), ms(size.bulkUpdateMs)];
+    for (const c of concurrencies) {
+      const floor = floorMs(size, c, latencyMs);
+      cells.push(ms(size.ours[c].elapsedMs), ms(floor), ratio(size.ours[c].elapsedMs / floor));
+    }
+    cells.push(size.baseline ? ms(size.baseline.elapsedMs) : 'not run');
+    for (const c of concurrencies) cells.push(size.baseline ? ratio(size.baseline.elapsedMs / size.ours[c].elapsedMs) : '–');
+    cells.push(String(concurrencies.reduce((sum, c) => sum + size.ours[c].duplicates, 0)));
+    return cells;
+  });
+  return table(headers, rows);
+}
+
+function memoryTable(sizes, { concurrencies }) {
+  const headers = ['N'];
+  for (const c of concurrencies) headers.push(`peak RSS C=${c}`, `RSS before cycle C=${c}`, `cycle adds C=${c}`);
+  headers.push('naive peak RSS');
+  const rows = sizes.map((size) => {
+    const cells = [count(size.rows)];
+    for (const c of concurrencies) {
+      const run = size.ours[c];
+      cells.push(mb(run.maxRss), mb(run.rssAtStart), mb(Math.max(0, run.cyclePeakRss - run.rssAtStart)));
+    }
+    cells.push(size.baseline ? mb(size.baseline.maxRss) : '–');
+    return cells;
+  });
+  return table(headers, rows);
+}
+
+function log(message) {
+  console.log(`[check-cycle ${new Date().toISOString().slice(11, 19)}] ${message}`);
+}
+
+if (require.main === module) runMain(main);
+
+module.exports = { summarize };

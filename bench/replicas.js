@@ -1,0 +1,135 @@
+'use strict';
+// Issue 8, point 4: 1, 2 and 4 app processes on one database split one cycle's refreshes.
+// Every token is due (R = N), the fake provider answers after 50 ms; all replicas are told
+// to check at the same moment through the `checkTokenHealth` mutation, and the bench
+// reports the wall time until the last one answered, the speed-up over one replica and
+// the refreshes the fake saw twice for one token (must be 0).
+//
+//   node bench/replicas.js [--rows=2000] [--replicas=1,2,4] [--concurrency=10] [--latency=50]
+//                          [--repeats=3] [--json=PATH]
+//
+// Each replica count runs --repeats times (fresh processes, reset table); the median counts.
+//
+// The mutation (clientId null) answers with every report, so N stays small.
+const { performance } = require('node:perf_hooks');
+const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
+const { appEnv } = require('./lib/app-env');
+const { startAppServer, graphql } = require('./lib/app-server');
+const { runMain } = require('./lib/cleanup');
+const { createBenchDatabase, connect } = require('./lib/database');
+const { FakeZoho } = require('./lib/fake-zoho');
+const { ms, ratio, verdict, table } = require('./lib/format');
+const { machine, writeResults } = require('./lib/results');
+const { seedTokens, resetTokens, tokenCounts } = require('./lib/seed');
+const { measureCpu, describeCpu, waitForQuietMachine } = require('./lib/machine-cpu');
+
+const CHECK_ALL = 'mutation { checkTokenHealth { status } }';
+
+async function main() {
+  const flags = parseArgs();
+  const options = {
+    rows: sizeListFlag(flags, 'rows', [2000])[0],
+    replicaCounts: sizeListFlag(flags, 'replicas', [1, 2, 4]),
+    concurrency: numberFlag(flags, 'concurrency', 10),
+    latencyMs: numberFlag(flags, 'latency', 50),
+    repeats: Math.max(1, numberFlag(flags, 'repeats', 3)),
+  };
+  const database = await createBenchDatabase('replicas');
+  const db = await connect(database.url);
+  const fake = await FakeZoho.start({ latencyMs: options.latencyMs });
+  await seedTokens(db, { rows: options.rows, dueEvery: 1 });
+  const runs = [];
+  for (const replicas of options.replicaCounts) {
+    const attempts = [];
+    for (let attempt = 0; attempt < options.repeats; attempt++) {
+      const run = await runWithReplicas({ db, fake, url: database.url, options }, replicas);
+      console.log(`[replicas] ${replicas} replica(s): ${ms(run.elapsedMs)}; ${describeCpu(run.cpu)}`);
+      attempts.push(run);
+    }
+    runs.push(medianRun(attempts));
+  }
+  const results = { bench: 'replicas', date: new Date().toISOString(), machine: machine(), database: database.description, options, runs };
+  printReport(results);
+  writeResults(flags, results);
+}
+
+async function runWithReplicas({ db, fake, url, options }, replicas) {
+  const env = appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency: options.concurrency });
+  const servers = await Promise.all(Array.from({ length: replicas }, () => startAppServer(env)));
+  try {
+    // Warm each process's GraphQL path (a scoped check of an unknown client calls nobody).
+    await Promise.all(servers.map((server) => graphql(server, 'mutation { checkTokenHealth(clientId: "warm-up") { status } }')));
+    await waitForQuietMachine();
+    fake.resetCounts();
+    const cpu = measureCpu({ labels: { [process.pid]: 'fake provider' } });
+    const started = performance.now();
+    const answers = await Promise.all(servers.map((server) => graphql(server, CHECK_ALL)));
+    const elapsedMs = performance.now() - started;
+    const cpuUsed = cpu.stop();
+    const perReplica = await Promise.all(servers.map(refreshesDoneBy));
+    const after = await tokenCounts(db);
+    if (after.unchecked !== 0 || after.refreshed !== options.rows || answers.some((a) => a.checkTokenHealth.length !== options.rows)) {
+      throw new Error(`${replicas} replicas left ${JSON.stringify(after)}; expected all ${options.rows} refreshed`);
+    }
+    return { replicas, elapsedMs, cpu: cpuUsed, providerRefreshes: fake.refreshes, duplicates: fake.duplicates, perReplica };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await resetTokens(db);
+  }
+}
+
+/** The median attempt by time, carrying every attempt's time and the duplicates of all. */
+function medianRun(attempts) {
+  const sorted = [...attempts].sort((a, b) => a.elapsedMs - b.elapsedMs);
+  return {
+    ...sorted[Math.floor((sorted.length - 1) / 2)],
+    allElapsedMs: attempts.map((attempt) => attempt.elapsedMs),
+    duplicates: attempts.reduce((sum, attempt) => sum + attempt.duplicates, 0),
+  };
+}
+
+/** This process's successful refreshes, from its Prometheus counter. */
+async function refreshesDoneBy(server) {
+  const text = await fetch(`${server.url}/metrics`).then((res) => res.text());
+  const line = text.split('\n').find((l) => l.startsWith('oauth_token_refresh_total{') && l.includes('outcome="success"'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+function printReport(results) {
+  const { options, runs } = results;
+  const single = runs.find((run) => run.replicas === 1) ?? runs[0];
+  console.log(`\n## Replicas — ${results.date}\n${results.machine}; ${results.database}`);
+  console.log(`R = N = ${options.rows} tokens, all due; provider latency ${options.latencyMs} ms; TOKEN_HEALTH_CONCURRENCY=${options.concurrency} per replica; median of ${options.repeats} runs\n`);
+  const rows = runs.map((run) => {
+    const ideal = Math.ceil(options.rows / (run.replicas * options.concurrency)) * options.latencyMs;
+    return [
+      String(run.replicas),
+      `${ms(run.elapsedMs)} (${run.allElapsedMs.map(ms).join(', ')})`,
+      ratio(single.elapsedMs / run.elapsedMs),
+      ms(ideal),
+      run.perReplica.join(' / '),
+      String(run.providerRefreshes),
+      String(run.duplicates),
+    ];
+  });
+  console.log(table(['replicas', 'cycle wall time: median (runs)', 'speed-up vs 1', 'latency floor ⌈R/(k·C)⌉×latency', 'refreshes per replica', 'provider calls', 'duplicates'], rows));
+  console.log('\nTargets (issue 8):');
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+}
+
+function summarize({ runs }) {
+  const single = runs.find((run) => run.replicas === 1) ?? runs[0];
+  const rows = runs.map((run, i) => ({
+    figure: `cycle with ${run.replicas} replica(s)`,
+    measured: `${ms(run.elapsedMs)} (speed-up ${ratio(single.elapsedMs / run.elapsedMs)})`,
+    target: i === 0 ? '' : 'faster than with fewer',
+    verdict: i === 0 ? '' : verdict(run.elapsedMs < runs[i - 1].elapsedMs),
+  }));
+  const duplicates = runs.reduce((sum, run) => sum + run.duplicates, 0);
+  rows.push({ figure: 'duplicate refreshes (all runs)', measured: String(duplicates), target: '0', verdict: verdict(duplicates === 0) });
+  return rows;
+}
+
+if (require.main === module) runMain(main);
+
+module.exports = { summarize };
