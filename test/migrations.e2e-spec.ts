@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../src/database/database-options';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -55,5 +57,19 @@ describe('migrations', () => {
       ['access_token', 'client_id', 'created_at', 'id', 'provider', 'refresh_token', 'scope', 'token_expiry', 'updated_at'],
     );
     await sut.runMigrations();
+  });
+
+  it('runs and reverts through the TypeORM CLI data source (npm run migration:run / migration:revert)', async () => {
+    const cli = (command: string) =>
+      execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'typeorm'), [command, '-d', 'dist/src/database/data-source.js'], {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, DATABASE_URL: database.url },
+        encoding: 'utf8',
+      });
+
+    expect(cli('migration:revert')).toMatch(/CreateOAuthConnectStates1764000000003 has been reverted/);
+    expect(await columnsOf('oauth_connect_states')).toEqual([]);
+    expect(cli('migration:run')).toMatch(/CreateOAuthConnectStates1764000000003 has been executed/);
+    expect(await columnsOf('oauth_connect_states')).toContain('nonce');
   });
 });
