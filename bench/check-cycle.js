@@ -138,7 +138,7 @@ function floorMs(size, concurrency, latencyMs) {
 function printReport(results) {
   const { options, sizes } = results;
   console.log(`\n## Check cycle — ${results.date}\n${results.machine}; ${results.database}`);
-  console.log(`Provider latency ${options.latencyMs} ms, 1 % of tokens due; ours = median of ${options.repeats} runs of TokenHealthService.runScheduledCheck() in a fresh process\n`);
+  console.log(`Provider latency ${options.latencyMs} ms, 1 % of tokens due; ours = median of ${options.repeats} run(s) of TokenHealthService.runScheduledCheck() in a fresh process\n`);
   console.log(cycleTable(sizes, options));
   console.log(`\n${memoryTable(sizes, options)}`);
   console.log('\nTargets (issue 8):');
@@ -156,7 +156,7 @@ function summarize({ options, sizes }) {
     }
   }
   if (!sizes.some((size) => size.rows === 100_000 && size.baseline)) {
-    rows.push({ figure: 'baseline / ours, N=100k', measured: 'not run (--quick)', target: '≥ 50× at C=50', verdict: '' });
+    rows.push({ figure: 'baseline / ours, N=100k', measured: 'not run (--quick, or 100k not in --sizes)', target: '≥ 50× at C=50', verdict: '' });
   }
   for (const size of sizes) {
     for (const c of options.concurrencies) {
