@@ -2,6 +2,7 @@ import { CreateOAuthTokens1764000000000 } from './1764000000000-create-oauth-tok
 import { AddTokenHealthColumns1764000000001 } from './1764000000001-add-token-health-columns';
 import { CreateAlertOutbox1764000000002 } from './1764000000002-create-alert-outbox';
 import { CreateOAuthConnectStates1764000000003 } from './1764000000003-create-oauth-connect-states';
+import { IndexRefreshDue1764000000004 } from './1764000000004-index-refresh-due';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AddTokenHealthColumns1764000000001,
   CreateAlertOutbox1764000000002,
   CreateOAuthConnectStates1764000000003,
+  IndexRefreshDue1764000000004,
 ];

@@ -79,6 +79,23 @@ describe(TokenHealthService.name, () => {
     expect((await readToken(app, clientId)).last_health_check).not.toBeNull();
   });
 
+  it('counts a token with an access token but no known expiry as healthy, without a provider call', async () => {
+    const { clientId } = await seedToken(app, { expiresInMinutes: null });
+
+    const report = await check(clientId);
+
+    expect(report.status).toBe(TokenStatus.Healthy);
+    expect(report.lastHealthCheck).not.toBeNull();
+    expect(zoho.requests).toHaveLength(0);
+  });
+
+  it('refreshes a token that has a refresh token but no access token yet', async () => {
+    const { clientId } = await seedToken(app, { accessToken: null, expiresInMinutes: null });
+
+    expect((await check(clientId)).status).toBe(TokenStatus.Healthy);
+    expect(zoho.refreshCount()).toBe(1);
+  });
+
   it('marks a token invalid when Zoho answers HTTP 200 with invalid_code, without retrying', async () => {
     const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
     zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } });

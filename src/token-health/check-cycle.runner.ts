@@ -33,9 +33,14 @@ export class CheckCycleRunner {
     // so a token one of them checked is not checked again by the other.
     const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
     const policy = this.policy();
-    const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
-    const { refreshed, failed } = await this.refreshDue(startedAt, scope, policy);
-    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, refreshed, failed };
+    // The two halves touch disjoint rows (due for a refresh or not), so they run side by side.
+    const [classified, refreshes] = await Promise.allSettled([
+      this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
+      this.refreshDue(startedAt, scope, policy),
+    ]);
+    if (classified.status === 'rejected') throw classified.reason;
+    if (refreshes.status === 'rejected') throw refreshes.reason;
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall: classified.value, ...refreshes.value };
   }
 
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
@@ -45,18 +50,24 @@ export class CheckCycleRunner {
     let claiming: Promise<void> | undefined;
     const counts = { refreshed: 0, failed: 0 };
 
+    // Keeps up to one batch queued ahead, so workers never wait for a claim in lock-step.
+    const refill = (): Promise<void> | undefined => {
+      if (exhausted || claiming || queue.length >= concurrency) return claiming;
+      claiming = this.sweep
+        .claimForRefresh(startedAt, scope, policy, concurrency)
+        .then((ids) => {
+          if (ids.length === 0) exhausted = true;
+          queue.push(...ids);
+        })
+        .finally(() => (claiming = undefined));
+      return claiming;
+    };
     const nextId = async (): Promise<string | undefined> => {
-      while (queue.length === 0 && !exhausted) {
-        claiming ??= this.sweep
-          .claimForRefresh(startedAt, scope, policy, concurrency)
-          .then((ids) => {
-            if (ids.length === 0) exhausted = true;
-            queue.push(...ids);
-          })
-          .finally(() => (claiming = undefined));
-        await claiming;
-      }
-      return queue.shift();
+      while (queue.length === 0 && !exhausted) await refill();
+      const id = queue.shift();
+      // A failed prefetch is retried (and its error surfaced) by the next worker that needs an id.
+      refill()?.catch(() => undefined);
+      return id;
     };
 
     const worker = async () => {

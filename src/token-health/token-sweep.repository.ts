@@ -8,9 +8,14 @@ const IN_SCOPE_NOT_CHECKED = `(last_health_check IS NULL OR last_health_check < 
   AND (:clientId::varchar IS NULL OR client_id = :clientId)`;
 const REFRESHED_RECENTLY = `COALESCE(last_refreshed_at > now() - :minIntervalMinutes::float8 * interval '1 minute', false)`;
 const ATTEMPTED_RECENTLY = `COALESCE(last_refresh_attempt_at > now() - :minIntervalMinutes::float8 * interval '1 minute', false)`;
-const NEEDS_REFRESH = `(refresh_token IS NOT NULL
-  AND (access_token IS NULL OR token_expiry <= now() + :windowMinutes::float8 * interval '1 minute')
-  AND NOT ${REFRESHED_RECENTLY})`;
+// When a token is due for a refresh: never handed out (no access token) first, then by expiry.
+// Must match the expression of ix_oauth_tokens_refresh_due, so claims walk that index.
+const DUE_AT = `(CASE WHEN access_token IS NULL THEN '-infinity'::timestamptz ELSE token_expiry END)`;
+// NULL when the expiry is unknown (and an access token is stored): such a token is not due.
+const DUE_WITHIN_WINDOW = `${DUE_AT} <= now() + :windowMinutes::float8 * interval '1 minute'`;
+const NEEDS_REFRESH = `(refresh_token IS NOT NULL AND COALESCE(${DUE_WITHIN_WINDOW}, false) AND NOT ${REFRESHED_RECENTLY})`;
+// The same set, written so the planner can range-scan ix_oauth_tokens_refresh_due.
+const CLAIMABLE = `refresh_token IS NOT NULL AND ${DUE_WITHIN_WINDOW} AND NOT ${REFRESHED_RECENTLY}`;
 const REFRESH_TOKEN_EXPIRED = 'refresh_token_expires_at <= now()';
 const REFRESH_TOKEN_EXPIRING = `refresh_token_expires_at <= now() + :warningDays::float8 * interval '1 day'`;
 
@@ -64,9 +69,9 @@ export class TokenSweepRepository {
     const [sql, params] = namedSql(
       `UPDATE oauth_tokens t SET health_check_lease_until = now() + :leaseSeconds::float8 * interval '1 second'
        FROM (SELECT id FROM oauth_tokens
-              WHERE ${NEEDS_REFRESH} AND NOT ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED}
+              WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED}
                 AND (health_check_lease_until IS NULL OR health_check_lease_until < now())
-              ORDER BY token_expiry NULLS FIRST, id
+              ORDER BY ${DUE_AT}, id
               LIMIT :limit
               FOR UPDATE SKIP LOCKED) claimed
        WHERE t.id = claimed.id
