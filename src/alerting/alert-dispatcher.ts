@@ -58,7 +58,8 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       const permanent = error instanceof AlertDeliveryError && error.kind === DeliveryFailureKind.Permanent;
       const reason = error instanceof Error ? error.message : String(error);
-      if (permanent || entry.attempts >= this.config.alerts.maxDeliveryAttempts) {
+      const { maxDeliveryAttempts } = this.config.alerts;
+      if (permanent || (maxDeliveryAttempts !== undefined && entry.attempts >= maxDeliveryAttempts)) {
         await this.outbox.markFailed(entry.id, reason);
         this.metrics.recordDelivery(channel.name, 'failed');
         this.logger.error(`Alert ${entry.id} via ${channel.name} failed permanently: ${reason}`);

@@ -63,7 +63,8 @@ export class AppConfig {
     repeatIntervalMinutes: number;
     channelTimeoutMs: number;
     dispatchIntervalMs: number;
-    maxDeliveryAttempts: number;
+    /** Undefined: keep retrying retryable failures until delivered. */
+    maxDeliveryAttempts?: number;
   };
 
   connect!: {

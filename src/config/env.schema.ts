@@ -60,7 +60,8 @@ export const envSchema = Joi.object({
   ALERT_REPEAT_INTERVAL_MINUTES: Joi.number().min(0).default(1440),
   ALERT_CHANNEL_TIMEOUT_MS: positiveInt.default(10_000),
   ALERT_DISPATCH_INTERVAL_MS: positiveInt.default(1000),
-  ALERT_MAX_DELIVERY_ATTEMPTS: positiveInt.default(50),
+  // Unset: retry a retryable failure until it is delivered (the contract's promise).
+  ALERT_MAX_DELIVERY_ATTEMPTS: positiveInt,
 
   CONNECT_LINK_TTL_HOURS: Joi.number().positive().default(168),
   OAUTH_STATE_TTL_MINUTES: Joi.number().positive().default(10),

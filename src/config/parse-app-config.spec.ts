@@ -22,6 +22,7 @@ describe(parseAppConfig.name, () => {
     expect(sut.zoho.scopes).toEqual(['ZohoCRM.modules.ALL', 'ZohoCalendar.calendar.ALL']);
     expect(sut.alerts).toMatchObject({ smsMinSeverity: 'critical', repeatIntervalMinutes: 1440 });
     expect(sut.alerts.slackWebhookUrl).toBeUndefined();
+    expect(sut.alerts.maxDeliveryAttempts).toBeUndefined();
   });
 
   it('rejects a non-numeric expiry window with a message naming the variable', () => {
