@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ForbiddenException, HttpException, Logger, Unauth
 import { GqlExceptionFilter } from '@nestjs/graphql';
 import { GraphQLError } from 'graphql';
 import { TokenHealthError, TokenHealthErrorCode } from './token-health.error';
+import { assertNever } from './assert-never';
 
 /** The one place API errors become GraphQL errors; unknown errors never leak their text or stack. */
 @Catch()
@@ -39,8 +40,4 @@ function toGraphqlError(error: TokenHealthError): GraphQLError {
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled error code ${String(value)}`);
 }

@@ -1,8 +1,4 @@
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
-}
+import { escapeHtml } from '../common/text';
 
 /** A minimal, self-contained page (no scripts, no outside resources) for the end of a connect step. */
 export function renderConnectPage(title: string, message: string): string {

@@ -2,6 +2,7 @@ import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { CallbackQuery, ConnectFlowService } from './connect-flow.service';
 import { renderConnectPage } from './connect-page';
+import { assertNever } from '../common/assert-never';
 
 /** The slice of the platform's response object this controller uses. */
 interface HttpResponse {
@@ -99,8 +100,4 @@ export class ConnectController {
 // Repeated parameters arrive as arrays; anything but one plain string counts as absent.
 function single(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled connect flow error code ${String(value)}`);
 }

@@ -1,5 +1,6 @@
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
 import { TokenStatus } from './token-status';
+import { assertNever } from '../common/assert-never';
 
 /** Errors that are ours to fix (app credentials, allowlist) start with this; alerts then say so. */
 export const CONFIGURATION_ERROR_PREFIX = 'OAuth app configuration problem';
@@ -29,8 +30,4 @@ export function verdictForRefreshFailure(error: unknown): RefreshVerdict {
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.name + (error.message ? `: ${error.message.slice(0, 200)}` : '') : 'unknown error';
-}
-
-function assertNever(value: never): never {
-  throw new Error(`Unhandled OAuth provider error code ${String(value)}`);
 }

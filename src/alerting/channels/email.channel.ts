@@ -4,6 +4,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { AppConfig, SmtpConfig } from '../../config/app-config';
 import { Alert, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
+import { escapeHtml, truncate } from '../../common/text';
 
 const ERROR_MESSAGE_MAX_CHARS = 200;
 
@@ -88,15 +89,6 @@ function buildHtml(alert: Alert): string {
   return [`<h2>${escapeHtml(alert.title)}</h2>`, ...paragraphs].join('\n');
 }
 
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
 // A 5xx reply is the server's final word; anything else (4xx, refused, timeout) may pass later.
 function toDeliveryError(error: SmtpError, smtpUrl: string): AlertDeliveryError {
   const kind =
@@ -120,6 +112,3 @@ function redactCredentials(text: string, smtpUrl: string): string {
   return secrets.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
 }
 
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 3)}...`;
-}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { Alert, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
+import { truncate } from '../../common/text';
+import { describeNetworkError } from './network-error';
 
 // Slack rejects the whole payload (invalid_blocks) when a block exceeds its limits.
 const HEADER_MAX_CHARS = 150;
@@ -85,14 +87,3 @@ function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 3)}...`;
-}
-
-// fetch's own message ("fetch failed") says nothing; the cause's code does, and carries no URL path.
-// Duck-typed because the timeout's DOMException is not always `instanceof Error` (other realms, jest).
-function describeNetworkError(error: unknown): string {
-  const { name, cause } = (error ?? {}) as { name?: string; cause?: { code?: string } };
-  if (name === 'TimeoutError') return 'timed out';
-  return cause?.code ?? name ?? 'unknown error';
-}

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, TwilioConfig } from '../../config/app-config';
 import { Alert, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
+import { truncate } from '../../common/text';
+import { describeNetworkError } from './network-error';
 
 // Two concatenated GSM-7 segments; beyond that carriers split or drop messages.
 const BODY_MAX_CHARS = 320;
@@ -93,15 +95,3 @@ function toDeliveryError(reason: unknown): AlertDeliveryError {
   return new AlertDeliveryError(DeliveryFailureKind.Retryable, reason instanceof Error ? reason.name : 'unknown error');
 }
 
-// Three dots, not an ellipsis: "…" is outside GSM-7 and would halve the characters per segment.
-function truncate(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 3)}...`;
-}
-
-// fetch's own message ("fetch failed") says nothing; the cause's code does, and carries no URL path.
-// Duck-typed because the timeout's DOMException is not always `instanceof Error` (other realms, jest).
-function describeNetworkError(error: unknown): string {
-  const { name, cause } = (error ?? {}) as { name?: string; cause?: { code?: string } };
-  if (name === 'TimeoutError') return 'timed out';
-  return cause?.code ?? name ?? 'unknown error';
-}
