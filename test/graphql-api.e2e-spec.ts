@@ -176,8 +176,8 @@ describe(TokenHealthResolver.name, () => {
       const row = await readToken(app, 'acme');
       expect(row.refresh_token).toMatch(/^v1:/);
       expect(JSON.stringify(row)).not.toContain('imported-second');
-      const stored = await app.get(OAuthTokenRepository).findIdentity('acme', 'zoho');
-      expect(stored!.token).toMatchObject({ refreshToken: '1000.refresh.imported-second', accessToken: null });
+      const stored = await app.get(OAuthTokenRepository).findToken('acme', 'zoho');
+      expect(stored).toMatchObject({ refreshToken: '1000.refresh.imported-second', accessToken: null });
     });
 
     it('rejects an accounts server outside the allowlist with BAD_USER_INPUT and stores nothing', async () => {

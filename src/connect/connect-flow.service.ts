@@ -70,10 +70,8 @@ export class ConnectFlowService {
     const accountsServer = this.accountsServerFrom(provider, query.accountsServer);
     const credentials = this.credentialsFor(target);
     const tokenSet = await this.exchange(adapter, { code: query.code, accountsServer, credentials, provider });
-    // Read before the replace: the old refresh token must be revoked where it was issued.
-    const previous = await this.tokens.findIdentity(target.clientId, provider);
-
-    const { previousRefreshToken } = await this.dataSource.transaction((manager) =>
+    // The replace hands back the old refresh token and its accounts server: it must be revoked where it was issued.
+    const { previousRefreshToken, previousAccountsServer } = await this.dataSource.transaction((manager) =>
       this.tokens.upsertTokenSet(
         {
           ...target,
@@ -92,7 +90,7 @@ export class ConnectFlowService {
     this.logger.log(`Connected ${target.clientId}/${provider} via ${accountsServer}`);
 
     if (previousRefreshToken && previousRefreshToken !== tokenSet.refreshToken) {
-      await this.revokeQuietly(adapter, target, previousRefreshToken, previous?.token.accountsServer ?? null, credentials);
+      await this.revokeQuietly(adapter, target, previousRefreshToken, previousAccountsServer, credentials);
     }
     await this.resolveAlerts(target);
     return target;

@@ -38,21 +38,25 @@ export class OAuthTokenRepository {
     return rows.map(toHealthRow)[0];
   }
 
-  async findIdentity(clientId: string, provider: string): Promise<{ id: string; token: StoredToken } | undefined> {
+  async findToken(clientId: string, provider: string): Promise<StoredToken | undefined> {
     const rows: Row[] = await this.dataSource.query(
       'SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2',
       [clientId, provider],
     );
-    return rows[0] ? { id: rows[0].id, token: this.toStoredToken(rows[0]) } : undefined;
+    return rows[0] ? this.toStoredToken(rows[0]) : undefined;
   }
 
   /**
    * Inserts or replaces the token set of (client, provider) as healthy. Returns the
-   * previous refresh token (decrypted) so the caller can revoke it at the provider.
+   * previous refresh token (decrypted) and where it was issued, so the caller can
+   * revoke it at the provider.
    */
-  async upsertTokenSet(input: TokenSetInput, manager: EntityManager = this.dataSource.manager): Promise<{ previousRefreshToken: string | null }> {
+  async upsertTokenSet(
+    input: TokenSetInput,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<{ previousRefreshToken: string | null; previousAccountsServer: string | null }> {
     const previous: Row[] = await manager.query(
-      'SELECT refresh_token FROM oauth_tokens WHERE client_id = $1 AND provider = $2 FOR UPDATE',
+      'SELECT refresh_token, accounts_server FROM oauth_tokens WHERE client_id = $1 AND provider = $2 FOR UPDATE',
       [input.clientId, input.provider],
     );
     await manager.query(
@@ -81,7 +85,10 @@ export class OAuthTokenRepository {
         input.refreshedAt ?? null,
       ],
     );
-    return { previousRefreshToken: previous[0] ? this.cipher.decryptNullable(previous[0].refresh_token) : null };
+    return {
+      previousRefreshToken: previous[0] ? this.cipher.decryptNullable(previous[0].refresh_token) : null,
+      previousAccountsServer: previous[0]?.accounts_server ?? null,
+    };
   }
 
   /**

@@ -5,7 +5,7 @@ import { ClientConfigService } from './client-config.service';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
-import { verdictForRefreshFailure } from './refresh-verdict';
+import { NO_REFRESH_TOKEN_ERROR, verdictForRefreshFailure } from './refresh-verdict';
 import { StoredToken } from './stored-token';
 import { TokenStatus } from './token-status';
 import { TokenNotFoundError, TokenUnusableError } from './oauth-token.errors';
@@ -42,11 +42,11 @@ export class OAuthTokenService {
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
   async getAccessToken(clientId: string, provider: string): Promise<string> {
-    const found = await this.tokens.findIdentity(clientId, provider);
-    if (!found) throw new TokenNotFoundError(clientId, provider);
-    if (isUsable(found.token, Date.now())) return found.token.accessToken!;
+    const token = await this.tokens.findToken(clientId, provider);
+    if (!token) throw new TokenNotFoundError(clientId, provider);
+    if (isUsable(token, Date.now())) return token.accessToken!;
 
-    const outcome = await this.refreshById(found.id, 'hand-out');
+    const outcome = await this.refreshById(token.id, 'hand-out');
     if (!outcome.accessToken) throw new TokenUnusableError(clientId, provider, outcome.status, outcome.error);
     return outcome.accessToken;
   }
@@ -72,9 +72,8 @@ export class OAuthTokenService {
         return { status, error: null, calledProvider: false, accessToken: token.accessToken ?? undefined };
       }
       if (!token.refreshToken) {
-        const error = 'No refresh token is stored: the connection must be re-authorized';
-        await this.tokens.saveCheckResult(manager, id, TokenStatus.Invalid, error, false);
-        return { status: TokenStatus.Invalid, error, calledProvider: false };
+        await this.tokens.saveCheckResult(manager, id, TokenStatus.Invalid, NO_REFRESH_TOKEN_ERROR, false);
+        return { status: TokenStatus.Invalid, error: NO_REFRESH_TOKEN_ERROR, calledProvider: false };
       }
       try {
         const result = await this.callProvider(token);

@@ -5,6 +5,9 @@ import { assertNever } from '../common/assert-never';
 /** Errors that are ours to fix (app credentials, allowlist) start with this; alerts then say so. */
 export const CONFIGURATION_ERROR_PREFIX = 'OAuth app configuration problem';
 
+/** Stored when a token has no refresh token at all, by the set-wise sweep and by a single refresh alike. */
+export const NO_REFRESH_TOKEN_ERROR = 'No refresh token is stored: the connection must be re-authorized';
+
 export interface RefreshVerdict {
   status: TokenStatus;
   /** Stored in `health_check_error`; never contains token material. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { namedSql } from '../database/named-sql';
+import { NO_REFRESH_TOKEN_ERROR } from '../oauth/refresh-verdict';
 import { CheckPolicy, CheckScope } from '../oauth/stored-token';
 
 // Predicates shared by the statements below (named parameters, see namedSql).
@@ -34,10 +35,10 @@ export class TokenSweepRepository {
     const values = this.values(cycleStart, scope, policy);
     const missingRefreshToken = await this.update(
       `UPDATE oauth_tokens SET token_status = 'invalid', last_health_check = now(),
-         health_check_error = 'No refresh token is stored: the connection must be re-authorized'
+         health_check_error = :noRefreshTokenError
        WHERE id IN (SELECT id FROM oauth_tokens WHERE refresh_token IS NULL AND ${IN_SCOPE_NOT_CHECKED}
                     FOR UPDATE SKIP LOCKED)`,
-      values,
+      { ...values, noRefreshTokenError: NO_REFRESH_TOKEN_ERROR },
     );
     const verified = await this.update(
       `UPDATE oauth_tokens SET last_health_check = now(),
