@@ -6,29 +6,29 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { runMigrationsExclusively } from './database/run-migrations';
-import { AppConfig } from './config/app-config';
-import { AppConfigModule } from './config/app-config.module';
+import { ServerConfig } from './config/server-config';
+import { serverModuleOptions } from './config/server-module-options';
 import { buildDataSourceOptions } from './database/database-options';
 import { graphqlLimits } from './common/graphql-limits';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { TokenHealthModule, TokenHealthModuleOptions } from './token-health/token-health.module';
+import { TokenHealthModule } from './token-health/token-health.module';
+import { TokenHealthModuleExtras } from './token-health/token-health.options';
 
-export interface AppModuleOptions extends TokenHealthModuleOptions {
+export interface AppModuleOptions extends TokenHealthModuleExtras {
   /** Write the GraphQL schema to schema.gql (the server does; tests don't need to). */
   emitSchema?: boolean;
 }
 
-/** The standalone service: config, database, schedule, GraphQL, health and the token-health feature. */
+/** The standalone service: one host of TokenHealthModule, with its own database, schedule, GraphQL and health. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
-    const tokenHealth = TokenHealthModule.forRoot(options);
+  static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
+    const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
     const production = config.nodeEnv === 'production';
     return {
       module: AppModule,
       imports: [
-        AppConfigModule.forRoot(config),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10),
@@ -46,7 +46,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
-          autoSchemaFile: options.emitSchema === false ? true : join(process.cwd(), 'schema.gql'),
+          autoSchemaFile: emitSchema === false ? true : join(process.cwd(), 'schema.gql'),
           sortSchema: true,
           playground: false,
           introspection: !production,

@@ -24,15 +24,12 @@ export interface TwilioConfig {
 }
 
 /**
- * Typed, validated configuration. Built once at boot from the environment
- * (see `env.schema.ts`); the rest of the code never reads `process.env`.
+ * The resolved, validated options of TokenHealthModule: what its services
+ * inject. A host app gives `TokenHealthModuleOptions` (see
+ * `resolve-token-health-config.ts`); this repo's server builds it from the
+ * environment (`parse-app-config.ts`). Nothing here reads `process.env`.
  */
 export class AppConfig {
-  nodeEnv!: string;
-  port!: number;
-  /** Unset means: start the embedded PostgreSQL (main.ts fills it in before the app is created). */
-  databaseUrl?: string;
-  dataDir!: string;
   publicBaseUrl!: string;
   /** Undefined means: generate one at start and print it once. */
   adminApiToken?: string;

@@ -1,10 +1,10 @@
 import { CronTime } from 'cron';
 import { AlertSeverity } from '../alerting/alert';
-import { AppConfig } from './app-config';
 import { ConfigError } from './config.error';
 import { envSchema, ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './env.schema';
 import { parseEncryptionKey } from './encryption-key';
 import { toAllowedOrigin } from './allowed-origin';
+import { ServerConfig } from './server-config';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,7 +15,7 @@ const splitList = (value?: string): string[] =>
     .filter(Boolean);
 
 /** Validates the environment once and returns typed configuration, or throws one `ConfigError`. */
-export function parseAppConfig(env: Env): AppConfig {
+export function parseAppConfig(env: Env): ServerConfig {
   // Empty strings mean "unset" (docker/compose files often export VAR= ).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const { error, value: v } = envSchema.validate(present, { abortEarly: true, convert: true });
@@ -23,7 +23,7 @@ export function parseAppConfig(env: Env): AppConfig {
     throw new ConfigError(`Invalid configuration: ${error.details[0].message.replace(/"/g, '')}`);
   }
 
-  const config = new AppConfig();
+  const config = new ServerConfig();
   config.nodeEnv = v.NODE_ENV;
   config.port = v.PORT;
   config.databaseUrl = v.DATABASE_URL;

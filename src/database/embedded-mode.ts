@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppConfig } from '../config/app-config';
+import { ServerConfig } from '../config/server-config';
 import { parseEncryptionKey } from '../config/encryption-key';
 import { EmbeddedDatabase } from './embedded-database';
 
@@ -10,7 +10,7 @@ import { EmbeddedDatabase } from './embedded-database';
  * directory and, unless TOKEN_ENCRYPTION_KEY is set, use a key generated once and
  * kept beside the data — losing it would make every stored token unreadable.
  */
-export async function prepareEmbeddedMode(config: AppConfig): Promise<EmbeddedDatabase> {
+export async function prepareEmbeddedMode(config: ServerConfig): Promise<EmbeddedDatabase> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o711 });
   config.tokenEncryptionKey ??= readOrCreateKey(join(config.dataDir, 'encryption.key'));
   const database = await EmbeddedDatabase.start({

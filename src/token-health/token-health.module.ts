@@ -1,5 +1,5 @@
-import { CanActivate, DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
-import { AlertingModule, AlertingServiceProvider } from '../alerting/alerting.module';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { AlertingModule } from '../alerting/alerting.module';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
 import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
@@ -19,46 +19,64 @@ import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
 import { TokenSweepRepository } from './token-sweep.repository';
-
-export interface TokenHealthModuleOptions {
-  /** Your own AlertingService: `{ useClass }`, `{ useExisting }` or `{ useFactory, inject }`. Default: Slack + email + SMS via the outbox. */
-  alerting?: AlertingServiceProvider;
-  /** Your own API guard (e.g. a JWT guard). Default: `Authorization: Bearer $ADMIN_API_TOKEN`. */
-  guard?: Type<CanActivate>;
-  /** Modules your alerting service or guard needs. */
-  imports?: ModuleMetadata['imports'];
-}
+import { TokenHealthConfigModule } from '../config/token-health-config.module';
+import {
+  ConfigurableTokenHealthModule,
+  TOKEN_HEALTH_ASYNC_OPTIONS_TYPE,
+  TOKEN_HEALTH_OPTIONS_TYPE,
+} from './token-health.module-definition';
+import { TokenHealthModuleExtras } from './token-health.options';
 
 /**
- * Keeps OAuth connections alive and reports their health. Needs, in the host
- * app: AppConfigModule, TypeOrmModule (with ENTITIES and MIGRATIONS),
- * ScheduleModule.forRoot() and a GraphQL driver for the resolver.
+ * Keeps OAuth connections alive and reports their health, inside a host app.
+ * The host provides: TypeOrmModule (default DataSource, with
+ * TOKEN_HEALTH_ENTITIES and TOKEN_HEALTH_MIGRATIONS), ScheduleModule.forRoot()
+ * and a code-first GraphQL driver the resolver joins. Nothing here is global
+ * but the resolved config; no filters, pipes or interceptors are installed app-wide.
  */
 @Module({})
-export class TokenHealthModule {
-  static forRoot(options: TokenHealthModuleOptions = {}): DynamicModule {
-    const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: options.guard ?? AdminTokenGuard };
-    return {
-      module: TokenHealthModule,
-      imports: [...(options.imports ?? []), TerminusModule, OAuthModule, ConnectModule, MetricsModule, AlertingModule.forRoot(options.alerting, options.imports)],
-      // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
-      controllers: [ConnectController],
-      providers: [
-        guard,
-        TokenHealthGuard,
-        TokenSweepRepository,
-        CheckCycleRunner,
-        CheckCycleStats,
-        TokenAlertComposer,
-        TokenAlertService,
-        TokenHealthService,
-        TokenHealthCron,
-        TokenHealthIndicator,
-        TokenHealthResolver,
-        OAuthStateStore,
-        ConnectFlowService,
-      ],
-      exports: [TokenHealthService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
-    };
+export class TokenHealthModule extends ConfigurableTokenHealthModule {
+  static override forRoot(options: typeof TOKEN_HEALTH_OPTIONS_TYPE): DynamicModule {
+    return withFeatures(super.forRoot(options), options);
   }
+
+  static override forRootAsync(options: typeof TOKEN_HEALTH_ASYNC_OPTIONS_TYPE): DynamicModule {
+    return withFeatures(super.forRootAsync(options), options);
+  }
+}
+
+function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras): DynamicModule {
+  // forRoot carries the host's imports as an extra, forRootAsync in the definition.
+  const hostImports = [...(definition.imports ?? []), ...(extras.imports ?? [])];
+  const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
+  return {
+    module: definition.module,
+    imports: [
+      TokenHealthConfigModule.register(definition.providers ?? [], hostImports),
+      ...hostImports,
+      TerminusModule,
+      OAuthModule,
+      ConnectModule,
+      MetricsModule,
+      AlertingModule.forRoot(extras.alerting, hostImports),
+    ],
+    // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
+    controllers: [ConnectController],
+    providers: [
+      guard,
+      TokenHealthGuard,
+      TokenSweepRepository,
+      CheckCycleRunner,
+      CheckCycleStats,
+      TokenAlertComposer,
+      TokenAlertService,
+      TokenHealthService,
+      TokenHealthCron,
+      TokenHealthIndicator,
+      TokenHealthResolver,
+      OAuthStateStore,
+      ConnectFlowService,
+    ],
+    exports: [TokenHealthService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+  };
 }

@@ -5,7 +5,7 @@ import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppModule, AppModuleOptions } from '../../src/app.module';
-import { AppConfig } from '../../src/config/app-config';
+import { ServerConfig } from '../../src/config/server-config';
 import { parseAppConfig } from '../../src/config/parse-app-config';
 
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -14,7 +14,7 @@ export const TEST_CLIENT_SECRET = 'zoho-client-secret-never-shown';
 
 export interface TestApp {
   app: INestApplication;
-  config: AppConfig;
+  config: ServerConfig;
   dataSource: DataSource;
   baseUrl: string;
   get<T>(type: abstract new (...args: any[]) => T): T;

@@ -1,0 +1,10 @@
+import { AppConfig } from './app-config';
+
+/** What only this repo's standalone server needs beside the module's config: its port and database. */
+export class ServerConfig extends AppConfig {
+  nodeEnv!: string;
+  port!: number;
+  /** Unset means: start the embedded PostgreSQL (main.ts fills it in before the app is created). */
+  databaseUrl?: string;
+  dataDir!: string;
+}

@@ -1,0 +1,15 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { TokenHealthModuleExtras, TokenHealthModuleOptions } from './token-health.options';
+
+/** `forRoot(options)` and `forRootAsync({ imports, inject, useFactory })`; the extras shape the module itself. */
+export const {
+  ConfigurableModuleClass: ConfigurableTokenHealthModule,
+  MODULE_OPTIONS_TOKEN: TOKEN_HEALTH_MODULE_OPTIONS,
+  OPTIONS_TYPE: TOKEN_HEALTH_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: TOKEN_HEALTH_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<TokenHealthModuleOptions>({ moduleName: 'TokenHealth' })
+  .setClassMethodName('forRoot')
+  .setFactoryMethodName('createTokenHealthOptions')
+  // Every extra is listed so it is kept out of the options object the module injects.
+  .setExtras<TokenHealthModuleExtras>({ alerting: undefined, guard: undefined, imports: [], console: undefined })
+  .build();
