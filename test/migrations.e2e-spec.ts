@@ -75,3 +75,45 @@ describe('migrations', () => {
     expect(await indexes()).toContain('ix_oauth_tokens_refresh_due');
   });
 });
+
+describe('migrations on a host app whose oauth_tokens table already exists', () => {
+  let database: TestDatabase;
+  let sut: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    sut = await new DataSource(buildDataSourceOptions(database.url, 2)).initialize();
+    // The host's own table: its own id type, no unique (client_id, provider), and a row.
+    await sut.query(`
+      CREATE TABLE oauth_tokens (
+        id bigserial PRIMARY KEY, client_id varchar(255) NOT NULL, provider varchar(64) NOT NULL,
+        access_token text, refresh_token text, token_expiry timestamptz, scope text,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`);
+    await sut.query(`INSERT INTO oauth_tokens (client_id, provider, refresh_token) VALUES ('acme', 'zoho', 'host-value')`);
+  });
+
+  afterAll(async () => {
+    await sut.destroy();
+    await database.drop();
+  });
+
+  it('upgrades it in place: rows kept, health columns added, unique (client_id, provider) added', async () => {
+    await sut.runMigrations();
+
+    expect(await sut.query('SELECT client_id, provider, refresh_token, token_status FROM oauth_tokens')).toEqual([
+      { client_id: 'acme', provider: 'zoho', refresh_token: 'host-value', token_status: 'healthy' },
+    ]);
+    await expect(sut.query(`INSERT INTO oauth_tokens (client_id, provider) VALUES ('acme', 'zoho')`)).rejects.toThrow(/unique/i);
+  });
+
+  it('reverting every migration gives the host its table back as it was, never drops it', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
+
+    const columns = await sut.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens' ORDER BY 1`);
+    expect(columns.map((row: { column_name: string }) => row.column_name)).toEqual(
+      ['access_token', 'client_id', 'created_at', 'id', 'provider', 'refresh_token', 'scope', 'token_expiry', 'updated_at'],
+    );
+    expect(await sut.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens' AND indexname <> 'oauth_tokens_pkey'`)).toEqual([]);
+    expect(await sut.query('SELECT count(*)::int AS n FROM oauth_tokens')).toEqual([{ n: 1 }]);
+  });
+});
