@@ -1,0 +1,23 @@
+// The package's public entry (`import … from 'token-health'`): what a host NestJS app uses.
+// Nothing reachable from here may import server-only code (main.ts, env schema, embedded database).
+import { MIGRATIONS } from '../migrations';
+import { ENTITIES } from './database/database-options';
+
+export { TokenHealthModule } from './token-health/token-health.module';
+export type { TokenHealthModuleOptions, TokenHealthModuleExtras } from './token-health/token-health.options';
+export { TokenHealthService } from './token-health/token-health.service';
+export { TokenHealthIndicator } from './token-health/token-health.indicator';
+export type { TokenHealthReport } from './token-health/token-health-report';
+export { OAuthTokenService } from './oauth/oauth-token.service';
+export { TokenNotFoundError, TokenUnusableError } from './oauth/oauth-token.errors';
+export { OAuthToken } from './oauth/oauth-token.entity';
+export { TokenStatus } from './oauth/token-status';
+export { AlertingService } from './alerting/alerting.service';
+export { AlertSeverity } from './alerting/alert';
+export type { Alert } from './alerting/alert';
+export { ConfigError } from './config/config.error';
+
+/** Entity classes for the host's TypeORM `entities` list (only needed to query them from host code). */
+export const TOKEN_HEALTH_ENTITIES = [...ENTITIES];
+/** Migration classes for the host's TypeORM `migrations` list; they upgrade an existing `oauth_tokens` in place. */
+export const TOKEN_HEALTH_MIGRATIONS = [...MIGRATIONS];
