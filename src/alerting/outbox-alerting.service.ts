@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { TransactionContext } from '../database/transaction-context';
 import { Alert, severityAtLeast } from './alert';
 import { AlertOutboxRepository } from './alert-outbox.repository';
@@ -7,7 +8,7 @@ import { AlertChannel } from './channels/alert-channel';
 import { ALERT_CHANNELS } from './alerting.tokens';
 
 /**
- * The default AlertingService: Slack, email and SMS through a durable outbox.
+ * The default AlertingService: Slack, email, SMS and the webhook through a durable outbox.
  * An accepted alert is a committed row per channel (in the caller's
  * transaction when there is one); the dispatcher delivers it.
  */
@@ -23,7 +24,10 @@ export class OutboxAlertingService extends AlertingService {
   async sendAlert(alert: Alert): Promise<void> {
     const targets = this.channels
       .filter((channel) => channel.enabled && severityAtLeast(alert.severity, channel.minSeverity))
+      .filter((channel) => alert.audience === undefined || alert.audience === channel.audience)
       .map((channel) => channel.name);
-    await this.outbox.enqueue(alert, targets, TransactionContext.current());
+    // The id is stored with the alert, so every retry of its delivery carries the same one.
+    const accepted = { ...alert, id: alert.id ?? randomUUID(), occurredAt: alert.occurredAt ?? new Date().toISOString() };
+    await this.outbox.enqueue(accepted, targets, TransactionContext.current());
   }
 }

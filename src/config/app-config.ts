@@ -62,6 +62,16 @@ export class AppConfig {
     dispatchIntervalMs: number;
     /** Undefined: keep retrying retryable failures until delivered. */
     maxDeliveryAttempts?: number;
+    /** Outgoing Standard Webhooks channel; `secret` is `whsec_<base64>`. */
+    webhook?: { url: string; secret: string };
+    /** More tokens than this turning unhealthy at once → one digest per human channel. */
+    digestThreshold: number;
+  };
+
+  /** When a provider counts as being in outage for a cycle (CONTRACT "Provider outages"). */
+  outage!: {
+    minFailures: number;
+    failureRatio: number;
   };
 
   connect!: {

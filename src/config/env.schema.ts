@@ -51,7 +51,18 @@ export const envSchema = Joi.object({
   ALERT_DISPATCH_INTERVAL_MS: positiveInt.default(1000),
   // Unset: retry a retryable failure until it is delivered (the contract's promise).
   ALERT_MAX_DELIVERY_ATTEMPTS: positiveInt,
+  ALERT_WEBHOOK_URL: httpUrl,
+  // Joi's own pattern message quotes the value, which is a secret here.
+  ALERT_WEBHOOK_SECRET: Joi.string()
+    .pattern(/^whsec_[A-Za-z0-9+/]+={0,2}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be whsec_ followed by base64' }),
+  ALERT_DIGEST_THRESHOLD: Joi.number().integer().min(0).default(20),
+  PROVIDER_OUTAGE_MIN_FAILURES: positiveInt.default(5),
+  PROVIDER_OUTAGE_FAILURE_RATIO: Joi.number().greater(0).max(1).default(0.5),
 
   CONNECT_LINK_TTL_HOURS: Joi.number().positive().default(168),
   OAUTH_STATE_TTL_MINUTES: Joi.number().positive().default(10),
-}).unknown(true);
+})
+  // Half a webhook configuration is a mistake, not a wish to disable it.
+  .and('ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET')
+  .unknown(true);

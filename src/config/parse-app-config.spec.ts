@@ -56,6 +56,39 @@ describe(parseAppConfig.name, () => {
     expect(() => parseAppConfig({ ZOHO_ALLOWED_ACCOUNTS_URLS: 'http://accounts.evil.test' })).toThrow(/ZOHO_ALLOWED_ACCOUNTS_URLS/);
   });
 
+  it('enables the webhook channel with a URL and a whsec_ secret', () => {
+    const secret = 'whsec_' + Buffer.alloc(32, 1).toString('base64');
+
+    expect(parseAppConfig({ ALERT_WEBHOOK_URL: 'https://host.example/hooks', ALERT_WEBHOOK_SECRET: secret }).alerts.webhook).toEqual({
+      url: 'https://host.example/hooks',
+      secret,
+    });
+  });
+
+  it('refuses a webhook URL without a secret', () => {
+    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://host.example/hooks' })).toThrow(/ALERT_WEBHOOK_SECRET/);
+  });
+
+  it('refuses a webhook secret that is not whsec_ and base64, without showing it', () => {
+    const attempt = () => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: 'my-plain-secret' });
+
+    expect(attempt).toThrow(/ALERT_WEBHOOK_SECRET/);
+    expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining('my-plain-secret') }));
+  });
+
+  it('refuses a webhook secret shorter than 24 bytes', () => {
+    const short = 'whsec_' + Buffer.alloc(8, 1).toString('base64');
+
+    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: short })).toThrow(/24 to 64 bytes/);
+  });
+
+  it('applies the outage and digest defaults', () => {
+    const sut = parseAppConfig({});
+
+    expect(sut.outage).toEqual({ minFailures: 5, failureRatio: 0.5 });
+    expect(sut.alerts.digestThreshold).toBe(20);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseAppConfig({ PORT: '', SLACK_WEBHOOK_URL: '' }).port).toBe(3000);
   });

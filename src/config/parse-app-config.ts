@@ -14,6 +14,15 @@ const splitList = (value?: string): string[] =>
     .map((item) => item.trim())
     .filter(Boolean);
 
+// Standard Webhooks asks for 24 to 64 bytes of key.
+function webhookSecret(secret: string): string {
+  const bytes = Buffer.from(secret.slice('whsec_'.length), 'base64').length;
+  if (bytes < 24 || bytes > 64) {
+    throw new ConfigError(`Invalid configuration: ALERT_WEBHOOK_SECRET must hold 24 to 64 bytes of base64 after "whsec_" (it holds ${bytes})`);
+  }
+  return secret;
+}
+
 /** Validates the environment once and returns typed configuration, or throws one `ConfigError`. */
 export function parseAppConfig(env: Env): ServerConfig {
   // Empty strings mean "unset" (docker/compose files often export VAR= ).
@@ -89,6 +98,12 @@ export function parseAppConfig(env: Env): ServerConfig {
     channelTimeoutMs: v.ALERT_CHANNEL_TIMEOUT_MS,
     dispatchIntervalMs: v.ALERT_DISPATCH_INTERVAL_MS,
     maxDeliveryAttempts: v.ALERT_MAX_DELIVERY_ATTEMPTS,
+    webhook: v.ALERT_WEBHOOK_URL ? { url: v.ALERT_WEBHOOK_URL, secret: webhookSecret(v.ALERT_WEBHOOK_SECRET) } : undefined,
+    digestThreshold: v.ALERT_DIGEST_THRESHOLD,
+  };
+  config.outage = {
+    minFailures: v.PROVIDER_OUTAGE_MIN_FAILURES,
+    failureRatio: v.PROVIDER_OUTAGE_FAILURE_RATIO,
   };
 
   config.connect = {

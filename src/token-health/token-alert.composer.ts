@@ -20,6 +20,8 @@ const SEVERITY: Record<TokenStatus, AlertSeverity> = {
   [TokenStatus.Healthy]: AlertSeverity.Info,
 };
 
+const EVENT = { alert: 'token.unhealthy', reminder: 'token.reminder', resolved: 'token.recovered' } as const;
+
 /** Words of an alert: title per CONTRACT, the error, what to do, and a signed link to do it. */
 @Injectable()
 export class TokenAlertComposer {
@@ -29,7 +31,8 @@ export class TokenAlertComposer {
     const { clientId, provider, status } = token;
     const subject = `${clientId}/${provider}`;
     const kind = status === TokenStatus.Healthy ? 'resolved' : token.lastAlertStatus === status ? 'reminder' : 'alert';
-    const base = { severity: SEVERITY[status], title: `OAuth Token ${status}: ${subject}`, clientId, provider, status, kind } as const;
+    const event = EVENT[kind];
+    const base = { severity: SEVERITY[status], title: `OAuth Token ${status}: ${subject}`, clientId, provider, status, kind, event } as const;
 
     if (kind === 'resolved') {
       return { ...base, message: `Resolved: the ${provider} connection of client ${clientId} is healthy again.` };
@@ -44,6 +47,6 @@ export class TokenAlertComposer {
       token.error ? `Error: ${token.error}` : undefined,
       `What to do: ${instruction}`,
     ];
-    return { ...base, message: lines.filter(Boolean).join('\n'), instruction, actionUrl };
+    return { ...base, message: lines.filter(Boolean).join('\n'), error: token.error ?? undefined, instruction, actionUrl };
   }
 }

@@ -1,4 +1,4 @@
-import { Alert, AlertSeverity } from '../alert';
+import { Alert, AlertAudience, AlertSeverity } from '../alert';
 
 export enum DeliveryFailureKind {
   /** Worth another attempt later (timeout, 5xx, 429, connection refused, SMTP 4xx). */
@@ -31,6 +31,9 @@ export abstract class AlertChannel {
 
   /** Lowest severity this channel takes. */
   abstract readonly minSeverity: AlertSeverity;
+
+  /** Human channels take digests instead of alert storms; machine channels take every event. */
+  readonly audience: AlertAudience = AlertAudience.People;
 
   /** Resolves once the outside system accepted the alert; throws `AlertDeliveryError` otherwise. */
   abstract deliver(alert: Alert): Promise<void>;
