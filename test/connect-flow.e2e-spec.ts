@@ -10,6 +10,9 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const TOKEN_PATH = '/oauth/v2/token';

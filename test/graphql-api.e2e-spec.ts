@@ -8,6 +8,9 @@ import { readToken, seedToken } from './factories/token.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -315,6 +318,8 @@ describe(TokenHealthResolver.name, () => {
       for (const response of responses) {
         for (const secret of secrets) expect(response.text).not.toContain(secret);
       }
+      secrets.forEach((secret) => scan.secret(secret));
+      await scan.expectNoLeaks();
     });
   });
 });

@@ -5,6 +5,9 @@ import { waitUntil } from './support/alert-sinks';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('TokenHealthService across replicas and on a schedule', () => {
   let database: TestDatabase;
