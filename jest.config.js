@@ -18,6 +18,7 @@ const shared = {
   transformIgnorePatterns: ['/node_modules/(?!(?:@nestjs|@apollo|@as-integrations|@graphql-tools|graphql-ws|@whatwg-node|@repeaterjs|file-type|strtok3|token-types|uint8array-extras|@tokenizer|load-esm|uid)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp', '<rootDir>/reports'],
 };
 
 module.exports = {

@@ -3,10 +3,13 @@ import { Alert } from '../src/alerting/alert';
 import { AlertingService } from '../src/alerting/alerting.service';
 import { TokenHealthService } from '../src/token-health/token-health.service';
 import { seedToken } from './factories/token.factory';
-import { AlertSinks, settle, TWILIO_AUTH_TOKEN, waitUntil } from './support/alert-sinks';
+import { AlertSinks, settle, waitUntil } from './support/alert-sinks';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('Alerting', () => {
   let database: TestDatabase;
@@ -179,10 +182,7 @@ describe('Alerting', () => {
     await sinks.twilio.waitFor(1);
     await sinks.smtp.waitFor(1);
 
-    const everything = sinks.everything();
-    for (const secret of [refreshToken!, 'secret-access-value', TEST_CLIENT_SECRET, TWILIO_AUTH_TOKEN]) {
-      expect(everything).not.toContain(secret);
-    }
+    await scan.expectNoLeaks();
   });
 });
 

@@ -10,6 +10,9 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const TOKEN_PATH = '/oauth/v2/token';
@@ -25,6 +28,13 @@ describe(ConnectFlowService.name, () => {
   const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
   const linkFor = (clientId: string, now?: Date) => app.get(ConnectLinkService).createLink(clientId, 'zoho', now);
   const callback = (query: Record<string, string>) => http().get('/oauth/zoho/callback').query(query);
+  const liveStates = async () =>
+    Number((await app.dataSource.query('SELECT count(*) AS n FROM oauth_connect_states WHERE consumed_at IS NULL AND expires_at > now()'))[0].n);
+  /** The claims inside a state issued by the app (its nonce is the one stored). */
+  const claimsOf = (state: string) => {
+    const body = JSON.parse(Buffer.from(state.split('.')[0], 'base64url').toString());
+    return { clientId: body.c as string, provider: body.p as string, nonce: body.n as string };
+  };
   const stateCount = async () => Number((await app.dataSource.query('SELECT count(*) AS n FROM oauth_connect_states'))[0].n);
 
   /** Follows a connect link to the provider's authorize page; returns the issued state. */
@@ -117,18 +127,37 @@ describe(ConnectFlowService.name, () => {
     expect(await stateCount()).toBe(0);
   });
 
+  it('answers a link signed for another provider with 400 on this provider\'s path, and issues no state', async () => {
+    // Signed for "other", used at /oauth/zoho/connect: zoho exists, so only the provider check can refuse it.
+    const otherLink = app.get(ConnectLinkService).createLink('acme', 'other');
+
+    await http().get(pathOf(otherLink).replace('/other/', '/zoho/')).expect(400);
+
+    expect(await stateCount()).toBe(0);
+  });
+
   it('answers a link used for another provider path with 400', async () => {
     await http().get(pathOf(linkFor('acme')).replace('/zoho/', '/other/')).expect(400);
   });
 
-  it('rejects an expired state without calling the provider or storing anything', async () => {
-    const codec = app.get(SignedTokenCodec);
-    const pastState = codec.sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n-past' }, new Date(Date.now() - 1000));
+  it('rejects a state whose signed expiry has passed, though its stored nonce is still live', async () => {
+    const live = await startConnect('acme');
+    const pastState = app.get(SignedTokenCodec).sign('oauth-state', claimsOf(live), new Date(Date.now() - 1000));
+    exchangeable('code-1');
+
+    const response = await callback({ code: 'code-1', state: pastState }).expect(400);
+
+    expect(response.text).toContain('expired');
+    expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
+    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await liveStates()).toBe(1);
+  });
+
+  it('rejects a correctly signed state whose stored nonce has expired', async () => {
     const state = await startConnect('acme');
     await app.dataSource.query(`UPDATE oauth_connect_states SET expires_at = now() - interval '1 second'`);
     exchangeable('code-1');
 
-    await callback({ code: 'code-1', state: pastState }).expect(400);
     await callback({ code: 'code-1', state }).expect(400);
 
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
@@ -146,15 +175,24 @@ describe(ConnectFlowService.name, () => {
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(1);
   });
 
-  it('rejects a state signed with another key', async () => {
-    const forged = new SignedTokenCodec(randomBytes(32)).sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n' }, new Date(Date.now() + 60_000));
+  it('rejects a state signed with another key, though its nonce is stored and live', async () => {
+    const live = await startConnect('acme');
+    const forged = new SignedTokenCodec(randomBytes(32)).sign('oauth-state', claimsOf(live), new Date(Date.now() + 60_000));
     exchangeable('code-1');
 
     await callback({ code: 'code-1', state: forged }).expect(400);
-    await callback({ code: 'code-1' }).expect(400);
 
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
     expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await liveStates()).toBe(1);
+  });
+
+  it('rejects a callback without a state', async () => {
+    exchangeable('code-1');
+
+    await callback({ code: 'code-1' }).expect(400);
+
+    expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
   });
 
   it('refuses an accounts-server outside the allowlist and sends it nothing', async () => {

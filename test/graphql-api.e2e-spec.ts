@@ -8,6 +8,9 @@ import { readToken, seedToken } from './factories/token.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
@@ -284,11 +287,28 @@ describe(TokenHealthResolver.name, () => {
       expect(response.body.errors![0].message).toMatch(/more than \d+ fields/);
     });
 
-    it('answers an unexpected failure without internals', async () => {
+    it('answers a query that fails validation with 400 and without internals', async () => {
       const response = await graphql(app, '{ tokenHealth(clientId: "acme") { nope } }');
 
       expect(response.status).toBe(400);
       expect(response.text).not.toMatch(/stacktrace|\/src\/|node_modules/);
+    });
+
+    it('answers a resolver that fails unexpectedly with a generic INTERNAL_SERVER_ERROR, no message or stack of the cause', async () => {
+      // A real failure inside the resolver's call: the query the repository sends names a column that is gone.
+      await app.dataSource.query('ALTER TABLE oauth_tokens RENAME COLUMN health_check_error TO health_check_error_moved');
+      let response: GraphqlResponse;
+      try {
+        response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' });
+      } finally {
+        await app.dataSource.query('ALTER TABLE oauth_tokens RENAME COLUMN health_check_error_moved TO health_check_error');
+      }
+
+      expect(response.body.data ?? null).toBeNull();
+      expect(response.body.errors).toEqual([
+        expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+      ]);
+      expect(response.text).not.toMatch(/health_check_error|oauth_tokens|QueryFailed|stacktrace|\bat \S+ \(|\.ts:\d+|node_modules/);
     });
   });
 
@@ -315,6 +335,8 @@ describe(TokenHealthResolver.name, () => {
       for (const response of responses) {
         for (const secret of secrets) expect(response.text).not.toContain(secret);
       }
+      secrets.forEach((secret) => scan.secret(secret));
+      await scan.expectNoLeaks();
     });
   });
 });

@@ -6,6 +6,9 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { TcpProxy } from './support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 interface HealthResponse {
   status: number;

@@ -6,6 +6,9 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 interface Sample {
   name: string;

@@ -4,6 +4,9 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../migrations';
 import { buildDataSourceOptions } from '../src/database/database-options';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('migrations', () => {
   let database: TestDatabase;
@@ -60,11 +63,12 @@ describe('migrations', () => {
 
   it('runs and reverts through the TypeORM CLI data source (npm run migration:run / migration:revert)', async () => {
     const cli = (command: string) =>
-      execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'typeorm'), [command, '-d', 'dist/src/database/data-source.js'], {
+      capture(command, execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'typeorm'), [command, '-d', 'dist/src/database/data-source.js'], {
         cwd: join(__dirname, '..'),
         env: { ...process.env, DATABASE_URL: database.url },
         encoding: 'utf8',
-      });
+      }));
+    const capture = (command: string, output: string) => (scan.capture(`typeorm ${command}`, output), output);
 
     const indexes = async () =>
       (await sut.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens' ORDER BY 1`)).map((row: { indexname: string }) => row.indexname);

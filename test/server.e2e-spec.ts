@@ -1,15 +1,21 @@
 // The built server as a user runs it (`npm start` = build + `node dist/src/main.js`).
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitUntil } from './support/alert-sinks';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
-const ADMIN = 'server-spec-admin-token-123456';
+const ADMIN = scan.secret(`server-admin-${randomBytes(12).toString('hex')}`, 'ADMIN_API_TOKEN');
 
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  scan.captureProcess(child, 'built server');
+  if (env.PORT) scan.captureResponsesFrom(`http://127.0.0.1:${env.PORT}`);
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -42,6 +48,7 @@ describe('the built server', () => {
     try {
       const first = startServer(env);
       await waitUntil(healthy, 60_000, 'first start');
+      scan.secretsOfEnv({ TOKEN_ENCRYPTION_KEY: readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim() });
       const registered = await graphql(port, `mutation { registerOAuthToken(input: {clientId: "persist", provider: "zoho", refreshToken: "1000.r"}) { status } }`);
       expect(registered).toEqual({ data: { registerOAuthToken: { status: 'HEALTHY' } } });
       first.child.kill('SIGTERM');

@@ -5,6 +5,9 @@ import { readToken, seedToken } from './factories/token.factory';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe(TokenHealthService.name, () => {
   let database: TestDatabase;

@@ -1,3 +1,4 @@
+import request from 'supertest';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenHealthService } from '../src/token-health/token-health.service';
 import { seedToken } from './factories/token.factory';
@@ -5,6 +6,9 @@ import { waitUntil } from './support/alert-sinks';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('TokenHealthService across replicas and on a schedule', () => {
   let database: TestDatabase;
@@ -33,6 +37,7 @@ describe('TokenHealthService across replicas and on a schedule', () => {
       const [a, b] = await Promise.all([first.get(TokenHealthService).checkAllTokens(), second.get(TokenHealthService).checkAllTokens()]);
 
       expect(a).toHaveLength(seeds.length);
+      expect(b).toHaveLength(seeds.length);
       expect(b.every((report) => report.status === TokenStatus.Healthy)).toBe(true);
       const perToken = new Map<string, number>();
       for (const request of zoho.requestsTo('/oauth/v2/token')) perToken.set(request.refreshToken!, (perToken.get(request.refreshToken!) ?? 0) + 1);
@@ -54,6 +59,8 @@ describe('TokenHealthService across replicas and on a schedule', () => {
 
       await Promise.all([sut.checkAllTokens(), sut.checkAllTokens(), sut.runScheduledCheck()]);
 
+      // The row lease alone would also keep the refresh count at 1; the cycle count tells joined from repeated.
+      expect(await completedCycles(app)).toBe(1);
       expect(zoho.refreshCount()).toBe(1);
     } finally {
       await app.close();
@@ -82,3 +89,11 @@ describe('TokenHealthService across replicas and on a schedule', () => {
     }
   });
 });
+
+/** Full cycles this app completed, as /metrics reports them. */
+async function completedCycles(app: TestApp): Promise<number> {
+  const { text } = await request(app.app.getHttpServer()).get('/metrics').expect(200);
+  const match = /^token_health_check_duration_seconds_count (\d+)$/m.exec(text);
+  if (!match) throw new Error('token_health_check_duration_seconds_count is missing from /metrics');
+  return Number(match[1]);
+}

@@ -45,11 +45,40 @@ describe(parseAppConfig.name, () => {
     expect(() => parseAppConfig({ TOKEN_ENCRYPTION_KEY: 'short' })).toThrow(/TOKEN_ENCRYPTION_KEY must be 32 bytes/);
   });
 
-  it('enables the email channel only with SMTP_URL and ALERT_EMAIL_TO, and SMS only when all Twilio settings are present', () => {
-    const sut = parseAppConfig({ SMTP_URL: 'smtp://mail:25', ALERT_EMAIL_TO: 'a@x, b@x', TWILIO_ACCOUNT_SID: 'AC1' });
+  describe('alert channels', () => {
+    const email = { SMTP_URL: 'smtp://mail:25', ALERT_EMAIL_TO: 'a@x, b@x' };
+    const sms = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'auth', TWILIO_FROM: '+1555', ALERT_SMS_TO: '+1666, +1777' };
 
-    expect(sut.alerts.smtp?.to).toEqual(['a@x', 'b@x']);
-    expect(sut.alerts.twilio).toBeUndefined();
+    it('enables email with SMTP_URL and ALERT_EMAIL_TO, splitting the recipients', () => {
+      const sut = parseAppConfig(email);
+
+      expect(sut.alerts.smtp).toEqual({ url: 'smtp://mail:25', from: 'token-health@localhost', to: ['a@x', 'b@x'] });
+    });
+
+    it.each(Object.keys(email))('leaves email disabled without %s', (missing) => {
+      const sut = parseAppConfig({ ...email, [missing]: undefined });
+
+      expect(sut.alerts.smtp).toBeUndefined();
+    });
+
+    it('enables SMS with all four Twilio settings, splitting the recipients', () => {
+      const sut = parseAppConfig(sms);
+
+      expect(sut.alerts.twilio).toEqual({ accountSid: 'AC1', authToken: 'auth', from: '+1555', to: ['+1666', '+1777'], apiUrl: 'https://api.twilio.com' });
+    });
+
+    it.each(Object.keys(sms))('leaves SMS disabled without %s', (missing) => {
+      const sut = parseAppConfig({ ...sms, [missing]: undefined });
+
+      expect(sut.alerts.twilio).toBeUndefined();
+    });
+
+    it('treats a recipient list of only commas and spaces as no recipients', () => {
+      const sut = parseAppConfig({ ...email, ...sms, ALERT_EMAIL_TO: ' , ', ALERT_SMS_TO: ',' });
+
+      expect(sut.alerts.smtp).toBeUndefined();
+      expect(sut.alerts.twilio).toBeUndefined();
+    });
   });
 
   it('refuses a plain-http accounts server that is not loopback', () => {

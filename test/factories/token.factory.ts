@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { OAuthTokenRepository } from '../../src/oauth/oauth-token.repository';
 import { TokenStatus } from '../../src/oauth/token-status';
+import { secretScan } from '../support/secret-scan';
 import { TestApp } from '../support/test-app';
 
 export interface TokenSeed {
@@ -23,11 +24,14 @@ export async function seedToken(app: TestApp, seed: TokenSeed = {}): Promise<{ c
   const provider = seed.provider ?? 'zoho';
   const refreshToken = seed.refreshToken === undefined ? `1000.refresh.${randomBytes(8).toString('hex')}` : seed.refreshToken;
   const expiresInMinutes = seed.expiresInMinutes === undefined ? 50 : seed.expiresInMinutes;
+  const accessToken = seed.accessToken === undefined ? `1000.access.${randomBytes(8).toString('hex')}` : seed.accessToken;
+  secretScan.secret(refreshToken, 'seeded refresh token');
+  secretScan.secret(accessToken, 'seeded access token');
   await app.get(OAuthTokenRepository).upsertTokenSet({
     clientId,
     provider,
     refreshToken: refreshToken ?? 'placeholder',
-    accessToken: seed.accessToken === undefined ? `1000.access.${randomBytes(8).toString('hex')}` : seed.accessToken,
+    accessToken,
     accessTokenExpiresAt: expiresInMinutes === null ? null : new Date(Date.now() + expiresInMinutes * 60_000),
     accountsServer: seed.accountsServer ?? null,
     refreshTokenExpiresAt: seed.refreshTokenExpiresInDays === undefined ? null : new Date(Date.now() + seed.refreshTokenExpiresInDays * 86_400_000),

@@ -7,6 +7,9 @@ import { ServerProcess } from '../support/server-process';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('crashes and outages', () => {
   let database: TestDatabase;

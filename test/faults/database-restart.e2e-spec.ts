@@ -9,6 +9,9 @@ import { DatabaseProcess } from '../support/database-process';
 import { FakeOAuthProvider } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { startTestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('database restart mid-cycle', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-health-restart-'));

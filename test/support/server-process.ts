@@ -3,6 +3,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { secretScan } from './secret-scan';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
@@ -16,11 +17,14 @@ export class ServerProcess {
   ) {
     child.stdout!.on('data', (chunk) => (this.output += chunk));
     child.stderr!.on('data', (chunk) => (this.output += chunk));
+    secretScan.watch(`server process on ${port}`, () => this.output);
+    secretScan.captureResponsesFrom(this.url);
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
   static async start(env: Record<string, string>): Promise<ServerProcess> {
     const port = await freePort();
+    secretScan.secretsOfEnv(env);
     const child = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

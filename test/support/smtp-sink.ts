@@ -11,6 +11,7 @@
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import { secretScan } from './secret-scan';
 
 export interface ReceivedMail {
   from: string;
@@ -33,8 +34,12 @@ export class SmtpSink {
   private readonly failures: number[] = [];
   private readonly waiters = new Set<() => void>();
   private readonly server: SMTPServer;
+  /** Every message ever received (raw and decoded), also those forgotten by reset(). */
+  private readonly received: string[] = [];
 
   private constructor() {
+    // Raw and decoded: quoted-printable soft line breaks could split a secret in the raw form.
+    secretScan.watch('SMTP sink messages', () => this.received.join('\n'));
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
@@ -105,14 +110,16 @@ export class SmtpSink {
       error.responseCode = failure;
       return callback(error);
     }
-    this.messages.push({
+    const mail: ReceivedMail = {
       from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       to: session.envelope.rcptTo.map((recipient) => recipient.address),
       raw,
       subject: decodeWords(headerValue(raw, 'subject') ?? ''),
       ...mimeParts(raw),
       username: typeof session.user === 'string' ? session.user : undefined,
-    });
+    };
+    this.received.push([raw, mail.subject, mail.text ?? '', mail.html ?? ''].join('\n'));
+    this.messages.push(mail);
     this.waiters.forEach((check) => check());
     callback();
   }

@@ -11,6 +11,7 @@
  */
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { secretScan } from './secret-scan';
 
 export interface RecordedRequest {
   method: string;
@@ -51,7 +52,12 @@ export class WebhookSink {
     success: SinkResponse,
   ) {
     this.standing = success;
+    // Bodies only: a Twilio request carries its auth token in the Authorization header by design.
+    secretScan.watch(`sink ${path} bodies`, () => this.received.join('\n'));
   }
+
+  /** Every body ever received, also those forgotten by reset(). */
+  private readonly received: string[] = [];
 
   static async start(options: WebhookSinkOptions = {}): Promise<WebhookSink> {
     const server = createServer();
@@ -126,7 +132,9 @@ export class WebhookSink {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    this.requests.push(parseRequest(request, Buffer.concat(chunks).toString('utf8')));
+    const body = Buffer.concat(chunks).toString('utf8');
+    this.received.push(body);
+    this.requests.push(parseRequest(request, body));
     this.waiters.forEach((check) => check());
 
     const answer = this.queued.shift() ?? this.standing;

@@ -1,0 +1,53 @@
+// Mutation testing of the pure modules: the rules a unit spec can pin down without a
+// database or a network. `npm run test:mutation` writes reports/mutation/mutation.json.
+// Globs keep working as modules are added (a status policy, a webhook signer): a glob
+// that matches nothing yet is simply empty.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const unit = require('./jest.config.js').projects.find((project) => project.displayName === 'unit');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    config: { ...unit, displayName: undefined },
+    enableFindRelatedTests: true,
+  },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.build.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    // status rules
+    'src/oauth/refresh-verdict.ts',
+    'src/oauth/*policy*.ts',
+    'src/token-health/*policy*.ts',
+    // secrets at rest and signed links/state
+    'src/oauth/token-cipher.ts',
+    'src/connect/signed-token.ts',
+    // alert wording
+    'src/token-health/token-alert.composer.ts',
+    // configuration parsing
+    'src/config/parse-app-config.ts',
+    'src/config/encryption-key.ts',
+    'src/config/allowed-origin.ts',
+    // each provider's answer reading and error mapping
+    'src/oauth/providers/*.provider.ts',
+    'src/oauth/providers/oauth2-wire.ts',
+    'src/oauth/providers/http-token-client.ts',
+    // the webhook signer, once it exists
+    'src/**/*webhook*sign*.ts',
+    'src/**/*signer*.ts',
+    '!src/**/*.spec.ts',
+  ],
+  ignorePatterns: ['dist', '.data', 'reports', 'bench', 'coverage', '.stryker-tmp'],
+  concurrency: 2,
+  timeoutMS: 10000,
+  reporters: ['json', 'clear-text', 'progress'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+};
