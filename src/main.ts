@@ -5,9 +5,12 @@ import { AppModule } from './app.module';
 import { ConfigError } from './config/config.error';
 import { parseAppConfig } from './config/parse-app-config';
 import { prepareEmbeddedMode } from './database/embedded-mode';
+import { loadProviderCatalog } from './oauth/providers/provider-catalog';
 
 async function bootstrap(): Promise<void> {
   const config = parseAppConfig(process.env);
+  // Discovery documents are fetched here, so an unreachable issuer stops the start with one line.
+  await loadProviderCatalog(config);
   const embedded = config.databaseUrl ? undefined : await prepareEmbeddedMode(config);
 
   const app = await NestFactory.create(AppModule.forRoot(config), {

@@ -16,6 +16,19 @@ export function toAllowedOrigin(variable: string, raw: string): string {
 
 /** The origin of an accounts-server URL, or undefined if it is not an acceptable one. */
 export function parseAccountsOrigin(raw: string): string | undefined {
+  const url = parseAcceptableUrl(raw);
+  return url?.origin;
+}
+
+/** An endpoint URL (path kept, fragment dropped) under the same rule: https, or http on a loopback host. */
+export function parseSecureUrl(raw: string): string | undefined {
+  const url = parseAcceptableUrl(raw);
+  if (!url) return undefined;
+  url.hash = '';
+  return url.toString();
+}
+
+function parseAcceptableUrl(raw: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -25,5 +38,5 @@ export function parseAccountsOrigin(raw: string): string | undefined {
   const secure = url.protocol === 'https:';
   const localPlain = url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
   if (!(secure || localPlain) || url.username || url.password) return undefined;
-  return url.origin;
+  return url;
 }

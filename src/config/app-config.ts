@@ -1,4 +1,5 @@
 import { AlertSeverity } from '../alerting/alert';
+import { OAuthProviderSettings } from './oauth-providers.config';
 
 export interface ZohoConfig {
   clientId?: string;
@@ -51,6 +52,11 @@ export class AppConfig {
   };
 
   zoho!: ZohoConfig;
+
+  /** OAUTH_PROVIDERS in order, with their `<P>_*` settings. */
+  oauthProviders!: OAuthProviderSettings[];
+  /** Bound on fetching a `<P>_ISSUER`'s discovery document at start. */
+  oauthDiscoveryTimeoutMs!: number;
 
   alerts!: {
     slackWebhookUrl?: string;

@@ -36,6 +36,11 @@ export const envSchema = Joi.object({
   ZOHO_ALLOWED_ACCOUNTS_URLS: commaList,
   ZOHO_SCOPES: commaList.default('ZohoCRM.modules.ALL,ZohoCalendar.calendar.ALL'),
 
+  // Provider catalog. The per-provider <P>_* variables depend on this list; they are
+  // validated in oauth-providers.config.ts.
+  OAUTH_PROVIDERS: commaList.default('zoho'),
+  OAUTH_DISCOVERY_TIMEOUT_MS: positiveInt.default(10_000),
+
   SLACK_WEBHOOK_URL: httpUrl,
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   ALERT_EMAIL_FROM: Joi.string().default('token-health@localhost'),

@@ -5,6 +5,7 @@ import { envSchema, ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './env.schema';
 import { parseEncryptionKey } from './encryption-key';
 import { toAllowedOrigin } from './allowed-origin';
 import { ServerConfig } from './server-config';
+import { parseOAuthProviders } from './oauth-providers.config';
 
 type Env = Record<string, string | undefined>;
 
@@ -77,6 +78,9 @@ export function parseAppConfig(env: Env): ServerConfig {
     ],
     scopes: splitList(v.ZOHO_SCOPES),
   };
+
+  config.oauthProviders = parseOAuthProviders(present as Record<string, string>);
+  config.oauthDiscoveryTimeoutMs = v.OAUTH_DISCOVERY_TIMEOUT_MS;
 
   const emailTo = splitList(v.ALERT_EMAIL_TO);
   const smsTo = splitList(v.ALERT_SMS_TO);

@@ -27,6 +27,8 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
       allowedAccountsOrigins: [],
       scopes: ['ZohoCRM.modules.ALL', 'ZohoCalendar.calendar.ALL'],
     },
+    oauthProviders: [{ name: 'zoho', envPrefix: 'ZOHO' }],
+    oauthDiscoveryTimeoutMs: 10_000,
     alerts: {
       slackWebhookUrl: undefined,
       smtp: undefined,
@@ -36,6 +38,12 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
       channelTimeoutMs: 10_000,
       dispatchIntervalMs: 1000,
       maxDeliveryAttempts: undefined,
+      webhook: undefined,
+      digestThreshold: 20,
+    },
+    outage: {
+      minFailures: 5,
+      failureRatio: 0.5,
     },
     connect: {
       linkTtlHours: 168,

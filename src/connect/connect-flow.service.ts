@@ -50,7 +50,7 @@ export class ConnectFlowService {
       accountsServer: this.clientConfig.defaultAccountsServer(provider),
       clientId: credentials.clientId,
       redirectUri: this.redirectUri(provider),
-      scopes: this.config.zoho.scopes,
+      scopes: this.clientConfig.scopesFor(provider),
       state,
     });
   }

@@ -1,15 +1,26 @@
+import { CatalogEntry } from './providers/provider-catalog';
 import { OAuthProvider } from './providers/oauth-provider';
 
-/** The OAuth provider adapters this process knows, by name (`zoho`, …). */
-export class OAuthProviderRegistry {
-  private readonly byName: Map<string, OAuthProvider>;
+/** An enabled provider: its adapter and what the catalog resolved for it. */
+export interface RegisteredProvider {
+  adapter: OAuthProvider;
+  entry: CatalogEntry;
+}
 
-  constructor(providers: OAuthProvider[]) {
-    this.byName = new Map(providers.map((provider) => [provider.name, provider]));
+/** The OAuth providers this process has enabled (OAUTH_PROVIDERS), by name. */
+export class OAuthProviderRegistry {
+  private readonly byName: Map<string, RegisteredProvider>;
+
+  constructor(providers: RegisteredProvider[]) {
+    this.byName = new Map(providers.map((provider) => [provider.adapter.name, provider]));
   }
 
   get(name: string): OAuthProvider | undefined {
-    return this.byName.get(name);
+    return this.byName.get(name)?.adapter;
+  }
+
+  entry(name: string): CatalogEntry | undefined {
+    return this.byName.get(name)?.entry;
   }
 
   has(name: string): boolean {

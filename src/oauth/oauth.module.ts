@@ -6,7 +6,8 @@ import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { HttpTokenClient } from './providers/http-token-client';
-import { ZohoProvider } from './providers/zoho.provider';
+import { createProviderAdapter } from './providers/provider-adapter.factory';
+import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
 import { TokenRegistrationService } from './token-registration.service';
 
@@ -21,12 +22,14 @@ import { TokenRegistrationService } from './token-registration.service';
     {
       provide: OAuthProviderRegistry,
       inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      // Async: a custom provider's discovery document is fetched (once, cached) before the first use.
+      useFactory: async (config: AppConfig) => {
         const client = new HttpTokenClient({
           timeoutMs: config.tokenHealth.providerTimeoutMs,
           maxAttempts: config.tokenHealth.providerMaxAttempts,
         });
-        return new OAuthProviderRegistry([new ZohoProvider(client)]);
+        const catalog = await loadProviderCatalog(config);
+        return new OAuthProviderRegistry(catalog.map((entry) => ({ adapter: createProviderAdapter(entry, client), entry })));
       },
     },
     ClientConfigService,

@@ -20,7 +20,8 @@ export class TokenRegistrationService {
     if (input.accountsServer) {
       accountsServer = this.clientConfig.allowedAccountsServer(input.provider, input.accountsServer) ?? null;
       if (!accountsServer) {
-        throw TokenHealthError.invalidInput('accountsServer', 'accountsServer is not one of the allowed accounts servers (ZOHO_ALLOWED_ACCOUNTS_URLS)');
+        const variable = this.clientConfig.accountsServersVariable(input.provider);
+        throw TokenHealthError.invalidInput('accountsServer', `accountsServer is not one of the allowed accounts servers (${variable})`);
       }
     }
     await this.tokens.upsertTokenSet({ ...input, accountsServer });
@@ -29,7 +30,10 @@ export class TokenRegistrationService {
 
   assertKnownProvider(provider: string): void {
     if (!this.providers.has(provider)) {
-      throw TokenHealthError.invalidInput('provider', `Unknown provider "${provider.slice(0, 64)}"; known: ${this.providers.names().join(', ')}`);
+      throw TokenHealthError.invalidInput(
+        'provider',
+        `Unknown provider "${provider.slice(0, 64)}"; enabled providers: ${this.providers.names().join(', ')} (OAUTH_PROVIDERS)`,
+      );
     }
   }
 }

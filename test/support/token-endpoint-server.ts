@@ -1,7 +1,7 @@
 // A bare token endpoint on 127.0.0.1 for the provider adapters' unit specs: each
 // request is recorded and answered by the spec's `reply`, so timeouts, resets and
 // streamed bodies behave as on the wire.
-import { createServer, ServerResponse } from 'node:http';
+import { createServer, IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { OAuthProviderError } from '../../src/oauth/oauth-provider.error';
 
@@ -16,7 +16,15 @@ export type Reply = (res: ServerResponse, attempt: number) => void;
 
 export async function startTokenEndpoint(reply: Reply) {
   const requests: ReceivedRequest[] = [];
+  const endpoint = {
+    origin: '',
+    requests,
+    close: async () => undefined,
+    /** Sees each request's headers before `reply` runs (client authentication checks). */
+    onHeaders: undefined as ((headers: IncomingHttpHeaders) => void) | undefined,
+  };
   const server = createServer((req, res) => {
+    endpoint.onHeaders?.(req.headers);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -26,9 +34,9 @@ export async function startTokenEndpoint(reply: Reply) {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
-  return { origin, requests, close };
+  endpoint.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  endpoint.close = () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+  return endpoint;
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -1,12 +1,12 @@
 import { ServerResponse } from 'node:http';
 import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
-import { GenericOAuth2Endpoints, GenericOAuth2Provider } from './generic-oauth2.provider';
+import { GenericOAuth2Provider } from './generic-oauth2.provider';
+import { ProviderDefinition } from './provider-definition';
 import { HttpTokenClient } from './http-token-client';
 import { RefreshRequest } from './oauth-provider';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
-const ENDPOINTS: GenericOAuth2Endpoints = { tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize', revokePath: '/oauth2/revoke' };
 const CREDENTIALS = { clientId: 'client-1', clientSecret: 'client-secret-1' };
 const secondsAfterNow = (seconds: number) => new Date(NOW.getTime() + seconds * 1000);
 
@@ -14,7 +14,20 @@ describe(GenericOAuth2Provider.name, () => {
   let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
 
   const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 2, sleep: async () => undefined });
-  const providerWith = (endpoints: GenericOAuth2Endpoints = ENDPOINTS) => new GenericOAuth2Provider('acme', endpoints, client, () => NOW);
+  const definitionWith = (overrides: Partial<ProviderDefinition> = {}): ProviderDefinition => ({
+    name: 'acme',
+    title: 'Acme',
+    authorizeUrl: 'https://id.acme.test/oauth2/authorize',
+    tokenUrl: `${server?.origin}/oauth2/token`,
+    revokeUrl: `${server?.origin}/oauth2/revoke`,
+    requiredScopes: [],
+    scopeSeparator: ' ',
+    authorizeParams: {},
+    clientAuth: 'client_secret_post',
+    errorRules: [],
+    ...overrides,
+  });
+  const providerWith = (overrides: Partial<ProviderDefinition> = {}) => new GenericOAuth2Provider(definitionWith(overrides), client, () => NOW);
   const aRefreshRequest = (overrides: Partial<RefreshRequest> = {}): RefreshRequest => ({
     refreshToken: 'old-refresh-token',
     accountsServer: server.origin,
@@ -153,6 +166,65 @@ describe(GenericOAuth2Provider.name, () => {
     });
   });
 
+  describe('definition data', () => {
+    const anAuthorizeRequest = { accountsServer: 'https://ignored.test', clientId: 'client-1', redirectUri: 'https://app/cb', scopes: ['a', 'b'], state: 's1' };
+
+    it('adds the required scopes and extra authorize parameters, joined with the separator', () => {
+      const sut = providerWith({
+        authorizeUrl: 'https://login.example.test/tenant-1/authorize?existing=1',
+        requiredScopes: ['offline_access', 'a'],
+        scopeSeparator: ',',
+        authorizeParams: { access_type: 'offline', prompt: 'consent' },
+      });
+
+      const url = new URL(sut.authorizeUrl(anAuthorizeRequest));
+
+      expect(`${url.origin}${url.pathname}`).toBe('https://login.example.test/tenant-1/authorize');
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({ existing: '1', scope: 'a,b,offline_access', access_type: 'offline', prompt: 'consent' });
+    });
+
+    it('sends client_secret_basic credentials in the Authorization header, not in the form', async () => {
+      let authorization: string | undefined;
+      await serve((res) => json(res, 200, { access_token: 'at' }));
+      server.onHeaders = (headers) => (authorization = headers.authorization);
+      const sut = providerWith({ clientAuth: 'client_secret_basic' });
+
+      await sut.refresh(aRefreshRequest({ credentials: { clientId: 'id:1', clientSecret: 's&cret' } }));
+
+      expect(server.requests[0].form).toEqual({ grant_type: 'refresh_token', refresh_token: 'old-refresh-token' });
+      expect(authorization).toBe(`Basic ${Buffer.from('id%3A1:s%26cret').toString('base64')}`);
+    });
+
+    it('never puts the basic credentials into an error message, even when the provider echoes them', async () => {
+      let echoed = '';
+      await serve((res) => json(res, 400, { error: 'invalid_client', error_description: echoed }));
+      server.onHeaders = (headers) => (echoed = `got ${headers.authorization} for s&cret`);
+      const sut = providerWith({ clientAuth: 'client_secret_basic' });
+
+      const error = await failureOf(sut.refresh(aRefreshRequest({ credentials: { clientId: 'id-1', clientSecret: 's&cret' } })));
+
+      expect(error.message).toContain('invalid_client');
+      expect(error.message).not.toContain('s&cret');
+      expect(error.message).not.toContain(Buffer.from('id-1:s%26cret').toString('base64'));
+    });
+
+    it('reads the API host from the field the definition names', async () => {
+      await serve((res) => json(res, 200, { access_token: 'at', instance_url: 'https://eu1.my.example.test' }));
+      const sut = providerWith({ apiDomainField: 'instance_url' });
+
+      expect((await sut.refresh(aRefreshRequest())).apiDomain).toBe('https://eu1.my.example.test');
+    });
+
+    it("applies the definition's error rules before the RFC 6749 defaults", async () => {
+      await serve((res) => json(res, 400, { error: 'invalid_grant', error_description: 'ip restricted' }));
+      const sut = providerWith({
+        errorRules: [{ verdict: OAuthProviderErrorCode.Configuration, error: ['invalid_grant'], description: /ip restricted/, reason: 'policy' }],
+      });
+
+      expect((await failureOf(sut.refresh(aRefreshRequest()))).code).toBe(OAuthProviderErrorCode.Configuration);
+    });
+  });
+
   describe('revoke', () => {
     it('posts the refresh token with its type hint to the revoke path (RFC 7009)', async () => {
       await serve((res) => res.writeHead(200).end());
@@ -172,7 +244,7 @@ describe(GenericOAuth2Provider.name, () => {
 
     it('does nothing when the provider has no revoke path', async () => {
       await serve((res) => res.writeHead(200).end());
-      const sut = providerWith({ tokenPath: '/oauth2/token', authorizePath: '/oauth2/authorize' });
+      const sut = providerWith({ revokeUrl: undefined });
 
       await sut.revoke(aRefreshRequest());
 

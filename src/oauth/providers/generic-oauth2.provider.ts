@@ -1,5 +1,6 @@
-import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
-import { describeProviderError, HttpTokenClient } from './http-token-client';
+import { OAuthClientCredentials } from '../oauth-credentials';
+import { OAuthProviderError } from '../oauth-provider.error';
+import { HttpTokenClient, PostFormExtras } from './http-token-client';
 import {
   AuthorizeUrlRequest,
   CodeExchangeRequest,
@@ -9,98 +10,92 @@ import {
   RevokeRequest,
 } from './oauth-provider';
 import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
-
-/** Paths on the provider's accounts server; the server itself comes with each request. */
-export interface GenericOAuth2Endpoints {
-  tokenPath: string;
-  authorizePath: string;
-  /** RFC 7009 revocation endpoint; without one, revoke does nothing. */
-  revokePath?: string;
-}
-
-const DEAD_GRANT_ERRORS = new Set(['invalid_grant']);
-const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+import { ProviderDefinition } from './provider-definition';
+import { classifyTokenError } from './token-error-classifier';
 
 /**
- * A provider that follows RFC 6749 to the letter: errors arrive as 4xx with an `error` code,
- * refresh tokens may rotate. Client authentication is `client_secret_post` (credentials in the form).
+ * Any provider that follows RFC 6749: errors arrive with an `error` code (or whatever
+ * the definition's error table reads), refresh tokens may rotate. Everything that
+ * differs between providers comes from the definition, never from a branch on the name.
+ * Endpoints are absolute, so the request's accounts server is not used.
  */
 export class GenericOAuth2Provider extends OAuthProvider {
+  readonly name: string;
+
   constructor(
-    readonly name: string,
-    private readonly endpoints: GenericOAuth2Endpoints,
+    private readonly definition: ProviderDefinition,
     private readonly client: HttpTokenClient,
     private readonly now: () => Date = () => new Date(),
   ) {
     super();
+    this.name = definition.name;
   }
 
   refresh(request: RefreshRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(request.accountsServer, refreshGrantForm(request));
+    return this.requestToken(refreshGrantForm(request), request.credentials);
   }
 
   exchangeCode(request: CodeExchangeRequest): Promise<ProviderTokenSet> {
-    return this.requestToken(request.accountsServer, authorizationCodeGrantForm(request));
+    return this.requestToken(authorizationCodeGrantForm(request), request.credentials);
   }
 
-  authorizeUrl({ accountsServer, clientId, redirectUri, scopes, state }: AuthorizeUrlRequest): string {
-    const query = new URLSearchParams({
+  authorizeUrl({ clientId, redirectUri, scopes, state }: AuthorizeUrlRequest): string {
+    const { authorizeUrl, requiredScopes, scopeSeparator, authorizeParams } = this.definition;
+    const url = new URL(authorizeUrl);
+    const query = {
       response_type: 'code',
       client_id: clientId,
       redirect_uri: redirectUri,
-      scope: scopes.join(' '),
+      scope: [...new Set([...scopes, ...requiredScopes])].join(scopeSeparator),
+      ...authorizeParams,
       state,
-    });
-    return `${this.url(accountsServer, this.endpoints.authorizePath)}?${query}`;
+    };
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== '') url.searchParams.set(key, value);
+    }
+    return url.toString();
   }
 
-  async revoke({ refreshToken, accountsServer, credentials }: RevokeRequest): Promise<void> {
-    if (!this.endpoints.revokePath) return;
-    const form = {
-      token: refreshToken,
-      token_type_hint: 'refresh_token',
-      client_id: credentials.clientId,
-      client_secret: credentials.clientSecret,
-    };
+  async revoke({ refreshToken, credentials }: RevokeRequest): Promise<void> {
+    if (!this.definition.revokeUrl) return;
+    const form = { token: refreshToken, token_type_hint: 'refresh_token' };
     try {
-      await this.client.postForm(this.url(accountsServer, this.endpoints.revokePath), form, () => undefined);
+      const { form: authenticated, extras } = this.authenticate(form, credentials);
+      await this.client.postForm(this.definition.revokeUrl, authenticated, () => undefined, extras);
     } catch {
       // Best effort by contract: the grant is forgotten locally either way and the caller logs the attempt.
     }
   }
 
-  private requestToken(accountsServer: string, form: Record<string, string>): Promise<ProviderTokenSet> {
-    return this.client.postForm(this.url(accountsServer, this.endpoints.tokenPath), form, (_status, body) =>
-      this.readAnswer(body),
-    );
+  private requestToken(grant: Record<string, string>, credentials: OAuthClientCredentials): Promise<ProviderTokenSet> {
+    const { form, extras } = this.authenticate(grant, credentials);
+    return this.client.postForm(this.definition.tokenUrl, form, (_status, body) => this.readAnswer(body), extras);
   }
 
-  private url(accountsServer: string, path: string): string {
-    return `${accountsServer.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+  // The grant forms carry client_secret_post credentials; basic moves them into the header.
+  private authenticate(grant: Record<string, string>, credentials: OAuthClientCredentials): { form: Record<string, string>; extras: PostFormExtras } {
+    if (this.definition.clientAuth === 'client_secret_post') {
+      return { form: { ...grant, client_id: credentials.clientId, client_secret: credentials.clientSecret }, extras: {} };
+    }
+    const { client_id: _id, client_secret: _secret, ...form } = grant;
+    const basic = Buffer.from(`${formEncode(credentials.clientId)}:${formEncode(credentials.clientSecret)}`).toString('base64');
+    return {
+      form,
+      extras: { headers: { authorization: `Basic ${basic}` }, secrets: [credentials.clientSecret, formEncode(credentials.clientSecret), basic] },
+    };
   }
 
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
     const accessToken = stringField(body, 'access_token');
-    if (!accessToken) return classifyError(body);
+    if (!accessToken) return classifyTokenError(body, this.definition.title, this.definition.errorRules);
     // A refresh token in the answer means the provider rotated it; the old one may already be dead.
-    return tokenSetFromAnswer(body, accessToken, this.now(), secondsField(body, 'expires_in'));
+    const tokens = tokenSetFromAnswer(body, accessToken, this.now(), secondsField(body, 'expires_in'));
+    const apiDomain = this.definition.apiDomainField && stringField(body, this.definition.apiDomainField);
+    return apiDomain ? { ...tokens, apiDomain } : tokens;
   }
 }
 
-function classifyError(body: unknown): OAuthProviderError {
-  const error = stringField(body, 'error');
-  const detail = describeProviderError(body);
-  if (error && DEAD_GRANT_ERRORS.has(error)) {
-    return new OAuthProviderError(OAuthProviderErrorCode.DeadGrant, `the provider rejected the grant (${detail}); the user must reconnect`);
-  }
-  if (error && CLIENT_ERRORS.has(error)) {
-    return new OAuthProviderError(
-      OAuthProviderErrorCode.Configuration,
-      `the provider rejected the OAuth client (${detail}); check the OAuth app credentials (client id and secret)`,
-    );
-  }
-  if (error) return new OAuthProviderError(OAuthProviderErrorCode.Transient, `the provider answered an error (${detail})`);
-  return new OAuthProviderError(OAuthProviderErrorCode.Transient, 'malformed response: no access_token and no error');
+// RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for Basic.
+function formEncode(value: string): string {
+  return new URLSearchParams({ v: value }).toString().slice(2);
 }
-
-

@@ -14,6 +14,12 @@ export interface HttpTokenClientOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Request headers (client_secret_basic) and values that must never appear in a message. */
+export interface PostFormExtras {
+  headers?: Record<string, string>;
+  secrets?: string[];
+}
+
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: OAuthProviderError; retryable: boolean };
 
 const { Transient, Configuration } = OAuthProviderErrorCode;
@@ -41,12 +47,12 @@ export class HttpTokenClient {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  async postForm<T>(url: string, form: Record<string, string>, classify: TokenAnswerClassifier<T>): Promise<T> {
+  async postForm<T>(url: string, form: Record<string, string>, classify: TokenAnswerClassifier<T>, extra: PostFormExtras = {}): Promise<T> {
     const target = describeEndpoint(url);
-    const secrets = secretValues(url, form);
+    const secrets = [...secretValues(url, form), ...(extra.secrets ?? [])];
     const body = new URLSearchParams(form).toString();
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(url, body, target, classify);
+      const outcome = await this.attempt(url, body, target, classify, extra.headers ?? {});
       if (outcome.ok) return outcome.value;
       const waitMs = outcome.retryable && attempt < this.options.maxAttempts ? this.delayBeforeRetry(attempt, outcome.error) : undefined;
       if (waitMs === undefined) throw finalError(outcome.error, attempt, secrets);
@@ -54,12 +60,18 @@ export class HttpTokenClient {
     }
   }
 
-  private async attempt<T>(url: string, body: string, target: string, classify: TokenAnswerClassifier<T>): Promise<Outcome<T>> {
+  private async attempt<T>(
+    url: string,
+    body: string,
+    target: string,
+    classify: TokenAnswerClassifier<T>,
+    headers: Record<string, string>,
+  ): Promise<Outcome<T>> {
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
         body,
         // Following a redirect could replay our client secret to another host; a redirect means a wrong URL.
         redirect: 'manual',
@@ -116,9 +128,16 @@ export class HttpTokenClient {
 /** `error: error_description` of an OAuth error answer, cut short and flattened so it is safe to log. */
 export function describeProviderError(body: unknown): string {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  const parts = [record.error, record.error_description].filter((part): part is string => typeof part === 'string' && part !== '');
+  // RFC 6749 names them error / error_description; some providers (HubSpot) status / message.
+  const code = firstText(record.error, record.status);
+  const description = firstText(record.error_description, record.message);
+  const parts = [code, description].filter((part): part is string => part !== undefined);
   if (parts.length === 0) return 'no error code in the answer';
   return parts.map((part) => clip(part.replace(/\s+/g, ' '))).join(': ');
+}
+
+function firstText(...values: unknown[]): string | undefined {
+  return values.find((value): value is string => typeof value === 'string' && value !== '');
 }
 
 function clip(text: string): string {

@@ -1,5 +1,5 @@
-import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
-import { describeProviderError, HttpTokenClient } from './http-token-client';
+import { OAuthProviderError } from '../oauth-provider.error';
+import { HttpTokenClient } from './http-token-client';
 import {
   AuthorizeUrlRequest,
   CodeExchangeRequest,
@@ -8,14 +8,11 @@ import {
   RefreshRequest,
   RevokeRequest,
 } from './oauth-provider';
+import { ZOHO_PRESET } from './presets/zoho.preset';
+import { classifyTokenError } from './token-error-classifier';
 import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
 
 const TOKEN_PATH = '/oauth/v2/token';
-// invalid_code is Zoho's answer for a revoked or deleted refresh token (and for a used authorization code).
-const DEAD_GRANT_ERRORS = new Set(['invalid_code', 'invalid_grant']);
-const CLIENT_ERRORS = new Set(['invalid_client', 'invalid_client_secret']);
-// Zoho throttles with this "error" value rather than with HTTP 429.
-const THROTTLED_ERROR = 'Access Denied';
 
 /**
  * Zoho Accounts (every data centre). Zoho reports errors with HTTP 200 as often as with 400,
@@ -43,11 +40,9 @@ export class ZohoProvider extends OAuthProvider {
     const query = new URLSearchParams({
       response_type: 'code',
       client_id: clientId,
-      scope: scopes.join(','),
+      scope: scopes.join(ZOHO_PRESET.scopeSeparator),
       redirect_uri: redirectUri,
-      // offline + consent make Zoho issue a refresh token on every connect, not only the first one.
-      access_type: 'offline',
-      prompt: 'consent',
+      ...ZOHO_PRESET.authorizeParams,
       state,
     });
     return `${withoutTrailingSlash(accountsServer)}/oauth/v2/auth?${query}`;
@@ -68,34 +63,12 @@ export class ZohoProvider extends OAuthProvider {
 
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
     const accessToken = stringField(body, 'access_token');
-    if (!accessToken) return classifyError(body);
+    if (!accessToken) return classifyTokenError(body, ZOHO_PRESET.title, ZOHO_PRESET.errorRules);
     // Legacy answers put milliseconds in expires_in and seconds in expires_in_sec.
     const expiresIn = secondsField(body, 'expires_in_sec') ?? secondsField(body, 'expires_in');
     const apiDomain = stringField(body, 'api_domain');
     return { ...tokenSetFromAnswer(body, accessToken, this.now(), expiresIn), ...(apiDomain && { apiDomain }) };
   }
-}
-
-function classifyError(body: unknown): OAuthProviderError {
-  const error = stringField(body, 'error');
-  const detail = describeProviderError(body);
-  if (error && DEAD_GRANT_ERRORS.has(error)) {
-    return new OAuthProviderError(
-      OAuthProviderErrorCode.DeadGrant,
-      `Zoho rejected the grant (${detail}); the user must reconnect`,
-    );
-  }
-  if (error && CLIENT_ERRORS.has(error)) {
-    return new OAuthProviderError(
-      OAuthProviderErrorCode.Configuration,
-      `Zoho rejected the OAuth client (${detail}); check the OAuth app credentials (client id and secret) and that the app belongs to this accounts server's data centre`,
-    );
-  }
-  if (error === THROTTLED_ERROR) {
-    return new OAuthProviderError(OAuthProviderErrorCode.Transient, `Zoho is throttling token requests (${detail})`);
-  }
-  if (error) return new OAuthProviderError(OAuthProviderErrorCode.Transient, `Zoho answered an unrecognised error (${detail})`);
-  return new OAuthProviderError(OAuthProviderErrorCode.Transient, 'malformed response: no access_token and no error');
 }
 
 function withoutTrailingSlash(url: string): string {

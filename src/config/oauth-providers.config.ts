@@ -1,0 +1,94 @@
+import Joi from 'joi';
+import { ConfigError } from './config.error';
+import { parseSecureUrl } from './allowed-origin';
+
+/** One enabled provider as configured: the raw per-provider variables, validated but not yet resolved. */
+export interface OAuthProviderSettings {
+  /** As listed in OAUTH_PROVIDERS; also the `provider` column value and the URL segment. */
+  name: string;
+  /** `<P>` of the per-provider variables (`my-idp` → `MY_IDP`). */
+  envPrefix: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** Undefined: the preset's defaults (or none for a custom provider). */
+  scopes?: string[];
+  issuer?: string;
+  tokenUrl?: string;
+  authorizeUrl?: string;
+  revokeUrl?: string;
+  /** Fills a preset's `{tenant}` URL segment (Microsoft). */
+  tenant?: string;
+}
+
+export const DEFAULT_OAUTH_PROVIDERS = 'zoho';
+const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
+
+/** `<P>` of a provider's variables: upper-cased, every non-alphanumeric as `_`. */
+export function envPrefixOf(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+/**
+ * OAUTH_PROVIDERS and the `<P>_*` variables of every provider it names. The variable
+ * names depend on the list, so they are checked here rather than in the static schema.
+ */
+export function parseOAuthProviders(env: Record<string, string>): OAuthProviderSettings[] {
+  const names = splitWords(env.OAUTH_PROVIDERS ?? DEFAULT_OAUTH_PROVIDERS).map((name) => name.toLowerCase());
+  if (names.length === 0) throw invalid('OAUTH_PROVIDERS must name at least one provider');
+  const prefixes = new Map<string, string>();
+  return [...new Set(names)].map((name) => {
+    if (!PROVIDER_NAME.test(name)) {
+      throw invalid(`OAUTH_PROVIDERS: "${name.slice(0, 40)}" is not a provider name (a letter, then letters, digits, "-" or "_", at most 32)`);
+    }
+    const prefix = envPrefixOf(name);
+    const clash = prefixes.get(prefix);
+    if (clash) throw invalid(`OAUTH_PROVIDERS: "${clash}" and "${name}" would share the ${prefix}_* variables`);
+    prefixes.set(prefix, name);
+    return parseOne(name, prefix, env);
+  });
+}
+
+function parseOne(name: string, prefix: string, env: Record<string, string>): OAuthProviderSettings {
+  const variable = (suffix: string) => `${prefix}_${suffix}`;
+  const text = (suffix: string) => {
+    const { error, value } = Joi.string().trim().max(2048).validate(env[variable(suffix)]);
+    if (error) throw invalid(`${variable(suffix)} ${error.message.replace(/^"value" /, '')}`);
+    return value as string | undefined;
+  };
+  const url = (suffix: string) => {
+    const raw = text(suffix);
+    if (raw === undefined) return undefined;
+    const parsed = parseSecureUrl(raw);
+    if (!parsed) throw invalid(`${variable(suffix)} must be an https URL (plain http only for loopback hosts), got "${raw.slice(0, 100)}"`);
+    return parsed;
+  };
+  const scopes = text('SCOPES');
+  const tenant = text('TENANT');
+  if (tenant !== undefined && !/^[A-Za-z0-9.-]{1,100}$/.test(tenant)) {
+    throw invalid(`${variable('TENANT')} must be a tenant id or domain (letters, digits, "." and "-")`);
+  }
+  return {
+    name,
+    envPrefix: prefix,
+    clientId: text('CLIENT_ID'),
+    clientSecret: text('CLIENT_SECRET'),
+    scopes: scopes === undefined ? undefined : splitWords(scopes),
+    issuer: url('ISSUER'),
+    tokenUrl: url('TOKEN_URL'),
+    authorizeUrl: url('AUTHORIZE_URL'),
+    revokeUrl: url('REVOKE_URL'),
+    tenant,
+  };
+}
+
+// Scopes and provider lists are accepted comma- or space-separated.
+function splitWords(value: string): string[] {
+  return value
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function invalid(message: string): ConfigError {
+  return new ConfigError(`Invalid configuration: ${message}`);
+}
