@@ -19,6 +19,11 @@ import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
 import { TokenSweepRepository } from './token-sweep.repository';
+import { FleetResolver } from './fleet.resolver';
+import { FleetService } from './fleet.service';
+import { NoProviderOutages } from './no-provider-outages';
+import { ProviderOutageSource } from './provider-outage.source';
+import { TokenCountsService } from './token-counts.service';
 
 export interface TokenHealthModuleOptions {
   /** Your own AlertingService: `{ useClass }`, `{ useExisting }` or `{ useFactory, inject }`. Default: Slack + email + SMS via the outbox. */
@@ -57,8 +62,12 @@ export class TokenHealthModule {
         TokenHealthResolver,
         OAuthStateStore,
         ConnectFlowService,
+        TokenCountsService,
+        { provide: ProviderOutageSource, useClass: NoProviderOutages },
+        FleetService,
+        FleetResolver,
       ],
-      exports: [TokenHealthService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+      exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
     };
   }
 }
