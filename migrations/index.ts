@@ -3,6 +3,8 @@ import { AddTokenHealthColumns1764000000001 } from './1764000000001-add-token-he
 import { CreateAlertOutbox1764000000002 } from './1764000000002-create-alert-outbox';
 import { CreateOAuthConnectStates1764000000003 } from './1764000000003-create-oauth-connect-states';
 import { IndexRefreshDue1764000000004 } from './1764000000004-index-refresh-due';
+import { CreateTokenHealthEvents1764000013000 } from './1764000013000-create-token-health-events';
+import { IndexFleetOrder1764000013001 } from './1764000013001-index-fleet-order';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   CreateAlertOutbox1764000000002,
   CreateOAuthConnectStates1764000000003,
   IndexRefreshDue1764000000004,
+  CreateTokenHealthEvents1764000013000,
+  IndexFleetOrder1764000013001,
 ];

@@ -262,6 +262,19 @@ describe(ConnectFlowService.name, () => {
     expect(slack.requests).toHaveLength(1);
   });
 
+  it('records the repair in the history as a transition made by the connect flow', async () => {
+    await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
+    const state = await startConnect('acme');
+    exchangeable('code-2');
+
+    await callback({ code: 'code-2', state }).expect(200);
+
+    const [event] = await app.dataSource.query(
+      "SELECT from_status, to_status, source FROM token_health_events WHERE client_id = 'acme' ORDER BY id DESC LIMIT 1",
+    );
+    expect(event).toEqual({ from_status: TokenStatus.Invalid, to_status: TokenStatus.Healthy, source: 'connect' });
+  });
+
   it('puts a working connect link into alert messages', async () => {
     await seedToken(app, { clientId: 'acme', refreshToken: null });
     await app.get(TokenHealthService).checkAndAlert({ clientId: 'acme' });

@@ -49,6 +49,8 @@ export class AppConfig {
     providerTimeoutMs: number;
     providerMaxAttempts: number;
     leaseSeconds: number;
+    /** Days of status-transition history kept. */
+    historyDays: number;
   };
 
   zoho!: ZohoConfig;

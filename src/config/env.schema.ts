@@ -29,6 +29,7 @@ export const envSchema = Joi.object({
   TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
   TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: positiveInt.max(10).default(3),
   TOKEN_HEALTH_LEASE_SECONDS: positiveInt.default(120),
+  TOKEN_HEALTH_HISTORY_DAYS: Joi.number().positive().default(90),
 
   ZOHO_CLIENT_ID: Joi.string(),
   ZOHO_CLIENT_SECRET: Joi.string(),

@@ -65,6 +65,7 @@ export function parseAppConfig(env: Env): ServerConfig {
     providerTimeoutMs: v.TOKEN_HEALTH_PROVIDER_TIMEOUT_MS,
     providerMaxAttempts: v.TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS,
     leaseSeconds: v.TOKEN_HEALTH_LEASE_SECONDS,
+    historyDays: v.TOKEN_HEALTH_HISTORY_DAYS,
   };
 
   const accountsUrl = toAllowedOrigin('ZOHO_ACCOUNTS_URL', v.ZOHO_ACCOUNTS_URL);

@@ -18,6 +18,7 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
       providerTimeoutMs: 10_000,
       providerMaxAttempts: 3,
       leaseSeconds: 120,
+      historyDays: 90,
     },
     zoho: {
       clientId: undefined,

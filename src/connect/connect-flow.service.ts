@@ -8,6 +8,8 @@ import { OAuthProviderRegistry } from '../oauth/oauth-provider.registry';
 import { OAuthTokenRepository } from '../oauth/oauth-token.repository';
 import { OAuthProvider, ProviderTokenSet } from '../oauth/providers/oauth-provider';
 import { TokenAlertService } from '../token-health/token-alert.service';
+import { TokenEventSource } from '../token-history/token-event-source';
+import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { ConnectTarget, OAuthStateStore } from './oauth-state.store';
 import { SignedTokenCodec, SignedTokenError } from './signed-token';
@@ -38,6 +40,7 @@ export class ConnectFlowService {
     private readonly alerts: TokenAlertService,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly events: TokenHealthEventRepository,
   ) {}
 
   /** Verifies a connect link and returns the provider's authorize URL, with a fresh single-use state. */
@@ -71,8 +74,9 @@ export class ConnectFlowService {
     const credentials = this.credentialsFor(target);
     const tokenSet = await this.exchange(adapter, { code: query.code, accountsServer, credentials, provider });
     // The replace hands back the old refresh token and its accounts server: it must be revoked where it was issued.
-    const { previousRefreshToken, previousAccountsServer } = await this.dataSource.transaction((manager) =>
-      this.tokens.upsertTokenSet(
+    const { previousRefreshToken, previousAccountsServer } = await this.dataSource.transaction(async (manager) => {
+      await this.events.tagSource(manager, TokenEventSource.Connect);
+      return this.tokens.upsertTokenSet(
         {
           ...target,
           refreshToken: tokenSet.refreshToken,
@@ -85,8 +89,8 @@ export class ConnectFlowService {
           refreshedAt: new Date(),
         },
         manager,
-      ),
-    );
+      );
+    });
     this.logger.log(`Connected ${target.clientId}/${provider} via ${accountsServer}`);
 
     if (previousRefreshToken && previousRefreshToken !== tokenSet.refreshToken) {

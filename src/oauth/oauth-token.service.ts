@@ -9,6 +9,8 @@ import { NO_REFRESH_TOKEN_ERROR, verdictForRefreshFailure } from './refresh-verd
 import { StoredToken } from './stored-token';
 import { TokenStatus } from './token-status';
 import { TokenNotFoundError, TokenUnusableError } from './oauth-token.errors';
+import { TokenEventSource } from '../token-history/token-event-source';
+import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 
 /** Access tokens closer than this to expiry are refreshed before being handed out. */
 const HAND_OUT_MARGIN_MS = 5 * 60_000;
@@ -38,6 +40,7 @@ export class OAuthTokenService {
     private readonly clientConfig: ClientConfigService,
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly events: TokenHealthEventRepository,
   ) {}
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
@@ -66,6 +69,7 @@ export class OAuthTokenService {
 
   private async refreshLocked(id: string, need: RefreshNeed): Promise<RefreshOutcome> {
     const outcome = await this.tokens.withLockedToken(id, async (token, manager) => {
+      if (need === 'hand-out') await this.events.tagSource(manager, TokenEventSource.Access);
       if (!this.stillNeedsRefresh(token, need)) {
         const status = this.statusAfterRefresh(token.refreshTokenExpiresAt);
         if (need === 'health-check') await this.tokens.saveCheckResult(manager, id, status, null, false);

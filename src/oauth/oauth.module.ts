@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { HttpTokenClient } from './providers/http-token-client';
@@ -10,9 +11,10 @@ import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
 import { TokenRegistrationService } from './token-registration.service';
+import { TokenHistoryModule } from '../token-history/token-history.module';
 
 @Module({
-  imports: [MetricsModule],
+  imports: [MetricsModule, TokenHistoryModule],
   providers: [
     {
       provide: TokenCipher,
@@ -34,9 +36,10 @@ import { TokenRegistrationService } from './token-registration.service';
     },
     ClientConfigService,
     OAuthTokenRepository,
+    OAuthTokenFleetRepository,
     OAuthTokenService,
     TokenRegistrationService,
   ],
-  exports: [TokenCipher, OAuthProviderRegistry, ClientConfigService, OAuthTokenRepository, OAuthTokenService, TokenRegistrationService],
+  exports: [TokenHistoryModule, TokenCipher, OAuthProviderRegistry, ClientConfigService, OAuthTokenRepository, OAuthTokenFleetRepository, OAuthTokenService, TokenRegistrationService],
 })
 export class OAuthModule {}

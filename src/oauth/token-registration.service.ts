@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { TokenHealthError } from '../common/token-health.error';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { TokenHealthRow, TokenSetInput } from './stored-token';
+import { TokenEventSource } from '../token-history/token-event-source';
+import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 
 /** Imports an existing token set (e.g. from another system) after checking what it points at. */
 @Injectable()
@@ -12,6 +15,8 @@ export class TokenRegistrationService {
     private readonly tokens: OAuthTokenRepository,
     private readonly providers: OAuthProviderRegistry,
     private readonly clientConfig: ClientConfigService,
+    private readonly events: TokenHealthEventRepository,
+    private readonly dataSource: DataSource,
   ) {}
 
   async register(input: TokenSetInput): Promise<TokenHealthRow> {
@@ -24,7 +29,10 @@ export class TokenRegistrationService {
         throw TokenHealthError.invalidInput('accountsServer', `accountsServer is not one of the allowed accounts servers (${variable})`);
       }
     }
-    await this.tokens.upsertTokenSet({ ...input, accountsServer });
+    await this.dataSource.transaction(async (manager) => {
+      await this.events.tagSource(manager, TokenEventSource.Register);
+      await this.tokens.upsertTokenSet({ ...input, accountsServer }, manager);
+    });
     return (await this.tokens.findReport(input.clientId, input.provider))!;
   }
 

@@ -26,6 +26,11 @@ import {
   TOKEN_HEALTH_OPTIONS_TYPE,
 } from './token-health.module-definition';
 import { TokenHealthModuleExtras } from './token-health.options';
+import { FleetResolver } from './fleet.resolver';
+import { FleetService } from './fleet.service';
+import { NoProviderOutages } from './no-provider-outages';
+import { ProviderOutageSource } from './provider-outage.source';
+import { TokenCountsService } from './token-counts.service';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -76,7 +81,11 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthResolver,
       OAuthStateStore,
       ConnectFlowService,
+      TokenCountsService,
+      { provide: ProviderOutageSource, useClass: NoProviderOutages },
+      FleetService,
+      FleetResolver,
     ],
-    exports: [TokenHealthService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };
 }

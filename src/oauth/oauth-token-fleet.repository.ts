@@ -1,0 +1,125 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { namedSql } from '../database/named-sql';
+import { FleetFilter, FleetPosition, STATUS_RANK } from './fleet-query';
+import { TokenHealthRow } from './stored-token';
+import { TokenStatus } from './token-status';
+
+type Row = Record<string, any>;
+
+// Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
+// so that a page is a range scan of that index starting at its cursor.
+const RANK = `(CASE token_status WHEN 'invalid' THEN 3 WHEN 'refresh_failed' THEN 2 WHEN 'expiring' THEN 1 ELSE 0 END)`;
+const CHECKED = `(COALESCE(last_health_check, 'epoch'::timestamptz))`;
+const POSITION = `${RANK}, ${CHECKED}, id`;
+const CURSOR = `:rank::int, 'epoch'::timestamptz + :checkedMicros::int8 * interval '1 microsecond', :id::uuid`;
+
+export interface FleetRow extends TokenHealthRow {
+  position: FleetPosition;
+}
+
+export interface ProviderStatusCount {
+  provider: string;
+  status: TokenStatus;
+  count: number;
+}
+
+/** Read-only views of `oauth_tokens` across the fleet (lists, counts); never a secret column. */
+@Injectable()
+export class OAuthTokenFleetRepository {
+  private searchMode?: Promise<'substring' | 'prefix'>;
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Up to `limit` rows strictly after (`forward`) or before `from` in the fleet
+   * order, returned in fleet order either way. No cursor: the first page.
+   */
+  async findPage(filter: FleetFilter, limit: number, from?: FleetPosition, forward = true): Promise<FleetRow[]> {
+    const { conditions, values } = await this.where(filter);
+    if (from) {
+      conditions.push(`(${POSITION}) ${forward ? '<' : '>'} (${CURSOR})`);
+      Object.assign(values, from);
+    }
+    const direction = forward ? 'DESC' : 'ASC';
+    const [sql, params] = namedSql(
+      `SELECT client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error, id,
+              ${RANK} AS rank, (extract(epoch FROM ${CHECKED}) * 1000000)::int8::text AS checked_micros
+         FROM oauth_tokens
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY ${RANK} ${direction}, ${CHECKED} ${direction}, id ${direction}
+        LIMIT :limit`,
+      { ...values, limit },
+    );
+    const rows: Row[] = await this.dataSource.query(sql, params);
+    const page = rows.map(toFleetRow);
+    return forward ? page : page.reverse();
+  }
+
+  async count(filter: FleetFilter): Promise<number> {
+    const { conditions, values } = await this.where(filter);
+    const [sql, params] = namedSql(
+      `SELECT count(*)::int AS count FROM oauth_tokens ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
+      values,
+    );
+    const [row] = await this.dataSource.query(sql, params);
+    return row.count as number;
+  }
+
+  async countByProviderAndStatus(): Promise<ProviderStatusCount[]> {
+    const rows: Row[] = await this.dataSource.query(
+      'SELECT provider, token_status AS status, count(*)::int AS count FROM oauth_tokens GROUP BY provider, token_status ORDER BY provider, token_status',
+    );
+    return rows.map((row) => ({ provider: row.provider, status: row.status, count: row.count }));
+  }
+
+  /** Substring search with a trigram index; prefix search where the migration found no pg_trgm. */
+  getSearchMode(): Promise<'substring' | 'prefix'> {
+    this.searchMode ??= this.dataSource
+      .query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_oauth_tokens_client_search'")
+      .then((rows: Row[]) => (/USING gin/i.test(rows[0]?.indexdef ?? '') ? 'substring' : 'prefix'))
+      .catch((error: unknown) => {
+        this.searchMode = undefined;
+        throw error;
+      });
+    return this.searchMode;
+  }
+
+  private async where(filter: FleetFilter): Promise<{ conditions: string[]; values: Record<string, unknown> }> {
+    const conditions: string[] = [];
+    const values: Record<string, unknown> = {};
+    if (filter.statuses?.length) {
+      // Filtering on the rank (not the column) lets the planner seek inside the order index.
+      conditions.push(`${RANK} = ANY(:ranks::int[])`);
+      values.ranks = [...new Set(filter.statuses.map((status) => STATUS_RANK[status]))];
+    }
+    if (filter.provider) {
+      conditions.push('provider = :provider');
+      values.provider = filter.provider;
+    }
+    if (filter.search) {
+      const escaped = filter.search.replace(/[\\%_]/g, (char) => `\\${char}`);
+      if ((await this.getSearchMode()) === 'substring') {
+        conditions.push('client_id ILIKE :pattern');
+        values.pattern = `%${escaped}%`;
+      } else {
+        conditions.push('client_id LIKE :pattern');
+        values.pattern = `${escaped}%`;
+      }
+    }
+    return { conditions, values };
+  }
+}
+
+function toFleetRow(row: Row): FleetRow {
+  return {
+    clientId: row.client_id,
+    provider: row.provider,
+    status: row.token_status,
+    lastRefresh: row.last_refreshed_at,
+    lastHealthCheck: row.last_health_check,
+    accessTokenExpiresAt: row.token_expiry,
+    error: row.health_check_error,
+    position: { rank: row.rank, checkedMicros: row.checked_micros, id: row.id },
+  };
+}

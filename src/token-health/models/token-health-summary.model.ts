@@ -1,0 +1,55 @@
+import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { TokenStatus } from '../../oauth/token-status';
+import { CheckRunModel } from './check-run.model';
+import { TokenStatusGql } from './token-status.enum';
+
+@ObjectType('StatusCount')
+export class StatusCountModel {
+  @Field(() => TokenStatusGql)
+  status!: TokenStatus;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType('ProviderStatusCount')
+export class ProviderStatusCountModel {
+  @Field(() => String)
+  provider!: string;
+
+  @Field(() => TokenStatusGql)
+  status!: TokenStatus;
+
+  @Field(() => Int)
+  count!: number;
+}
+
+@ObjectType('ProviderOutage')
+export class ProviderOutageModel {
+  @Field(() => String)
+  provider!: string;
+
+  @Field(() => GraphQLISODateTime)
+  since!: Date;
+
+  @Field(() => Int)
+  failures!: number;
+}
+
+@ObjectType('TokenHealthSummary')
+export class TokenHealthSummaryModel {
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => [StatusCountModel], { description: 'Every status, zeros included' })
+  byStatus!: StatusCountModel[];
+
+  @Field(() => [ProviderStatusCountModel])
+  byProvider!: ProviderStatusCountModel[];
+
+  @Field(() => CheckRunModel, { nullable: true, description: 'Null before the first completed cycle in this process' })
+  lastCycle!: CheckRunModel | null;
+
+  @Field(() => [ProviderOutageModel], { description: 'Open provider outages, empty when none' })
+  outages!: ProviderOutageModel[];
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { TokenEventSource } from './token-event-source';
+import { TokenHealthEvent } from './token-health-event';
+
+type Row = Record<string, any>;
+
+/**
+ * The only code that reads or deletes `token_health_events`. Rows are written
+ * by the trigger on oauth_tokens (migration CreateTokenHealthEvents), in the
+ * transaction of the status change; writers only name themselves with `tagSource`.
+ */
+@Injectable()
+export class TokenHealthEventRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Names who is changing statuses in this transaction (read by the trigger; gone at commit). */
+  async tagSource(manager: EntityManager, source: TokenEventSource): Promise<void> {
+    await manager.query("SELECT set_config('token_health.event_source', $1, true)", [source]);
+  }
+
+  async findForConnection(clientId: string, provider: string, limit: number): Promise<TokenHealthEvent[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT at, from_status, to_status, error, source FROM token_health_events
+        WHERE client_id = $1 AND provider = $2
+        ORDER BY at DESC, id DESC
+        LIMIT $3`,
+      [clientId, provider, limit],
+    );
+    return rows.map((row) => ({
+      at: row.at,
+      fromStatus: row.from_status,
+      toStatus: row.to_status,
+      error: row.error,
+      source: row.source,
+    }));
+  }
+
+  /** Deletes up to `batchSize` events older than `days`; returns how many went. */
+  async deleteOlderThan(days: number, batchSize: number): Promise<number> {
+    const [, deleted] = await this.dataSource.query(
+      `DELETE FROM token_health_events WHERE id IN (
+         SELECT id FROM token_health_events WHERE at < now() - $1::float8 * interval '1 day' LIMIT $2)`,
+      [days, batchSize],
+    );
+    return deleted as number;
+  }
+}
