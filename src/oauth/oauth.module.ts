@@ -4,17 +4,22 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
+import { OAuthReportsModule } from './oauth-reports.module';
+import { OAuthTokenAlertStateRepository } from './oauth-token-alert-state.repository';
+import { OAuthTokenLeaseRepository } from './oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from './oauth-token-sweep.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
+import { TokenRefresher } from './token-refresher';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
 @Module({
-  imports: [MetricsModule, TokenHistoryModule],
+  imports: [MetricsModule, TokenHistoryModule, OAuthReportsModule],
   providers: [
     {
       provide: TokenCipher,
@@ -22,14 +27,21 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
       useFactory: (config: AppConfig) => new TokenCipher(config.tokenEncryptionKey!, config.previousEncryptionKeys),
     },
     {
-      provide: OAuthProviderRegistry,
+      provide: HttpTokenClient,
       inject: [AppConfig],
-      // Async: a custom provider's discovery document is fetched (once, cached) before the first use.
-      useFactory: async (config: AppConfig) => {
-        const client = new HttpTokenClient({
+      useFactory: (config: AppConfig) =>
+        new HttpTokenClient({
           timeoutMs: config.tokenHealth.providerTimeoutMs,
           maxAttempts: config.tokenHealth.providerMaxAttempts,
-        });
+          // One kept-alive connection per refresh in flight, plus a few for hand-outs and the connect flow.
+          connections: config.tokenHealth.concurrency + 10,
+        }),
+    },
+    {
+      provide: OAuthProviderRegistry,
+      inject: [AppConfig, HttpTokenClient],
+      // Async: a custom provider's discovery document is fetched (once, cached) before the first use.
+      useFactory: async (config: AppConfig, client: HttpTokenClient) => {
         const catalog = await loadProviderCatalog(config);
         return new OAuthProviderRegistry(catalog.map((entry) => ({ adapter: createProviderAdapter(entry, client), entry })));
       },
@@ -37,9 +49,27 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     ClientConfigService,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
+    OAuthTokenLeaseRepository,
+    OAuthTokenSweepRepository,
+    OAuthTokenAlertStateRepository,
+    TokenRefresher,
     OAuthTokenService,
     TokenRegistrationService,
   ],
-  exports: [TokenHistoryModule, TokenCipher, OAuthProviderRegistry, ClientConfigService, OAuthTokenRepository, OAuthTokenFleetRepository, OAuthTokenService, TokenRegistrationService],
+  exports: [
+    TokenHistoryModule,
+    TokenCipher,
+    OAuthProviderRegistry,
+    ClientConfigService,
+    OAuthReportsModule,
+    OAuthTokenRepository,
+    OAuthTokenFleetRepository,
+    OAuthTokenLeaseRepository,
+    OAuthTokenSweepRepository,
+    OAuthTokenAlertStateRepository,
+    TokenRefresher,
+    OAuthTokenService,
+    TokenRegistrationService,
+  ],
 })
 export class OAuthModule {}

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TokenHealthError } from '../common/token-health.error';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { OAuthTokenReportRepository } from './oauth-token-report.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { TokenHealthRow, TokenSetInput } from './stored-token';
 import { TokenEventSource } from '../token-history/token-event-source';
@@ -13,6 +14,7 @@ import { TokenHealthEventRepository } from '../token-history/token-health-event.
 export class TokenRegistrationService {
   constructor(
     private readonly tokens: OAuthTokenRepository,
+    private readonly reports: OAuthTokenReportRepository,
     private readonly providers: OAuthProviderRegistry,
     private readonly clientConfig: ClientConfigService,
     private readonly events: TokenHealthEventRepository,
@@ -33,7 +35,7 @@ export class TokenRegistrationService {
       await this.events.tagSource(manager, TokenEventSource.Register);
       await this.tokens.upsertTokenSet({ ...input, accountsServer }, manager);
     });
-    return (await this.tokens.findReport(input.clientId, input.provider))!;
+    return (await this.reports.findReport(input.clientId, input.provider))!;
   }
 
   assertKnownProvider(provider: string): void {

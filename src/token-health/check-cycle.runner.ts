@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { OAuthTokenService } from '../oauth/oauth-token.service';
+import { LeasedToken, OAuthTokenLeaseRepository } from '../oauth/oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from '../oauth/oauth-token-sweep.repository';
+import { RefreshResultWriter } from '../oauth/refresh-result.writer';
 import { CheckPolicy, CheckScope } from '../oauth/stored-token';
-import { TokenStatus } from '../oauth/token-status';
-import { TokenSweepRepository } from './token-sweep.repository';
+import { checkPolicyOf, TokenRefresher } from '../oauth/token-refresher';
+import { isWorking, verdictForFailure } from '../oauth/token-status.policy';
 
 export interface CycleSummary {
   startedAt: Date;
@@ -13,18 +15,24 @@ export interface CycleSummary {
   failed: number;
 }
 
+/** Claims hand out at most this many tokens at once, whatever the concurrency. */
+const MAX_CLAIM = 1000;
+
 /**
- * One check cycle: classify set-wise what needs no provider call, then drain
- * the tokens that need a refresh through a fixed number of workers that share
- * leased batches. Memory stays bounded by the batch size, not the table size.
+ * One check cycle. Tokens due for a refresh are claimed in leased batches
+ * (the claim commits at once), refreshed with up to `concurrency` provider calls
+ * in flight and no database connection held meanwhile, and their results written
+ * back in batches under their leases. Then every other token is classified
+ * set-wise. Memory stays bounded by the batch size, not the table size.
  */
 @Injectable()
 export class CheckCycleRunner {
   private readonly logger = new Logger(CheckCycleRunner.name);
 
   constructor(
-    private readonly sweep: TokenSweepRepository,
-    private readonly oauthTokens: OAuthTokenService,
+    private readonly sweep: OAuthTokenSweepRepository,
+    private readonly leases: OAuthTokenLeaseRepository,
+    private readonly refresher: TokenRefresher,
     private readonly config: AppConfig,
   ) {}
 
@@ -32,63 +40,68 @@ export class CheckCycleRunner {
     // Whole seconds: replicas fired by the same cron tick agree on the cycle's start,
     // so a token one of them checked is not checked again by the other.
     const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const policy = this.policy();
-    // The two halves touch disjoint rows (due for a refresh or not), so they run side by side.
-    const [classified, refreshes] = await Promise.allSettled([
-      this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
-      this.refreshDue(startedAt, scope, policy),
-    ]);
-    if (classified.status === 'rejected') throw classified.reason;
-    if (refreshes.status === 'rejected') throw refreshes.reason;
-    return { startedAt, finishedAt: new Date(), classifiedWithoutCall: classified.value, ...refreshes.value };
+    const policy = checkPolicyOf(this.config);
+    // Refreshes first: they are the urgent work, and the two would only compete for the same CPU.
+    const refreshes = await this.refreshDue(startedAt, scope, policy);
+    const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, ...refreshes };
   }
 
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
     const concurrency = this.config.tokenHealth.concurrency;
-    const queue: string[] = [];
+    const claimSize = Math.min(concurrency, MAX_CLAIM);
+    const writer = new RefreshResultWriter(this.leases);
+    const queue: LeasedToken[] = [];
+    const counts = { refreshed: 0, failed: 0 };
     let exhausted = false;
     let claiming: Promise<void> | undefined;
-    const counts = { refreshed: 0, failed: 0 };
+    let claimError: unknown;
 
-    // Keeps up to one batch queued ahead, so workers never wait for a claim in lock-step.
+    // Keeps up to one claim queued ahead, so workers never wait for a claim in lock-step.
     const refill = (): Promise<void> | undefined => {
-      if (exhausted || claiming || queue.length >= concurrency) return claiming;
-      claiming = this.sweep
-        .claimForRefresh(startedAt, scope, policy, concurrency)
-        .then((ids) => {
-          if (ids.length === 0) exhausted = true;
-          queue.push(...ids);
-        })
+      if (exhausted || claiming || queue.length >= claimSize) return claiming;
+      claiming = this.leases
+        .claimDue(startedAt, scope, policy, claimSize)
+        .then(
+          (tokens) => {
+            if (tokens.length === 0) exhausted = true;
+            queue.push(...tokens);
+          },
+          (error: unknown) => {
+            // Claimed nothing; the cycle ends after the work in hand and reports the fault.
+            claimError = error;
+            exhausted = true;
+          },
+        )
         .finally(() => (claiming = undefined));
       return claiming;
     };
-    const nextId = async (): Promise<string | undefined> => {
+    const next = async (): Promise<LeasedToken | undefined> => {
       while (queue.length === 0 && !exhausted) await refill();
-      const id = queue.shift();
-      // A failed prefetch is retried (and its error surfaced) by the next worker that needs an id.
-      refill()?.catch(() => undefined);
-      return id;
+      const token = queue.shift();
+      void refill();
+      return token;
     };
 
     const worker = async () => {
-      for (let id = await nextId(); id !== undefined; id = await nextId()) {
-        try {
-          const outcome = await this.oauthTokens.refreshForHealthCheck(id);
-          if (outcome.status === TokenStatus.Healthy || outcome.status === TokenStatus.Expiring) counts.refreshed++;
-          else counts.failed++;
-        } catch (error) {
-          // A database fault on one token must not end the cycle; its lease expires and a later cycle retries.
-          counts.failed++;
-          this.logger.error(`Check of token ${id} failed: ${(error as Error).message}`);
-        }
+      for (let token = await next(); token !== undefined; token = await next()) {
+        const result = await this.refresher.refresh(token).catch((error: unknown) => ({
+          id: token.id,
+          leaseUntil: token.leaseUntil,
+          attempted: true,
+          verdict: verdictForFailure(error),
+        }));
+        if (isWorking(result.verdict.status)) counts.refreshed++;
+        else counts.failed++;
+        writer.add(result);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    await writer.drained();
+    if (claimError) {
+      this.logger.error(`Claiming tokens for a refresh failed: ${(claimError as Error).message}`);
+      throw claimError;
+    }
     return counts;
-  }
-
-  private policy(): CheckPolicy {
-    const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds } = this.config.tokenHealth;
-    return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds };
   }
 }

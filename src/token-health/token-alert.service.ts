@@ -2,24 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertingService } from '../alerting/alerting.service';
 import { AppConfig } from '../config/app-config';
-import { namedSql } from '../database/named-sql';
 import { TransactionContext } from '../database/transaction-context';
-import { TokenStatus } from '../oauth/token-status';
+import { OAuthTokenAlertStateRepository, TokenKey } from '../oauth/oauth-token-alert-state.repository';
 import { TokenAlertComposer } from './token-alert.composer';
 
-export interface TokenKey {
-  clientId: string;
-  provider: string;
-}
+export type { TokenKey } from '../oauth/oauth-token-alert-state.repository';
 
 const BATCH_SIZE = 200;
-
-// Due: entered an unhealthy status or moved between them, still unhealthy past
-// the repeat interval, or healthy again after an alert (resolved notice).
-const DUE_ALERT = `((token_status <> 'healthy' AND (last_alert_status IS DISTINCT FROM token_status
-                      OR last_alerted_at <= now() - :repeatMinutes::float8 * interval '1 minute'))
-                   OR (token_status = 'healthy' AND last_alert_status IS NOT NULL))`;
-
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
  * edge): each due token is locked (SKIP LOCKED, so replicas never both take
@@ -32,6 +21,7 @@ export class TokenAlertService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly alertState: OAuthTokenAlertStateRepository,
     private readonly alerting: AlertingService,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
@@ -52,34 +42,20 @@ export class TokenAlertService {
   }
 
   private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, failed: string[]) {
-    const [sql, params] = namedSql(
-      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
-         FROM oauth_tokens
-        WHERE ${DUE_ALERT}
-          AND NOT (id = ANY(:failed::uuid[]))
-          AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))
-        ORDER BY id
-        LIMIT :limit
-        FOR UPDATE SKIP LOCKED`,
-      {
-        repeatMinutes: this.config.alerts.repeatIntervalMinutes,
-        failed,
-        filtered: keys !== undefined,
-        clientIds: (keys ?? []).map((key) => key.clientId),
-        providers: (keys ?? []).map((key) => key.provider),
-        limit: BATCH_SIZE,
-      },
-    );
-    const rows: Record<string, any>[] = await manager.query(sql, params);
+    const due = await this.alertState.lockDueAlerts(manager, {
+      repeatMinutes: this.config.alerts.repeatIntervalMinutes,
+      keys,
+      exclude: failed,
+      limit: BATCH_SIZE,
+    });
     let raised = 0;
-    for (const row of rows) {
-      const status = row.token_status as TokenStatus;
+    for (const row of due) {
       const alert = this.composer.compose({
-        clientId: row.client_id,
+        clientId: row.clientId,
         provider: row.provider,
-        status,
-        error: row.health_check_error,
-        lastAlertStatus: row.last_alert_status,
+        status: row.status,
+        error: row.error,
+        lastAlertStatus: row.lastAlertStatus,
       });
       try {
         await this.alerting.sendAlert(alert);
@@ -89,12 +65,9 @@ export class TokenAlertService {
         this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);
         continue;
       }
-      await manager.query(
-        `UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1`,
-        [row.id, status === TokenStatus.Healthy ? null : status],
-      );
+      await this.alertState.recordAlerted(manager, row.id, row.status);
       raised++;
     }
-    return { claimed: rows.length, raised };
+    return { claimed: due.length, raised };
   }
 }

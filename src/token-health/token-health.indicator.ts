@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { DataSource } from 'typeorm';
+import { OAuthTokenReportRepository } from '../oauth/oauth-token-report.repository';
+import { TokenStatus } from '../oauth/token-status';
 import { CheckCycleStats } from './check-cycle.stats';
 
 /** /health shows at most this many unhealthy tokens; the counts cover all of them. */
@@ -16,7 +17,7 @@ const DEFAULT_TIMEOUT_MS = 2000;
 export class TokenHealthIndicator {
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly dataSource: DataSource,
+    private readonly reports: OAuthTokenReportRepository,
     private readonly stats: CheckCycleStats,
   ) {}
 
@@ -40,16 +41,9 @@ export class TokenHealthIndicator {
   }
 
   private async readTokens() {
-    const counts: { status: string; count: string }[] = await this.dataSource.query(
-      'SELECT token_status AS status, count(*) AS count FROM oauth_tokens GROUP BY token_status',
-    );
-    const unhealthy: { clientId: string; provider: string; status: string }[] = await this.dataSource.query(
-      `SELECT client_id AS "clientId", provider, token_status AS status FROM oauth_tokens
-        WHERE token_status <> 'healthy' ORDER BY token_status DESC, client_id, provider LIMIT $1`,
-      [UNHEALTHY_LIST_LIMIT],
-    );
-    const byStatus = { healthy: 0, expiring: 0, refresh_failed: 0, invalid: 0 } as Record<string, number>;
-    for (const row of counts) byStatus[row.status] = Number(row.count);
+    const [counts, unhealthy] = await Promise.all([this.reports.countByStatus(), this.reports.findUnhealthy(UNHEALTHY_LIST_LIMIT)]);
+    const byStatus = Object.fromEntries(Object.values(TokenStatus).map((status) => [status, 0])) as Record<TokenStatus, number>;
+    for (const row of counts) byStatus[row.status] = row.count;
     return { counts: byStatus, unhealthy };
   }
 }

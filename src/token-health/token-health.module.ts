@@ -18,7 +18,6 @@ import { TokenHealthCron } from './token-health.cron';
 import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
-import { TokenSweepRepository } from './token-sweep.repository';
 import { TokenHealthConfigModule } from '../config/token-health-config.module';
 import {
   ConfigurableTokenHealthModule,
@@ -70,7 +69,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
     providers: [
       guard,
       TokenHealthGuard,
-      TokenSweepRepository,
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,

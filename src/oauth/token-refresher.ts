@@ -1,0 +1,77 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { ClientConfigService } from './client-config.service';
+import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
+import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { ProviderTokenSet } from './providers/oauth-provider';
+import { CheckPolicy } from './stored-token';
+import { TokenStatus } from './token-status';
+import { NO_REFRESH_TOKEN_ERROR, statusAfterRefresh, verdictForFailure } from './token-status.policy';
+
+/** The timing rules of a check, from configuration. */
+export function checkPolicyOf(config: AppConfig): CheckPolicy {
+  const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds } = config.tokenHealth;
+  return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds };
+}
+
+/**
+ * One refresh of a leased token at its provider, turned into the result to
+ * store. Touches no database: the caller holds the lease and writes the result.
+ */
+@Injectable()
+export class TokenRefresher {
+  private readonly logger = new Logger(TokenRefresher.name);
+  private readonly policy: CheckPolicy;
+
+  constructor(
+    private readonly leases: OAuthTokenLeaseRepository,
+    private readonly providers: OAuthProviderRegistry,
+    private readonly clientConfig: ClientConfigService,
+    private readonly metrics: MetricsService,
+    config: AppConfig,
+  ) {
+    this.policy = checkPolicyOf(config);
+  }
+
+  async refresh(token: LeasedToken): Promise<RefreshResult> {
+    const base = { id: token.id, leaseUntil: token.leaseUntil };
+    let refreshToken: string | null;
+    try {
+      refreshToken = this.leases.openRefreshToken(token);
+    } catch (error) {
+      return { ...base, attempted: false, verdict: verdictForFailure(error) };
+    }
+    if (!refreshToken) return { ...base, attempted: false, verdict: { status: TokenStatus.Invalid, error: NO_REFRESH_TOKEN_ERROR } };
+    try {
+      const tokenSet = await this.callProvider(token, refreshToken);
+      this.metrics.recordRefresh(token.provider, 'success');
+      const verdict = statusAfterRefresh(refreshTokenExpiryAfter(token, tokenSet), this.policy, new Date());
+      return { ...base, attempted: true, verdict, tokenSet };
+    } catch (error) {
+      const verdict = verdictForFailure(error);
+      this.metrics.recordRefresh(token.provider, verdict.status === TokenStatus.Invalid ? 'dead_grant' : 'failure');
+      this.logger.warn(`Refresh of ${token.clientId}/${token.provider} failed (${verdict.status}): ${verdict.error}`);
+      return { ...base, attempted: true, verdict };
+    }
+  }
+
+  private callProvider(token: LeasedToken, refreshToken: string): Promise<ProviderTokenSet> {
+    const provider = this.providers.get(token.provider);
+    if (!provider) {
+      throw new OAuthProviderError(OAuthProviderErrorCode.Configuration, `No OAuth provider adapter is registered for "${token.provider}"`);
+    }
+    return provider.refresh({
+      refreshToken,
+      accountsServer: this.clientConfig.accountsServerFor(token.provider, token.accountsServer),
+      credentials: this.clientConfig.credentialsFor(token.clientId, token.provider),
+    });
+  }
+}
+
+// As stored by the result write: a new refresh token (or a new expiry) replaces the stored expiry.
+function refreshTokenExpiryAfter(token: LeasedToken, tokenSet: ProviderTokenSet): Date | null {
+  if (tokenSet.refreshToken !== undefined || tokenSet.refreshTokenExpiresAt) return tokenSet.refreshTokenExpiresAt ?? null;
+  return token.refreshTokenExpiresAt;
+}
