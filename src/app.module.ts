@@ -1,5 +1,5 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -8,7 +8,9 @@ import { DataSource } from 'typeorm';
 import { runMigrationsExclusively } from './database/run-migrations';
 import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
+import { checkConnectionBudget } from './database/connection-budget';
 import { buildDataSourceOptions } from './database/database-options';
+import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
 import { graphqlLimits } from './common/graphql-limits';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -26,18 +28,26 @@ export class AppModule {
   static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
     const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
     const production = config.nodeEnv === 'production';
+    const poolSize = databasePoolSize(config);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10),
+            ...buildDataSourceOptions(config.databaseUrl!, poolSize),
             // Keep retrying the first connection briefly, then fail the start with the cause.
             retryAttempts: 3,
             retryDelay: 1000,
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            try {
+              const warning = await checkConnectionBudget(dataSource, poolSize);
+              if (warning) new Logger('Database').warn(warning);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
             await runMigrationsExclusively(dataSource);
             return dataSource;
           },
@@ -60,4 +70,9 @@ export class AppModule {
       ],
     };
   }
+}
+
+/** The pool follows from the work that holds connections, not from the number of provider calls in flight. */
+export function databasePoolSize(config: ServerConfig): number {
+  return config.databasePoolSize ?? CHECKER_CONNECTIONS + SERVING_CONNECTIONS;
 }

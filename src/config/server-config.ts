@@ -6,5 +6,7 @@ export class ServerConfig extends AppConfig {
   port!: number;
   /** Unset means: start the embedded PostgreSQL (main.ts fills it in before the app is created). */
   databaseUrl?: string;
+  /** Undefined: sized from the work (app.module.ts). */
+  databasePoolSize?: number;
   dataDir!: string;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
 
 const MAX_BATCH = 500;
-const WRITES_IN_FLIGHT = 2;
+export const WRITES_IN_FLIGHT = 2;
 const WRITE_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 500;
 

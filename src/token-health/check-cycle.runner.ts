@@ -17,6 +17,8 @@ export interface CycleSummary {
 
 /** Claims hand out at most this many tokens at once, whatever the concurrency. */
 const MAX_CLAIM = 1000;
+/** The next claim is taken only when the previous one is done. */
+export const CLAIMS_IN_FLIGHT = 1;
 
 /**
  * One check cycle. Tokens due for a refresh are claimed in leased batches
