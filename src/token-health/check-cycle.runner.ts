@@ -15,7 +15,8 @@ export interface CycleSummary {
   failed: number;
 }
 
-/** Claims hand out at most this many tokens at once, whatever the concurrency. */
+/** Claims hand out between these many tokens at once: fewer claims for a small concurrency, a bounded batch for a large one. */
+const MIN_CLAIM = 200;
 const MAX_CLAIM = 1000;
 /** The next claim is taken only when the previous one is done. */
 export const CLAIMS_IN_FLIGHT = 1;
@@ -51,7 +52,9 @@ export class CheckCycleRunner {
 
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
     const concurrency = this.config.tokenHealth.concurrency;
-    const claimSize = Math.min(concurrency, MAX_CLAIM);
+    // Each claim walks the due index from its start, so a few larger claims cost less than many small ones;
+    // the queue is refilled once it holds less than one round of work, so a replica does not hoard tokens.
+    const claimSize = Math.min(MAX_CLAIM, Math.max(2 * concurrency, MIN_CLAIM));
     const writer = new RefreshResultWriter(this.leases);
     const queue: LeasedToken[] = [];
     const counts = { refreshed: 0, failed: 0 };
@@ -59,9 +62,9 @@ export class CheckCycleRunner {
     let claiming: Promise<void> | undefined;
     let claimError: unknown;
 
-    // Keeps up to one claim queued ahead, so workers never wait for a claim in lock-step.
+    // Keeps about one round of work queued ahead, so workers never wait for a claim in lock-step.
     const refill = (): Promise<void> | undefined => {
-      if (exhausted || claiming || queue.length >= claimSize) return claiming;
+      if (exhausted || claiming || queue.length >= concurrency) return claiming;
       claiming = this.leases
         .claimDue(startedAt, scope, policy, claimSize)
         .then(
