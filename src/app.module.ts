@@ -10,6 +10,7 @@ import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
 import { checkConnectionBudget } from './database/connection-budget';
 import { buildDataSourceOptions } from './database/database-options';
+import { OAUTH_ENTITIES } from './oauth/oauth.entities';
 import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
 import { graphqlLimits } from './common/graphql-limits';
 import { HealthModule } from './health/health.module';
@@ -34,7 +35,7 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, poolSize),
+            ...buildDataSourceOptions(config.databaseUrl!, poolSize, OAUTH_ENTITIES),
             // Keep retrying the first connection briefly, then fail the start with the cause.
             retryAttempts: 3,
             retryDelay: 1000,

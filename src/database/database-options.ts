@@ -1,14 +1,12 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { OAuthToken } from '../oauth/oauth-token.entity';
 
-export const ENTITIES = [OAuthToken];
-
-export function buildDataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+/** `entities`: the features' entities, handed in by whoever wires them (the database knows none). */
+export function buildDataSourceOptions(url: string, poolSize = 20, entities: NonNullable<DataSourceOptions['entities']> = []): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

@@ -5,9 +5,6 @@ import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectModule } from '../connect/connect.module';
-import { ConnectController } from '../connect/connect.controller';
-import { ConnectFlowService } from '../connect/connect-flow.service';
-import { OAuthStateStore } from '../connect/oauth-state.store';
 import { MetricsModule } from '../metrics/metrics.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
@@ -64,8 +61,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       MetricsModule,
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
-    // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
-    controllers: [ConnectController],
     providers: [
       guard,
       TokenHealthGuard,
@@ -77,8 +72,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthCron,
       TokenHealthIndicator,
       TokenHealthResolver,
-      OAuthStateStore,
-      ConnectFlowService,
       TokenCountsService,
       { provide: ProviderOutageSource, useClass: NoProviderOutages },
       FleetService,
