@@ -44,9 +44,7 @@ describe('refresh leases', () => {
     const { clientId, refreshToken } = await seedToken(replicas[0], { expiresInMinutes: 1 });
     zoho.whenRefreshing(refreshToken!, { ...zohoSuccess('shared-access'), delayMs: 300 });
 
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => replicas[i % 3].get(OAuthTokenService).getAccessToken(clientId, 'zoho')),
-    );
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => replicas[i % 3].get(OAuthTokenService).getAccessToken(clientId, 'zoho')));
 
     expect(new Set(results)).toEqual(new Set(['shared-access']));
     expect(zoho.refreshCount()).toBe(1);
@@ -62,7 +60,12 @@ describe('refresh leases', () => {
       await replicas[0].dataSource.query(`UPDATE oauth_tokens SET token_expiry = now(), last_health_check = NULL`);
       await Promise.all([
         ...replicas.map((replica) => replica.get(TokenHealthService).checkAllTokens()),
-        ...seeds.map((seed, i) => replicas[i % 3].get(OAuthTokenService).getAccessToken(seed.clientId, 'zoho').catch(() => undefined)),
+        ...seeds.map((seed, i) =>
+          replicas[i % 3]
+            .get(OAuthTokenService)
+            .getAccessToken(seed.clientId, 'zoho')
+            .catch(() => undefined),
+        ),
       ]);
     }
 

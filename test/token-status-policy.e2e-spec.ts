@@ -82,7 +82,7 @@ describe('token status policy: SQL and TypeScript agree', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     app = await startTestApp({ DATABASE_URL: database.url });
-    const [{ now: dbNow }] = (await app.dataSource.query('SELECT now() AS now')) as { now: Date }[];
+    const [{ now: dbNow }] = await app.dataSource.query<{ now: Date }[]>('SELECT now() AS now');
     now = dbNow;
     // Every row starts refresh_failed with a marker error, so "left alone" is visible.
     await app.dataSource.query(
@@ -107,9 +107,9 @@ describe('token status policy: SQL and TypeScript agree', () => {
     const claimed = await app.get(OAuthTokenLeaseRepository).claimDue(cycleStart, {}, POLICY, rows.length);
     await app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(cycleStart, {}, POLICY);
     const claimedIds = new Set(claimed.map((token) => token.clientId));
-    const stored = (await app.dataSource.query(
-      'SELECT client_id, token_status, health_check_error, last_health_check FROM oauth_tokens',
-    )) as { client_id: string; token_status: TokenStatus; health_check_error: string | null; last_health_check: Date | null }[];
+    const stored = await app.dataSource.query<
+      { client_id: string; token_status: TokenStatus; health_check_error: string | null; last_health_check: Date | null }[]
+    >('SELECT client_id, token_status, health_check_error, last_health_check FROM oauth_tokens');
     for (const row of stored) {
       observed.set(row.client_id, {
         claimed: claimedIds.has(row.client_id),
@@ -128,7 +128,9 @@ describe('token status policy: SQL and TypeScript agree', () => {
   it('covers every decision the policy can make', () => {
     const actions = new Set(rows.map((row) => decideCheck(factsOf(row, now), POLICY, now).action));
     const statuses = new Set(
-      rows.map((row) => decideCheck(factsOf(row, now), POLICY, now)).flatMap((decision) => (decision.action === 'record' ? [decision.verdict.status] : [])),
+      rows
+        .map((row) => decideCheck(factsOf(row, now), POLICY, now))
+        .flatMap((decision) => (decision.action === 'record' ? [decision.verdict.status] : [])),
     );
     expect([...actions].sort()).toEqual(['keep', 'record', 'refresh']);
     expect([...statuses].sort()).toEqual([TokenStatus.Expiring, TokenStatus.Healthy, TokenStatus.Invalid]);

@@ -20,11 +20,11 @@ interface ServerLimits {
  * pool fits but the connections free right now do not cover it.
  */
 export async function checkConnectionBudget(dataSource: DataSource, poolSize: number): Promise<string | undefined> {
-  const [limits] = (await dataSource.query(
+  const [limits] = await dataSource.query<ServerLimits[]>(
     `SELECT current_setting('max_connections')::int AS max,
             current_setting('superuser_reserved_connections')::int AS reserved,
             (SELECT count(*)::int FROM pg_stat_activity WHERE backend_type = 'client backend') AS "inUse"`,
-  )) as ServerLimits[];
+  );
   const available = limits.max - limits.reserved;
   if (poolSize > available) {
     throw new ConnectionBudgetError(

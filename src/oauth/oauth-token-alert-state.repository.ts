@@ -57,7 +57,7 @@ export class OAuthTokenAlertStateRepository {
         limit: options.limit,
       },
     );
-    const rows = (await manager.query(sql, params)) as DueAlertRow[];
+    const rows = await manager.query<DueAlertRow[]>(sql, params);
     return rows.map((row) => ({
       id: row.id,
       clientId: row.client_id,

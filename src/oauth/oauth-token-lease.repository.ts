@@ -83,7 +83,7 @@ export class OAuthTokenLeaseRepository {
        RETURNING ${LEASED_COLUMNS}`,
       { ...sweepValues(cycleStart, scope, policy), leaseSeconds: policy.leaseSeconds, limit },
     );
-    const [rows] = (await this.dataSource.query(sql, params)) as [LeasedRow[], number];
+    const [rows] = await this.dataSource.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken);
   }
 
@@ -95,7 +95,7 @@ export class OAuthTokenLeaseRepository {
         RETURNING ${LEASED_COLUMNS}`,
       { id, leaseSeconds },
     );
-    const [rows] = (await this.dataSource.query(sql, params)) as [LeasedRow[], number];
+    const [rows] = await this.dataSource.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken)[0];
   }
 
@@ -122,7 +122,7 @@ export class OAuthTokenLeaseRepository {
 
   private async writeResultsWith(manager: EntityManager, results: RefreshResult[]): Promise<Set<string>> {
     const column = <T>(pick: (result: RefreshResult) => T) => results.map(pick);
-    const [rows] = (await manager.query(
+    const [rows] = await manager.query<[{ id: string }[], number]>(
       `UPDATE oauth_tokens t SET
          access_token = CASE WHEN o.ok THEN o.access_token ELSE t.access_token END,
          refresh_token = CASE WHEN o.ok THEN COALESCE(o.refresh_token, t.refresh_token) ELSE t.refresh_token END,
@@ -157,7 +157,7 @@ export class OAuthTokenLeaseRepository {
         column((r) => r.tokenSet?.apiDomain ?? null),
         column((r) => r.tokenSet?.scope ?? null),
       ],
-    )) as [{ id: string }[], number];
+    );
     return new Set(rows.map((row) => row.id));
   }
 

@@ -27,44 +27,44 @@ export class OAuthTokenReportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async findReports(clientId?: string): Promise<TokenHealthRow[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<OAuthTokenReportRow[]>(
       `SELECT ${REPORT_COLUMNS} FROM oauth_tokens
         WHERE ($1::varchar IS NULL OR client_id = $1)
         ORDER BY client_id, provider`,
       [clientId ?? null],
-    )) as OAuthTokenReportRow[];
+    );
     return rows.map(toHealthRow);
   }
 
   async findReport(clientId: string, provider: string): Promise<TokenHealthRow | undefined> {
-    const rows = (await this.dataSource.query(`SELECT ${REPORT_COLUMNS} FROM oauth_tokens WHERE client_id = $1 AND provider = $2`, [
-      clientId,
-      provider,
-    ])) as OAuthTokenReportRow[];
+    const rows = await this.dataSource.query<OAuthTokenReportRow[]>(
+      `SELECT ${REPORT_COLUMNS} FROM oauth_tokens WHERE client_id = $1 AND provider = $2`,
+      [clientId, provider],
+    );
     return rows.map(toHealthRow)[0];
   }
 
   async countByStatus(): Promise<StatusCount[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<StatusCount[]>(
       'SELECT token_status AS status, count(*)::int AS count FROM oauth_tokens GROUP BY token_status',
-    )) as StatusCount[];
+    );
     return rows;
   }
 
   async countByProviderAndStatus(): Promise<ProviderStatusCount[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ProviderStatusCount[]>(
       'SELECT provider, token_status AS status, count(*)::int AS count FROM oauth_tokens GROUP BY provider, token_status',
-    )) as ProviderStatusCount[];
+    );
     return rows;
   }
 
   /** Up to `limit` tokens that are not healthy, worst status first. */
   async findUnhealthy(limit: number): Promise<UnhealthyToken[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<UnhealthyToken[]>(
       `SELECT client_id AS "clientId", provider, token_status AS status FROM oauth_tokens
         WHERE token_status <> $2 ORDER BY token_status DESC, client_id, provider LIMIT $1`,
       [limit, STATUS_PARAMETERS.healthy],
-    )) as UnhealthyToken[];
+    );
     return rows;
   }
 }

@@ -56,7 +56,7 @@ export class OAuthTokenSweepRepository {
 
   private async update(text: string, values: Record<string, unknown>): Promise<number> {
     const [sql, params] = namedSql(text, values);
-    const [, affected] = (await this.dataSource.query(sql, params)) as [unknown, number];
+    const [, affected] = await this.dataSource.query<[unknown, number]>(sql, params);
     return affected;
   }
 }

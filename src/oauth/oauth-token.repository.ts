@@ -18,10 +18,10 @@ export class OAuthTokenRepository {
   ) {}
 
   async findToken(clientId: string, provider: string): Promise<StoredToken | undefined> {
-    const rows = (await this.dataSource.query('SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2', [
+    const rows = await this.dataSource.query<OAuthTokenRow[]>('SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2', [
       clientId,
       provider,
-    ])) as OAuthTokenRow[];
+    ]);
     return rows[0] ? this.toStoredToken(rows[0]) : undefined;
   }
 
@@ -34,10 +34,10 @@ export class OAuthTokenRepository {
     input: TokenSetInput,
     manager: EntityManager = this.dataSource.manager,
   ): Promise<{ previousRefreshToken: string | null; previousAccountsServer: string | null }> {
-    const previous = (await manager.query(
+    const previous = await manager.query<Pick<OAuthTokenRow, 'refresh_token' | 'accounts_server'>[]>(
       'SELECT refresh_token, accounts_server FROM oauth_tokens WHERE client_id = $1 AND provider = $2 FOR UPDATE',
       [input.clientId, input.provider],
-    )) as Pick<OAuthTokenRow, 'refresh_token' | 'accounts_server'>[];
+    );
     await manager.query(
       `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry, scope,
                                  refresh_token_expires_at, accounts_server, api_domain, last_refreshed_at,

@@ -67,9 +67,7 @@ export class RefreshResultWriter {
         if (attempt >= WRITE_ATTEMPTS) {
           // The leases expire and a later cycle checks these tokens again; a rotated token among them is lost.
           const rotated = batch.filter((result) => result.tokenSet?.refreshToken !== undefined).length;
-          this.logger.error(
-            `Could not store ${batch.length} refresh results (${rotated} with a rotated refresh token): ${(error as Error).message}`,
-          );
+          this.logger.error(`Could not store ${batch.length} refresh results (${rotated} with a rotated refresh token): ${(error as Error).message}`);
           return;
         }
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
@@ -83,7 +81,9 @@ export class RefreshResultWriter {
     const rotated = lost.filter((result) => result.tokenSet?.refreshToken !== undefined);
     this.logger.warn(`${lost.length} refresh results arrived after their lease had expired and were not stored`);
     if (rotated.length === 0) return;
-    this.logger.error(`${rotated.length} rotated refresh tokens were lost with an expired lease; marking them refresh_failed: ${rotated.map((r) => r.id).join(', ')}`);
+    this.logger.error(
+      `${rotated.length} rotated refresh tokens were lost with an expired lease; marking them refresh_failed: ${rotated.map((r) => r.id).join(', ')}`,
+    );
     await this.leases.markRotationLost(
       rotated.map((result) => result.id),
       ROTATION_LOST_ERROR,

@@ -103,9 +103,10 @@ export class CheckCycleRunner {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     await writer.drained();
-    if (claimError) {
-      this.logger.error(`Claiming tokens for a refresh failed: ${(claimError as Error).message}`);
-      throw claimError;
+    if (claimError !== undefined) {
+      const error = claimError instanceof Error ? claimError : new Error('Claiming tokens failed');
+      this.logger.error(`Claiming tokens for a refresh failed: ${error.message}`);
+      throw error;
     }
     return counts;
   }

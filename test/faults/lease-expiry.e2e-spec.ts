@@ -40,16 +40,18 @@ describe('a refresh whose process died after the provider answered', () => {
   });
 
   const row = async (clientId: string) => {
-    const [found] = (await seeder.dataSource.query(
+    const [found] = await seeder.dataSource.query<
+      { leaseUntil: Date | null; leaseLive: boolean | null; lastHealthCheck: Date | null; lastRefreshedAt: Date | null; status: string }[]
+    >(
       `SELECT health_check_lease_until AS "leaseUntil", health_check_lease_until > now() AS "leaseLive",
               last_health_check AS "lastHealthCheck", last_refreshed_at AS "lastRefreshedAt", token_status AS status
          FROM oauth_tokens WHERE client_id = $1`,
       [clientId],
-    )) as { leaseUntil: Date | null; leaseLive: boolean | null; lastHealthCheck: Date | null; lastRefreshedAt: Date | null; status: string }[];
+    );
     return found;
   };
 
-  it('is not refreshed again while the dead process\'s lease lasts, and exactly once after it expired', async () => {
+  it("is not refreshed again while the dead process's lease lasts, and exactly once after it expired", async () => {
     const due = await seedToken(seeder, { clientId: 'due', expiresInMinutes: 5 });
     await seedToken(seeder, { clientId: 'witness', expiresInMinutes: 600 });
     const calls: number[] = [];
