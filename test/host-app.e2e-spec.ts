@@ -44,7 +44,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
     for (let attempt = 0; ; attempt++) {
       const value = await read();
       if (done(value)) return value;
-      if (attempt > 600 || host.exitCode !== null) throw new Error(`Condition not reached; last value ${JSON.stringify(value)}\n${output.slice(-2000)}`);
+      if (attempt > 450 || host.exitCode !== null) throw new Error(`Condition not reached; last value ${JSON.stringify(value)}\n${output.slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
