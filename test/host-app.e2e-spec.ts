@@ -3,7 +3,8 @@
 // real process against real PostgreSQL and a fake Zoho on 127.0.0.1.
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
@@ -95,6 +96,20 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(tarball.files).toContain('dist/lib/src/index.js');
     const serverOnly = /(^|\/)(test|bench|examples)\/|main\.|app\.module\.|env\.schema|parse-app-config|embedded-|data-source\.|health\.controller/;
     expect(tarball.files.filter((file) => serverOnly.test(file))).toEqual([]);
+  });
+
+  it('needs nothing at run time but its dependencies, its peers and Node itself', () => {
+    const installed = join(HOST_APP, 'node_modules', 'token-health');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), ...builtinModules]);
+    const required = new Set<string>();
+    for (const file of readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'))) {
+      for (const [, specifier] of readFileSync(join(installed, file), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
+        required.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+      }
+    }
+
+    expect([...required].filter((name) => !declared.has(name) && !declared.has(name.replace(/^node:/, '')))).toEqual([]);
   });
 
   it('runs after the host\'s own oauth_tokens migration and upgrades that table in place', async () => {

@@ -26,11 +26,8 @@ import { HelloResolver } from './hello.resolver';
         publicBaseUrl: env.getOrThrow<string>('PUBLIC_BASE_URL'),
         adminApiToken: env.getOrThrow<string>('ADMIN_API_TOKEN'),
         tokenHealth: { cron: env.get<string>('TOKEN_HEALTH_CRON') },
-        zoho: {
-          clientId: env.get<string>('ZOHO_CLIENT_ID'),
-          clientSecret: env.get<string>('ZOHO_CLIENT_SECRET'),
-          accountsUrl: env.get<string>('ZOHO_ACCOUNTS_URL'),
-        },
+        oauthProviders: [{ name: 'zoho', clientId: env.get('ZOHO_CLIENT_ID'), clientSecret: env.get('ZOHO_CLIENT_SECRET') }],
+        zoho: { accountsUrl: env.get<string>('ZOHO_ACCOUNTS_URL') },
       }),
       alerting: { useClass: HostAlertingService },
     }),
