@@ -1,6 +1,6 @@
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/config.error';
-import { OAuthProviderSettings } from '../../config/oauth-providers.config';
+import { OAuthProviderSettings } from '../../config/oauth-provider-settings';
 import { OAuthClientCredentials } from '../oauth-credentials';
 import { discoverOidcEndpoints, OidcEndpoints } from './oidc-discovery';
 import { PROVIDER_PRESETS } from './presets';
