@@ -74,7 +74,7 @@ export class ConnectFlowService {
     const credentials = this.credentialsFor(target);
     const tokenSet = await this.exchange(adapter, { code: query.code, accountsServer, credentials, provider });
     // The replace hands back the old refresh token and its accounts server: it must be revoked where it was issued.
-    const { previousRefreshToken, previousAccountsServer } = await this.dataSource.transaction(async (manager) => {
+    const { previousRefreshToken, previousAccountsServer, previousUnreadable } = await this.dataSource.transaction(async (manager) => {
       await this.events.tagSource(manager, TokenEventSource.Connect);
       return this.tokens.upsertTokenSet(
         {
@@ -92,6 +92,9 @@ export class ConnectFlowService {
       );
     });
     this.logger.log(`Connected ${target.clientId}/${provider} via ${accountsServer}`);
+    if (previousUnreadable) {
+      this.logger.warn(`The replaced ${provider} token of ${target.clientId} was unreadable (${previousUnreadable}), so it was not revoked`);
+    }
 
     if (previousRefreshToken && previousRefreshToken !== tokenSet.refreshToken) {
       await this.revokeQuietly(adapter, target, previousRefreshToken, previousAccountsServer, credentials);

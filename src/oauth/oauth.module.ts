@@ -10,6 +10,7 @@ import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
+import { TokenReadabilityRepository } from './token-readability.repository';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
@@ -39,7 +40,18 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenService,
     TokenRegistrationService,
+    TokenReadabilityRepository,
   ],
-  exports: [TokenHistoryModule, TokenCipher, OAuthProviderRegistry, ClientConfigService, OAuthTokenRepository, OAuthTokenFleetRepository, OAuthTokenService, TokenRegistrationService],
+  exports: [
+    TokenHistoryModule,
+    TokenCipher,
+    OAuthProviderRegistry,
+    ClientConfigService,
+    OAuthTokenRepository,
+    OAuthTokenFleetRepository,
+    OAuthTokenService,
+    TokenRegistrationService,
+    TokenReadabilityRepository,
+  ],
 })
 export class OAuthModule {}
