@@ -163,6 +163,7 @@ export class OAuthTokenRepository {
       unreadable: failure?.reason ?? null,
       accessToken: failure ? null : (accessToken as string | null),
       refreshToken: failure ? null : (refreshToken as string | null),
+      sealed: { accessToken: row.access_token, refreshToken: row.refresh_token },
       tokenExpiry: row.token_expiry,
       accountsServer: row.accounts_server,
       tokenStatus: row.token_status,

@@ -8,6 +8,7 @@ import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { ProviderTokenSet } from './providers/oauth-provider';
 import { NO_REFRESH_TOKEN_ERROR, UNREADABLE_TOKEN_ERROR, verdictForRefreshFailure } from './refresh-verdict';
 import { StoredToken } from './stored-token';
+import { TokenReencryptionRepository } from './token-reencryption.repository';
 import { TokenStatus } from './token-status';
 import { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth-token.errors';
 import { TokenEventSource } from '../token-history/token-event-source';
@@ -43,6 +44,7 @@ export class OAuthTokenService {
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     private readonly events: TokenHealthEventRepository,
+    private readonly reencryption: TokenReencryptionRepository,
   ) {}
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
@@ -77,6 +79,8 @@ export class OAuthTokenService {
     const outcome = await this.tokens.withLockedToken(id, async (token, manager) => {
       if (need === 'hand-out') await this.events.tagSource(manager, TokenEventSource.Access);
       if (token.unreadable) return this.recordUnreadable(manager, token);
+      // The row is written below anyway: values under an old key or format move onto the current one.
+      await this.reencryption.reencryptStale(manager, token);
       if (!this.stillNeedsRefresh(token, need)) {
         const status = this.statusAfterRefresh(token.refreshTokenExpiresAt);
         if (need === 'health-check') await this.tokens.saveCheckResult(manager, id, status, null, false);

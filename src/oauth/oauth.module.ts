@@ -11,6 +11,8 @@ import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
 import { TokenReadabilityRepository } from './token-readability.repository';
+import { TokenReencryptionRepository } from './token-reencryption.repository';
+import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
@@ -41,6 +43,8 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenService,
     TokenRegistrationService,
     TokenReadabilityRepository,
+    TokenReencryptionRepository,
+    TokenReencryptionSweeper,
   ],
   exports: [
     TokenHistoryModule,
@@ -52,6 +56,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenService,
     TokenRegistrationService,
     TokenReadabilityRepository,
+    TokenReencryptionSweeper,
   ],
 })
 export class OAuthModule {}

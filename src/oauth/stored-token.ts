@@ -14,6 +14,8 @@ export interface StoredToken extends TokenIdentity {
   unreadable: UnreadableReason | null;
   accessToken: string | null;
   refreshToken: string | null;
+  /** The stored ciphertexts, as read: what a re-encryption may replace. */
+  sealed: { accessToken: string | null; refreshToken: string | null };
   tokenExpiry: Date | null;
   accountsServer: string | null;
   tokenStatus: TokenStatus;
