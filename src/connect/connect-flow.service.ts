@@ -152,10 +152,13 @@ export class ConnectFlowService {
     try {
       tokenSet = await adapter.exchangeCode({ ...request, redirectUri: this.redirectUri(request.provider) });
     } catch (error) {
-      // Adapter messages are classified and free of secrets, so they may be shown.
+      // The provider's own words go to the log (adapters redact what we sent); the public page stays generic.
       const detail = error instanceof OAuthProviderError ? error.message : 'unexpected error';
       this.logger.warn(`Code exchange at ${request.provider} failed: ${detail}`);
-      throw new ConnectFlowError(ConnectFlowErrorCode.ExchangeFailed, `${request.provider} did not complete the sign-in: ${detail}`);
+      throw new ConnectFlowError(
+        ConnectFlowErrorCode.ExchangeFailed,
+        `${request.provider} did not complete the sign-in. Please open the connect link again; if this keeps happening, tell your administrator.`,
+      );
     }
     // Without a refresh token the connection would be dead on arrival (status rule: no refresh token → invalid).
     if (!tokenSet.refreshToken) {
