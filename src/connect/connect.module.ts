@@ -5,7 +5,11 @@ import { SignedTokenCodec } from './signed-token';
 
 @Module({
   providers: [
-    { provide: SignedTokenCodec, inject: [AppConfig], useFactory: (config: AppConfig) => new SignedTokenCodec(config.tokenEncryptionKey!) },
+    {
+      provide: SignedTokenCodec,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SignedTokenCodec(config.tokenEncryptionKey!, config.previousEncryptionKeys),
+    },
     ConnectLinkService,
   ],
   exports: [SignedTokenCodec, ConnectLinkService],

@@ -24,6 +24,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly unreadableTokens = new Counter({
+    name: 'oauth_token_unreadable_total',
+    help: 'Checks that found a stored token the service cannot decrypt (legacy plaintext, removed key, moved ciphertext)',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+
   readonly checkDuration = new Histogram({
     name: 'token_health_check_duration_seconds',
     help: 'Duration of a full token health check cycle',
@@ -54,6 +61,10 @@ export class MetricsService {
 
   recordRefresh(provider: string, outcome: string): void {
     this.refreshes.inc({ provider, outcome });
+  }
+
+  recordUnreadable(provider: string, count = 1): void {
+    this.unreadableTokens.inc({ provider }, count);
   }
 
   recordCycle(durationSeconds: number, finishedAt: Date): void {

@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { ProviderTokenSet } from './providers/oauth-provider';
-import { StoredToken, TokenHealthRow, TokenSetInput } from './stored-token';
-import { TokenCipher } from './token-cipher';
+import { StoredToken, TokenHealthRow, TokenIdentity, TokenSetInput } from './stored-token';
+import { SealContext, SealedColumn, TokenCipher, UnreadableReason, UnreadableValueError } from './token-cipher';
 import { TokenStatus } from './token-status';
+
+/** What replacing a token set found in its place. */
+export interface ReplacedTokenSet {
+  id: string;
+  previousRefreshToken: string | null;
+  previousAccountsServer: string | null;
+  /** Set when a previous token set existed but could not be decrypted (it cannot be revoked). */
+  previousUnreadable: UnreadableReason | null;
+}
 
 type Row = Record<string, any>;
 
@@ -29,8 +38,8 @@ export class OAuthTokenRepository {
     return rows.map(toHealthRow);
   }
 
-  async findReport(clientId: string, provider: string): Promise<TokenHealthRow | undefined> {
-    const rows: Row[] = await this.dataSource.query(
+  async findReport(clientId: string, provider: string, manager: EntityManager = this.dataSource.manager): Promise<TokenHealthRow | undefined> {
+    const rows: Row[] = await manager.query(
       `SELECT client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error
          FROM oauth_tokens WHERE client_id = $1 AND provider = $2`,
       [clientId, provider],
@@ -49,17 +58,14 @@ export class OAuthTokenRepository {
   /**
    * Inserts or replaces the token set of (client, provider) as healthy. Returns the
    * previous refresh token (decrypted) and where it was issued, so the caller can
-   * revoke it at the provider.
+   * revoke it at the provider. An unreadable previous token set is replaced all the same.
    */
-  async upsertTokenSet(
-    input: TokenSetInput,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<{ previousRefreshToken: string | null; previousAccountsServer: string | null }> {
+  async upsertTokenSet(input: TokenSetInput, manager: EntityManager = this.dataSource.manager): Promise<ReplacedTokenSet> {
     const previous: Row[] = await manager.query(
       'SELECT refresh_token, accounts_server FROM oauth_tokens WHERE client_id = $1 AND provider = $2 FOR UPDATE',
       [input.clientId, input.provider],
     );
-    await manager.query(
+    const [{ id }]: Row[] = await manager.query(
       `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry, scope,
                                  refresh_token_expires_at, accounts_server, api_domain, last_refreshed_at,
                                  token_status, health_check_error, last_health_check)
@@ -71,12 +77,13 @@ export class OAuthTokenRepository {
          accounts_server = EXCLUDED.accounts_server, api_domain = EXCLUDED.api_domain,
          last_refreshed_at = EXCLUDED.last_refreshed_at, last_refresh_attempt_at = NULL,
          token_status = 'healthy', health_check_error = NULL, last_health_check = now(),
-         health_check_lease_until = NULL, updated_at = now()`,
+         health_check_lease_until = NULL, updated_at = now()
+       RETURNING id`,
       [
         input.clientId,
         input.provider,
-        this.cipher.encryptNullable(input.accessToken),
-        this.cipher.encrypt(input.refreshToken),
+        this.cipher.encryptNullable(input.accessToken, sealContext(input, 'access_token')),
+        this.cipher.encrypt(input.refreshToken, sealContext(input, 'refresh_token')),
         input.accessTokenExpiresAt ?? null,
         input.scope ?? null,
         input.refreshTokenExpiresAt ?? null,
@@ -85,10 +92,19 @@ export class OAuthTokenRepository {
         input.refreshedAt ?? null,
       ],
     );
+    const previousRefreshToken = previous[0] ? this.readValue(previous[0].refresh_token, sealContext(input, 'refresh_token')) : null;
     return {
-      previousRefreshToken: previous[0] ? this.cipher.decryptNullable(previous[0].refresh_token) : null,
+      id,
+      previousRefreshToken: typeof previousRefreshToken === 'string' ? previousRefreshToken : null,
       previousAccountsServer: previous[0]?.accounts_server ?? null,
+      previousUnreadable: previousRefreshToken instanceof UnreadableValueError ? previousRefreshToken.reason : null,
     };
+  }
+
+  /** The row of `id`, locked for the rest of `manager`'s transaction. */
+  async lockToken(manager: EntityManager, id: string): Promise<StoredToken | undefined> {
+    const rows: Row[] = await manager.query('SELECT * FROM oauth_tokens WHERE id = $1 FOR UPDATE', [id]);
+    return rows[0] ? this.toStoredToken(rows[0]) : undefined;
   }
 
   /**
@@ -102,7 +118,7 @@ export class OAuthTokenRepository {
     });
   }
 
-  async saveRefreshSuccess(manager: EntityManager, id: string, result: ProviderTokenSet, status: TokenStatus, note: string | null): Promise<void> {
+  async saveRefreshSuccess(manager: EntityManager, token: TokenIdentity, result: ProviderTokenSet, status: TokenStatus, note: string | null): Promise<void> {
     // A provider that does not rotate sends no refresh token: keep the stored one.
     await manager.query(
       `UPDATE oauth_tokens SET
@@ -113,9 +129,9 @@ export class OAuthTokenRepository {
          token_status = $8, health_check_error = $9, health_check_lease_until = NULL, updated_at = now()
        WHERE id = $1`,
       [
-        id,
-        this.cipher.encrypt(result.accessToken),
-        this.cipher.encryptNullable(result.refreshToken),
+        token.id,
+        this.cipher.encrypt(result.accessToken, sealContext(token, 'access_token')),
+        this.cipher.encryptNullable(result.refreshToken, sealContext(token, 'refresh_token')),
         result.accessTokenExpiresAt,
         result.refreshTokenExpiresAt ?? null,
         result.apiDomain ?? null,
@@ -137,12 +153,17 @@ export class OAuthTokenRepository {
   }
 
   private toStoredToken(row: Row): StoredToken {
+    const identity = { clientId: row.client_id as string, provider: row.provider as string };
+    const accessToken = this.readValue(row.access_token, sealContext(identity, 'access_token'));
+    const refreshToken = this.readValue(row.refresh_token, sealContext(identity, 'refresh_token'));
+    const failure = [accessToken, refreshToken].find((value) => value instanceof UnreadableValueError);
     return {
       id: row.id,
-      clientId: row.client_id,
-      provider: row.provider,
-      accessToken: this.cipher.decryptNullable(row.access_token),
-      refreshToken: this.cipher.decryptNullable(row.refresh_token),
+      ...identity,
+      unreadable: failure?.reason ?? null,
+      accessToken: failure ? null : (accessToken as string | null),
+      refreshToken: failure ? null : (refreshToken as string | null),
+      sealed: { accessToken: row.access_token, refreshToken: row.refresh_token },
       tokenExpiry: row.token_expiry,
       accountsServer: row.accounts_server,
       tokenStatus: row.token_status,
@@ -150,6 +171,20 @@ export class OAuthTokenRepository {
       refreshTokenExpiresAt: row.refresh_token_expires_at,
     };
   }
+
+  // An unreadable value is a state of the row (legacy plaintext, removed key, moved ciphertext), not a fault of the read.
+  private readValue(stored: string | null, context: SealContext): string | null | UnreadableValueError {
+    try {
+      return this.cipher.decryptNullable(stored, context);
+    } catch (error) {
+      if (error instanceof UnreadableValueError) return error;
+      throw error;
+    }
+  }
+}
+
+function sealContext(token: { clientId: string; provider: string }, column: SealedColumn): SealContext {
+  return { clientId: token.clientId, provider: token.provider, column };
 }
 
 function toHealthRow(row: Row): TokenHealthRow {

@@ -10,6 +10,9 @@ import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
+import { TokenReadabilityRepository } from './token-readability.repository';
+import { TokenReencryptionRepository } from './token-reencryption.repository';
+import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
@@ -39,7 +42,21 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenService,
     TokenRegistrationService,
+    TokenReadabilityRepository,
+    TokenReencryptionRepository,
+    TokenReencryptionSweeper,
   ],
-  exports: [TokenHistoryModule, TokenCipher, OAuthProviderRegistry, ClientConfigService, OAuthTokenRepository, OAuthTokenFleetRepository, OAuthTokenService, TokenRegistrationService],
+  exports: [
+    TokenHistoryModule,
+    TokenCipher,
+    OAuthProviderRegistry,
+    ClientConfigService,
+    OAuthTokenRepository,
+    OAuthTokenFleetRepository,
+    OAuthTokenService,
+    TokenRegistrationService,
+    TokenReadabilityRepository,
+    TokenReencryptionSweeper,
+  ],
 })
 export class OAuthModule {}

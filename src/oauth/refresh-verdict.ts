@@ -8,6 +8,9 @@ export const CONFIGURATION_ERROR_PREFIX = 'OAuth app configuration problem';
 /** Stored when a token has no refresh token at all, by the set-wise sweep and by a single refresh alike. */
 export const NO_REFRESH_TOKEN_ERROR = 'No refresh token is stored: the connection must be re-authorized';
 
+/** Stored when a token's ciphertext cannot be decrypted (legacy plaintext, removed key, copied from another row). */
+export const UNREADABLE_TOKEN_ERROR = 'stored token unreadable (re-register or re-connect)';
+
 export interface RefreshVerdict {
   status: TokenStatus;
   /** Stored in `health_check_error`; never contains token material. */

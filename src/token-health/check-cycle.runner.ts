@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { DatabaseClock } from '../database/database-clock';
+import { MetricsService } from '../metrics/metrics.service';
 import { OAuthTokenService } from '../oauth/oauth-token.service';
+import { TokenReadabilityRepository } from '../oauth/token-readability.repository';
 import { CheckPolicy, CheckScope } from '../oauth/stored-token';
 import { TokenStatus } from '../oauth/token-status';
 import { TokenSweepRepository } from './token-sweep.repository';
@@ -11,6 +14,11 @@ export interface CycleSummary {
   classifiedWithoutCall: number;
   refreshed: number;
   failed: number;
+}
+
+export interface CycleOptions {
+  /** Asked for now (API, host code): checks every token in scope, even one checked a moment ago. */
+  onDemand?: boolean;
 }
 
 /**
@@ -26,13 +34,15 @@ export class CheckCycleRunner {
     private readonly sweep: TokenSweepRepository,
     private readonly oauthTokens: OAuthTokenService,
     private readonly config: AppConfig,
+    private readonly readability: TokenReadabilityRepository,
+    private readonly clock: DatabaseClock,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async run(scope: CheckScope = {}): Promise<CycleSummary> {
-    // Whole seconds: replicas fired by the same cron tick agree on the cycle's start,
-    // so a token one of them checked is not checked again by the other.
-    const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  async run(scope: CheckScope = {}, options: CycleOptions = {}): Promise<CycleSummary> {
+    const startedAt = await this.cycleStart(options);
     const policy = this.policy();
+    const unreadable = await this.markUnreadable(startedAt, scope);
     // The two halves touch disjoint rows (due for a refresh or not), so they run side by side.
     const [classified, refreshes] = await Promise.allSettled([
       this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
@@ -40,7 +50,24 @@ export class CheckCycleRunner {
     ]);
     if (classified.status === 'rejected') throw classified.reason;
     if (refreshes.status === 'rejected') throw refreshes.reason;
-    return { startedAt, finishedAt: new Date(), classifiedWithoutCall: classified.value, ...refreshes.value };
+    const { refreshed, failed } = refreshes.value;
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall: classified.value, refreshed, failed: failed + unreadable };
+  }
+
+  // Scheduled: whole seconds, so replicas fired by the same cron tick agree on the cycle's start
+  // and a token one of them checked is not checked again by the other. On demand: the database's
+  // own clock, so a token registered or connected a moment ago is checked too.
+  private async cycleStart({ onDemand }: CycleOptions): Promise<Date> {
+    if (onDemand) return this.clock.now();
+    return new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
+
+  // First, before anything could call such a token healthy without reading it.
+  private async markUnreadable(startedAt: Date, scope: CheckScope): Promise<number> {
+    const providers = await this.readability.markUnreadable(startedAt, scope);
+    for (const provider of providers) this.metrics.recordUnreadable(provider);
+    if (providers.length > 0) this.logger.warn(`${providers.length} stored token(s) are unreadable; marked ${TokenStatus.RefreshFailed}`);
+    return providers.length;
   }
 
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {

@@ -19,6 +19,7 @@ import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
 import { TokenSweepRepository } from './token-sweep.repository';
+import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from '../config/token-health-config.module';
 import {
   ConfigurableTokenHealthModule,
@@ -71,6 +72,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       guard,
       TokenHealthGuard,
       TokenSweepRepository,
+      DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,

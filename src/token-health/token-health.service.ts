@@ -28,12 +28,12 @@ export class TokenHealthService {
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
-    await this.runFullCycle();
+    await this.runFullCycle(true);
     return this.tokens.findReports();
   }
 
   async checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
-    await this.runner.run({ clientId });
+    await this.runner.run({ clientId }, { onDemand: true });
     return this.tokens.findReports(clientId);
   }
 
@@ -50,7 +50,7 @@ export class TokenHealthService {
   /** Check now and alert: what the schedule and the `checkTokenHealth` mutation do. Errors propagate. */
   async checkAndAlert(scope: CheckScope = {}): Promise<TokenHealthReport[]> {
     if (scope.clientId === undefined) {
-      await this.runFullCycle();
+      await this.runFullCycle(true);
       await this.alerts.raiseDueAlerts();
       return this.tokens.findReports();
     }
@@ -87,9 +87,9 @@ export class TokenHealthService {
   }
 
   /** A full cycle already running in this process is joined, never started twice. */
-  private runFullCycle(): Promise<CycleSummary> {
+  private runFullCycle(onDemand = false): Promise<CycleSummary> {
     this.fullCycle ??= this.stats
-      .track(() => this.runner.run())
+      .track(() => this.runner.run({}, { onDemand }))
       .finally(() => (this.fullCycle = undefined));
     return this.fullCycle;
   }
