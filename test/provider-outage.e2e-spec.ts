@@ -6,7 +6,7 @@ import { seedToken } from './factories/token.factory';
 import { AlertSinks, waitUntil } from './support/alert-sinks';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
 
@@ -111,6 +111,21 @@ describe('Provider outages', () => {
     const metrics = await (await fetch(`${app.baseUrl}/metrics`)).text();
     expect(metrics).toContain('token_health_provider_outage{provider="zoho"} 1');
     expect(metrics).toMatch(/token_health_alerts_total\{type="provider.outage"\} [1-9]/);
+  });
+
+  it('lists the open outage in tokenHealthSummary', async () => {
+    await seedFleet(10);
+    down();
+
+    await cycle();
+
+    const response = await fetch(`${app.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: JSON.stringify({ query: '{ tokenHealthSummary { outages { provider since failures } } }' }),
+    });
+    const { data } = (await response.json()) as { data: { tokenHealthSummary: { outages: { provider: string; since: string; failures: number }[] } } };
+    expect(data.tokenHealthSummary.outages).toEqual([{ provider: 'zoho', since: expect.any(String), failures: 10 }]);
   });
 
   it('sends one recovered notice and no per-token resolved notice once refreshes succeed again', async () => {
