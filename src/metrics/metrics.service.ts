@@ -51,12 +51,36 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly providerOutage = new Gauge({
+    name: 'token_health_provider_outage',
+    help: '1 while the provider has an open outage incident, else 0',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+
+  readonly alertsRaised = new Counter({
+    name: 'token_health_alerts_total',
+    help: 'Alerts accepted for delivery by this process, by type (token.unhealthy, token.reminder, token.recovered, provider.outage, provider.recovered, digest)',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
   recordDelivery(channel: string, outcome: 'sent' | 'retry' | 'failed'): void {
     this.alertsSent.inc({ channel, outcome });
+  }
+
+  recordAlert(type: string): void {
+    this.alertsRaised.inc({ type });
+  }
+
+  /** `providers` get an explicit 0 unless in `open`, so an alert rule sees the series before the first outage. */
+  setProviderOutages(providers: string[], open: string[]): void {
+    this.providerOutage.reset();
+    for (const provider of new Set([...providers, ...open])) this.providerOutage.set({ provider }, open.includes(provider) ? 1 : 0);
   }
 
   recordRefresh(provider: string, outcome: string): void {

@@ -6,6 +6,7 @@ import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
+import { RefreshTallyRepository } from './refresh-tally.repository';
 import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
@@ -41,6 +42,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
     OAuthTokenService,
+    RefreshTallyRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionRepository,
@@ -54,6 +56,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
     OAuthTokenService,
+    RefreshTallyRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionSweeper,

@@ -4,7 +4,10 @@ import { AlertingService } from '../alerting/alerting.service';
 import { AppConfig } from '../config/app-config';
 import { namedSql } from '../database/named-sql';
 import { TransactionContext } from '../database/transaction-context';
+import { TRANSIENT_FAILURE_SQL } from '../oauth/refresh-tally.repository';
 import { TokenStatus } from '../oauth/token-status';
+import { MetricsService } from '../metrics/metrics.service';
+import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
 
 export interface TokenKey {
@@ -35,28 +38,36 @@ export class TokenAlertService {
     private readonly alerting: AlertingService,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
+    private readonly outages: ProviderOutageService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  /** Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many. */
-  async raiseDueAlerts(keys?: TokenKey[]): Promise<number> {
+  /**
+   * Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many.
+   * Transient failures of `heldProviders` (default: providers with an open outage) stay silent:
+   * their outage is announced once instead.
+   */
+  async raiseDueAlerts(keys?: TokenKey[], heldProviders?: string[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
+    const held = heldProviders ?? (await this.outages.heldProviders());
     const failed: string[] = [];
     let raised = 0;
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
-        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, failed)),
+        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, failed)),
       );
       raised += batch.raised;
       if (batch.claimed < BATCH_SIZE) return raised;
     }
   }
 
-  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, failed: string[]) {
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], failed: string[]) {
     const [sql, params] = namedSql(
       `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
          FROM oauth_tokens
         WHERE ${DUE_ALERT}
           AND NOT (id = ANY(:failed::uuid[]))
+          AND NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
           AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))
         ORDER BY id
         LIMIT :limit
@@ -64,6 +75,7 @@ export class TokenAlertService {
       {
         repeatMinutes: this.config.alerts.repeatIntervalMinutes,
         failed,
+        held,
         filtered: keys !== undefined,
         clientIds: (keys ?? []).map((key) => key.clientId),
         providers: (keys ?? []).map((key) => key.provider),
@@ -93,6 +105,7 @@ export class TokenAlertService {
         `UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1`,
         [row.id, status === TokenStatus.Healthy ? null : status],
       );
+      this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
       raised++;
     }
     return { claimed: rows.length, raised };

@@ -29,9 +29,11 @@ import {
 import { TokenHealthModuleExtras } from './token-health.options';
 import { FleetResolver } from './fleet.resolver';
 import { FleetService } from './fleet.service';
-import { NoProviderOutages } from './no-provider-outages';
 import { ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
+import { ProviderOutageComposer } from './outages/provider-outage.composer';
+import { ProviderOutageRepository } from './outages/provider-outage.repository';
+import { ProviderOutageService } from './outages/provider-outage.service';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -84,10 +86,13 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       OAuthStateStore,
       ConnectFlowService,
       TokenCountsService,
-      { provide: ProviderOutageSource, useClass: NoProviderOutages },
+      ProviderOutageRepository,
+      ProviderOutageComposer,
+      ProviderOutageService,
+      { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };
 }
