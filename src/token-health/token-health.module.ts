@@ -34,6 +34,15 @@ import { TokenCountsService } from './token-counts.service';
 import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
+import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
+import { ConsoleRoutes } from '../admin-console/console-routes';
+import { ConsoleAuthGuard } from '../admin-console/console-auth.guard';
+import { ConsoleCsrfGuard } from '../admin-console/console-csrf.guard';
+import { ConsoleLoginService } from '../admin-console/console-login.service';
+import { ConsoleSessionService } from '../admin-console/console-session.service';
+import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
+import { LoginRateLimiter } from '../admin-console/login-rate-limiter';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -57,6 +66,11 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
   // forRoot carries the host's imports as an extra, forRootAsync in the definition.
   const hostImports = [...(definition.imports ?? []), ...(extras.imports ?? [])];
   const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
+  const consoleEnabled = extras.console?.enabled !== false;
+  const consoleRoutes = new ConsoleRoutes(extras.console?.path);
+  const consoleGuard: Provider = extras.console?.guard
+    ? { provide: TOKEN_HEALTH_CONSOLE_GUARD, useClass: extras.console.guard }
+    : { provide: TOKEN_HEALTH_CONSOLE_GUARD, useValue: null };
   return {
     module: definition.module,
     imports: [
@@ -69,7 +83,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
     // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
-    controllers: [ConnectController],
+    controllers: [ConnectController, ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : [])],
     providers: [
       guard,
       TokenHealthGuard,
@@ -92,6 +106,14 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,
+      consoleGuard,
+      { provide: ConsoleRoutes, useValue: consoleRoutes },
+      ConsoleExceptionFilter,
+      ConsoleSessionService,
+      ConsoleLoginService,
+      LoginRateLimiter,
+      ConsoleAuthGuard,
+      ConsoleCsrfGuard,
     ],
     exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };

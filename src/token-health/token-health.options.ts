@@ -43,6 +43,9 @@ export interface TokenHealthModuleExtras {
   guard?: Type<CanActivate>;
   /** Modules your alerting service, guard or options factory need. */
   imports?: ModuleMetadata['imports'];
-  /** The admin console: on by default, under `/admin`. */
-  console?: { enabled?: boolean; path?: string };
+  /**
+   * The admin console: on by default, under `/admin`. `guard`: your own guard for it (e.g. your
+   * SSO session), replacing its login with the admin token; its forms still carry CSRF tokens.
+   */
+  console?: { enabled?: boolean; path?: string; guard?: Type<CanActivate> };
 }
