@@ -143,4 +143,15 @@ describe('a crash between the provider answer and the write', () => {
     await waitUntil(() => slack.requests.length > 0, 10_000, 'the Slack alert');
     expect(slack.requests[0].body).toContain('OAuth Token invalid: globex/strict');
   }, 60_000);
+
+  it('marks a rotated token expiring when its refresh_token_expires_in falls inside the warning window', async () => {
+    await seedToken(app, { clientId: 'initech', provider: 'grace', refreshToken: grace.grant('initech'), expiresInMinutes: 5 });
+    grace.refreshTokenLifetimeSeconds = 3 * 86_400;
+
+    const report = await checkInProcess('initech');
+    grace.refreshTokenLifetimeSeconds = undefined;
+
+    expect(report).toMatchObject({ status: 'EXPIRING' });
+    expect(await stored('initech', 'grace')).toBe(grace.current('initech'));
+  });
 });

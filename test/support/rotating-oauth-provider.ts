@@ -25,6 +25,8 @@ interface Grant {
 export class RotatingOAuthProvider {
   readonly reuses: string[] = [];
   refreshes = 0;
+  /** When set, answers carry `refresh_token_expires_in` (seconds) for the rotated token. */
+  refreshTokenLifetimeSeconds: number | undefined;
   /** Runs after the answer is decided and before it is written (the new token is already issued). */
   beforeAnswer: (grantId: string, issued: string) => Promise<void> | void = () => undefined;
   private readonly grants = new Map<string, Grant>();
@@ -106,6 +108,7 @@ export class RotatingOAuthProvider {
     const issued = this.issue(grant);
     grant.oldestValid = this.mode === 'strict' ? grant.issued.length - 1 : index;
     await this.beforeAnswer(grant.id, issued);
-    reply(200, { access_token: `at-${issued}`, token_type: 'Bearer', expires_in: 3600, refresh_token: issued });
+    const lifetime = this.refreshTokenLifetimeSeconds === undefined ? {} : { refresh_token_expires_in: this.refreshTokenLifetimeSeconds };
+    reply(200, { access_token: `at-${issued}`, token_type: 'Bearer', expires_in: 3600, refresh_token: issued, ...lifetime });
   }
 }
