@@ -19,6 +19,9 @@ import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 import { WebhookSink } from '../support/webhook-sink';
+import { useSecretScan } from '../support/secret-scan';
+
+useSecretScan();
 
 const CHECK = (clientId: string) => `mutation { checkTokenHealth(clientId: "${clientId}") { clientId provider status error } }`;
 

@@ -9,6 +9,9 @@ import { RotatingOAuthProvider } from '../support/rotating-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+useSecretScan();
 
 const TENANTS = Array.from({ length: 30 }, (_, i) => `tenant-${i}`);
 const ROTATIONS = 4;
