@@ -65,6 +65,17 @@ describe('loadProviderCatalog', () => {
     expect(sut.accountsServers.allowedOrigins).toContain('https://accounts.zoho.in');
   });
 
+  it("takes Zoho's credentials and scopes from the zoho group when the catalog entry has none (host-app options)", async () => {
+    const config = configWith({});
+    config.zoho = { ...config.zoho, clientId: 'host-id', clientSecret: 'host-secret', scopes: ['ZohoCRM.users.READ'] };
+    config.oauthProviders = [{ name: 'zoho', envPrefix: 'ZOHO' }];
+
+    const [sut] = await loadProviderCatalog(config);
+
+    expect(sut.credentials).toEqual({ clientId: 'host-id', clientSecret: 'host-secret' });
+    expect(sut.scopes).toEqual(['ZohoCRM.users.READ']);
+  });
+
   it('describes a custom provider from its discovery document, once per configuration', async () => {
     answer = (issuer) => metadata(issuer);
     const issuer = await startIssuer();

@@ -47,15 +47,17 @@ async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig):
     ? await discoverOidcEndpoints(`${settings.envPrefix}_ISSUER`, settings.issuer, config.oauthDiscoveryTimeoutMs)
     : undefined;
   const definition = preset ? presetDefinition(preset, settings, discovered) : customDefinition(settings, discovered);
-  const credentials =
-    settings.clientId && settings.clientSecret ? { clientId: settings.clientId, clientSecret: settings.clientSecret } : undefined;
+  // Zoho's settings also have their own group (ZOHO_* before the catalog, a host's `zoho` option).
+  const zoho = preset?.adapter === 'zoho' ? config.zoho : undefined;
+  const clientId = settings.clientId ?? zoho?.clientId;
+  const clientSecret = settings.clientSecret ?? zoho?.clientSecret;
   return {
     adapter: preset?.adapter ?? 'rfc6749',
     definition,
     envPrefix: settings.envPrefix,
-    credentials,
-    scopes: settings.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
-    accountsServers: preset?.adapter === 'zoho' ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
+    credentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    scopes: settings.scopes ?? zoho?.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
+    accountsServers: zoho ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
   };
 }
 
