@@ -14,6 +14,8 @@ export interface OAuthProviderSettings {
   revokeUrl?: string;
   /** Fills a preset's `{tenant}` URL segment (Microsoft). */
   tenant?: string;
+  /** A built-in preset this provider behaves as, under its own name and app (`<P>_PRESET`). */
+  preset?: string;
 }
 
 /** `<P>` of a provider's variables: upper-cased, every non-alphanumeric as `_`. */

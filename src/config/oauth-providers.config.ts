@@ -60,6 +60,7 @@ function parseOne(name: string, prefix: string, env: Record<string, string>): OA
     authorizeUrl: url('AUTHORIZE_URL'),
     revokeUrl: url('REVOKE_URL'),
     tenant,
+    preset: text('PRESET')?.toLowerCase(),
   };
 }
 

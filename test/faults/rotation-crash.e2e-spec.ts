@@ -1,7 +1,9 @@
 // Fault scenario: the process dies after the provider answered a refresh with a new
 // (rotated) refresh token and before that answer was written. The built server is
 // held exactly there — its write waits behind a table lock this spec takes while the
-// provider answers — and then killed with SIGKILL.
+// provider answers — and then killed with SIGKILL. The held statement belongs to the
+// refresh's transaction, so the dead client's session rolls it back: the row is checked to
+// hold the old pair (refresh and access token), not a torn one.
 //
 // What is guaranteed: the new refresh token is written in the same statement and
 // transaction as the new access token, so the row holds either the old set or the new
@@ -19,6 +21,9 @@ import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 import { WebhookSink } from '../support/webhook-sink';
+import { useSecretScan } from '../support/secret-scan';
+
+useSecretScan();
 
 const CHECK = (clientId: string) => `mutation { checkTokenHealth(clientId: "${clientId}") { clientId provider status error } }`;
 
@@ -32,7 +37,23 @@ describe('a crash between the provider answer and the write', () => {
   let locker: Client;
   const servers: ServerProcess[] = [];
 
-  const stored = async (clientId: string, provider: string) => app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token);
+  const stored = async (clientId: string, provider: string) =>
+    app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token, { clientId, provider, column: 'refresh_token' });
+  // The stored refresh token and the access token beside it: a torn write would pair them wrongly.
+  const seededAccess = new Map<string, string>();
+  const storedSet = async (clientId: string, provider: string) => {
+    const row = await readToken(app, clientId, provider);
+    const cipher = app.get(TokenCipher);
+    return {
+      refreshToken: cipher.decrypt(row.refresh_token, { clientId, provider, column: 'refresh_token' }),
+      accessToken: cipher.decrypt(row.access_token, { clientId, provider, column: 'access_token' }),
+    };
+  };
+  const oldSet = (refreshToken: string) => ({ refreshToken, accessToken: seededAccess.get(refreshToken) });
+  const seed = async (clientId: string, provider: string, refreshToken: string) => {
+    await seedToken(app, { clientId, provider, refreshToken, expiresInMinutes: 5 });
+    seededAccess.set(refreshToken, (await storedSet(clientId, provider)).accessToken);
+  };
   const blockedRefreshWrites = async () => {
     const [{ n }] = await app.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity
@@ -74,7 +95,7 @@ describe('a crash between the provider answer and the write', () => {
         [clientId],
       );
       return row.free !== false;
-    }, 10_000, "the killed server's lease to run out");
+    }, 20_000, "the killed server's lease to run out");
   };
 
   beforeAll(async () => {
@@ -92,7 +113,8 @@ describe('a crash between the provider answer and the write', () => {
       STRICT_AUTHORIZE_URL: `${strict.url}/authorize`,
       STRICT_CLIENT_ID: 'strict-client',
       STRICT_CLIENT_SECRET: 'strict-secret-never-shown',
-      TOKEN_HEALTH_LEASE_SECONDS: '1',
+      // Short, so the killed server's claim runs out quickly; long enough for a refresh under load.
+      TOKEN_HEALTH_LEASE_SECONDS: '5',
       TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',
     });
     app = await startTestApp(env);
@@ -110,30 +132,30 @@ describe('a crash between the provider answer and the write', () => {
 
   it('loses nothing with a provider that honours the old token until the new one is used', async () => {
     const first = grace.grant('acme');
-    await seedToken(app, { clientId: 'acme', provider: 'grace', refreshToken: first, expiresInMinutes: 5 });
+    await seed('acme', 'grace', first);
 
     await crashDuringWrite('acme', grace);
 
     expect(grace.issuedCount('acme')).toBe(2); // the provider answered with a rotated token …
-    expect(await stored('acme', 'grace')).toBe(first); // … that never reached the database
+    expect(await storedSet('acme', 'grace')).toEqual(oldSet(first)); // … that never reached the database
     expect(grace.accepts(first)).toBe(true);
 
     const report = await checkInProcess('acme');
 
     expect(report).toMatchObject({ status: 'HEALTHY', error: null });
-    expect(await stored('acme', 'grace')).toBe(grace.current('acme'));
+    expect(await storedSet('acme', 'grace')).toEqual({ refreshToken: grace.current('acme'), accessToken: `at-${grace.current('acme')}` });
     expect(grace.reuses).toEqual([]);
   }, 60_000);
 
   it('reports the grant invalid, with an alert, on the next cycle with a provider that spends the old token at issue', async () => {
     const first = strict.grant('globex');
-    await seedToken(app, { clientId: 'globex', provider: 'strict', refreshToken: first, expiresInMinutes: 5 });
+    await seed('globex', 'strict', first);
     slack.reset();
 
     await crashDuringWrite('globex', strict);
 
     expect(strict.issuedCount('globex')).toBe(2);
-    expect(await stored('globex', 'strict')).toBe(first);
+    expect(await storedSet('globex', 'strict')).toEqual(oldSet(first));
     expect(strict.accepts(first)).toBe(false);
 
     const report = await checkInProcess('globex');

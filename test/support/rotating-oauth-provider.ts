@@ -10,6 +10,7 @@
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { secretScan } from './secret-scan';
 
 export type RotationMode = 'strict' | 'grace';
 
@@ -80,7 +81,8 @@ export class RotatingOAuthProvider {
   }
 
   private issue(grant: Grant): string {
-    const token = `rt-${grant.id}-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
+    const token = secretScan.secret(`rt-${grant.id}-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`, 'rotated refresh token');
+    secretScan.secret(`at-${token}`, 'issued access token');
     this.byToken.set(token, { grant, index: grant.issued.length });
     grant.issued.push(token);
     return token;
@@ -90,7 +92,9 @@ export class RotatingOAuthProvider {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    const reply = (status: number, body: object) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    const reply = (status: number, body: object): void => {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
     if (form.get('grant_type') !== 'refresh_token') return reply(400, { error: 'unsupported_grant_type' });
     this.refreshes += 1;
     const presented = form.get('refresh_token') ?? '';
