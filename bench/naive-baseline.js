@@ -48,7 +48,7 @@ async function refreshAndSave(db, cipher, row) {
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'refresh_token',
-      refresh_token: cipher.decrypt(row.refresh_token),
+      refresh_token: cipher.decrypt(row.refresh_token, { clientId: row.client_id, provider: row.provider, column: 'refresh_token' }),
       client_id: process.env.ZOHO_CLIENT_ID,
       client_secret: process.env.ZOHO_CLIENT_SECRET,
     }),
@@ -59,7 +59,7 @@ async function refreshAndSave(db, cipher, row) {
     `UPDATE oauth_tokens SET access_token = $2, token_expiry = now() + $3::int * interval '1 second',
        token_status = 'healthy', health_check_error = NULL, last_refreshed_at = now(), last_health_check = now()
      WHERE id = $1`,
-    [row.id, cipher.encrypt(body.access_token), body.expires_in],
+    [row.id, cipher.encrypt(body.access_token, { clientId: row.client_id, provider: row.provider, column: 'access_token' }), body.expires_in],
   );
 }
 

@@ -5,6 +5,7 @@ import { CreateOAuthConnectStates1764000000003 } from './1764000000003-create-oa
 import { IndexRefreshDue1764000000004 } from './1764000000004-index-refresh-due';
 import { CreateTokenHealthEvents1764000013000 } from './1764000013000-create-token-health-events';
 import { IndexFleetOrder1764000013001 } from './1764000013001-index-fleet-order';
+import { CreateProviderOutages1764100000000 } from './1764100000000-create-provider-outages';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   IndexRefreshDue1764000000004,
   CreateTokenHealthEvents1764000013000,
   IndexFleetOrder1764000013001,
+  CreateProviderOutages1764100000000,
 ];

@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TokenHealthModule } from './token-health/token-health.module';
 import { TokenHealthModuleExtras } from './token-health/token-health.options';
+import { RootController } from './admin-console/root.controller';
 
 export interface AppModuleOptions extends TokenHealthModuleExtras {
   /** Write the GraphQL schema to schema.gql (the server does; tests don't need to). */
@@ -69,6 +70,8 @@ export class AppModule {
         tokenHealth,
         HealthModule.register(tokenHealth),
       ],
+      // Only the standalone service claims `/`; a host app keeps its own.
+      controllers: [RootController],
     };
   }
 }

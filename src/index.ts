@@ -9,7 +9,7 @@ export { TokenHealthService } from './token-health/token-health.service';
 export { TokenHealthIndicator } from './token-health/token-health.indicator';
 export type { TokenHealthReport } from './token-health/token-health-report';
 export { OAuthTokenService } from './oauth/oauth-token.service';
-export { TokenNotFoundError, TokenUnusableError } from './oauth/oauth-token.errors';
+export { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth/oauth-token.errors';
 export { OAuthToken } from './oauth/oauth-token.entity';
 export { TokenStatus } from './oauth/token-status';
 export { AlertingService } from './alerting/alerting.service';

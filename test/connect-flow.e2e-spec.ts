@@ -101,9 +101,9 @@ describe(ConnectFlowService.name, () => {
     });
     const row = await readToken(app, 'acme');
     expect(row).toMatchObject({ token_status: TokenStatus.Healthy, health_check_error: null, accounts_server: zoho.url });
-    expect(row.refresh_token).toMatch(/^v1:/);
+    expect(row.refresh_token).toMatch(/^v2:/);
     expect(row.refresh_token).not.toContain(refreshToken);
-    expect(row.access_token).toMatch(/^v1:/);
+    expect(row.access_token).toMatch(/^v2:/);
     expect(row.last_refreshed_at).not.toBeNull();
   });
 

@@ -210,7 +210,10 @@ describe(FleetResolver.name, () => {
         `mutation { registerOAuthToken(input: { clientId: "acme", provider: "zoho", refreshToken: "1000.refresh.acme" }) { status } }`,
       );
       expect(registered.errors).toBeUndefined();
-      await app.dataSource.query("UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_health_check = NULL WHERE client_id = 'acme'");
+      // Registration verified the token with a refresh just now; make it due again.
+      await app.dataSource.query(
+        "UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_health_check = NULL, last_refreshed_at = NULL, last_refresh_attempt_at = NULL WHERE client_id = 'acme'",
+      );
       zoho.whenRefreshing('1000.refresh.acme', { status: 200, body: { error: 'invalid_code' } });
       await graphql('mutation { checkTokenHealth(clientId: "acme") { status } }');
       await graphql('mutation { checkTokenHealth(clientId: "acme") { status } }');

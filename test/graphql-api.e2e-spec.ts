@@ -171,16 +171,19 @@ describe(TokenHealthResolver.name, () => {
       await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
 
       await graphql(app, REGISTER, { input: input() });
-      const response = await graphql(app, REGISTER, { input: input({ refreshToken: '1000.refresh.imported-second', accessToken: null }) });
+      // Without an access token the registration verifies the refresh token at the (fake) accounts server.
+      const second = input({ refreshToken: '1000.refresh.imported-second', accessToken: null, accountsServer: null });
+      const response = await graphql(app, REGISTER, { input: second });
 
       expect(response.body.data!.registerOAuthToken.status).toBe('HEALTHY');
+      expect(zoho.refreshCount('1000.refresh.imported-second')).toBe(1);
       const [{ count }] = await app.dataSource.query("SELECT count(*)::int AS count FROM oauth_tokens WHERE client_id = 'acme'");
       expect(count).toBe(1);
       const row = await readToken(app, 'acme');
-      expect(row.refresh_token).toMatch(/^v1:/);
+      expect(row.refresh_token).toMatch(/^v2:/);
       expect(JSON.stringify(row)).not.toContain('imported-second');
       const stored = await app.get(OAuthTokenRepository).findToken('acme', 'zoho');
-      expect(stored).toMatchObject({ refreshToken: '1000.refresh.imported-second', accessToken: null });
+      expect(stored).toMatchObject({ refreshToken: '1000.refresh.imported-second', accessToken: expect.any(String) });
     });
 
     it('rejects an accounts server outside the allowlist with BAD_USER_INPUT and stores nothing', async () => {

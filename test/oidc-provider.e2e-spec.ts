@@ -9,6 +9,9 @@ import { IssuerClient, OidcIssuer } from './support/oidc-issuer';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const IDP: IssuerClient = {
@@ -38,13 +41,15 @@ describe('oidc-provider as a custom provider', () => {
       .send({ query, variables });
     return response.body as { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] };
   };
-  // A cycle skips tokens checked within its own (whole) second, and connecting counts as a check.
   const check = async (clientId: string) => {
-    await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
     return (await graphql(`mutation($c: String) { checkTokenHealth(clientId: $c) { ${REPORT} } }`, { c: clientId })).data!.checkTokenHealth;
   };
-  const storedRefreshToken = async (clientId: string, provider: string) =>
-    app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token);
+  const storedRefreshToken = async (clientId: string, provider: string) => {
+    const row = await readToken(app, clientId, provider);
+    const cipher = app.get(TokenCipher);
+    scan.secret(cipher.decrypt(row.access_token, { clientId, provider, column: 'access_token' }), 'issued access token');
+    return scan.secret(cipher.decrypt(row.refresh_token, { clientId, provider, column: 'refresh_token' }), 'issued refresh token');
+  };
 
   /** From createConnectLink to the success page, with a scripted sign-in at the issuer. */
   const connect = async (clientId: string, provider: string) => {

@@ -49,7 +49,12 @@ describe('the built server', () => {
       const first = startServer(env);
       await waitUntil(healthy, 60_000, 'first start');
       scan.secretsOfEnv({ TOKEN_ENCRYPTION_KEY: readFileSync(join(dataDir, 'encryption.key'), 'utf8').trim() });
-      const registered = await graphql(port, `mutation { registerOAuthToken(input: {clientId: "persist", provider: "zoho", refreshToken: "1000.r"}) { status } }`);
+      // A usable access token: registration needs no verifying refresh (the server's provider is the real Zoho).
+      const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+      const registered = await graphql(
+        port,
+        `mutation { registerOAuthToken(input: {clientId: "persist", provider: "zoho", refreshToken: "1000.r", accessToken: "1000.a", accessTokenExpiresAt: "${expiresAt}"}) { status } }`,
+      );
       expect(registered).toEqual({ data: { registerOAuthToken: { status: 'HEALTHY' } } });
       first.child.kill('SIGTERM');
       await first.exited;

@@ -205,7 +205,7 @@ describe(TokenHealthService.name, () => {
 
     expect(JSON.stringify(row)).not.toContain(refreshToken);
     expect(JSON.stringify(row)).not.toContain('plain-access-token');
-    expect(row.refresh_token).toMatch(/^v1:/);
+    expect(row.refresh_token).toMatch(/^v2:/);
   });
 
   it('shares one refresh among 20 concurrent getAccessToken calls', async () => {

@@ -1,8 +1,10 @@
 'use strict';
 // Seeds oauth_tokens fast: the secrets are encrypted with the app's own TokenCipher, but
-// once (rows share a ciphertext) except the refresh tokens of rows that will be refreshed,
-// which are distinct so the fake provider can tell a duplicate refresh. Rows are written
-// set-wise with generate_series/unnest.
+// once (rows share a ciphertext) except for rows that will be refreshed, whose values are
+// encrypted per row (ciphertext is bound to its row, and these are decrypted) and whose refresh
+// tokens are distinct so the fake provider can tell a duplicate refresh. The shared values of
+// the other rows are well-formed ciphertext under the current key that no cycle decrypts.
+// Rows are written set-wise with generate_series/unnest.
 const { dist } = require('./paths');
 const { ENCRYPTION_KEY_HEX } = require('./app-env');
 
@@ -14,6 +16,9 @@ const DUE_EXPIRY = "now() + interval '5 minutes'"; // inside the default 60-minu
 const FAR_EXPIRY = "now() + interval '30 days'";
 
 const cipher = new TokenCipher(Buffer.from(ENCRYPTION_KEY_HEX, 'hex'));
+
+const boundTo = (id, column) => ({ clientId: id, provider: 'zoho', column });
+const shared = (column) => boundTo('bench-shared', column);
 
 function clientId(index, due) {
   return `${due ? DUE_PREFIX : 'client-'}${String(index).padStart(7, '0')}`;
@@ -42,7 +47,7 @@ async function insertFarRows(db, rows, clients, dueEvery) {
             $3, $4, ${FAR_EXPIRY}
        FROM generate_series(0, $1 - 1) AS i
       WHERE $5 = 0 OR i >= $2 OR i % $5 <> 0`,
-    [rows, clients, cipher.encrypt('bench-access-token'), cipher.encrypt('bench-refresh-token'), dueEvery],
+    [rows, clients, cipher.encrypt('bench-access-token', shared('access_token')), cipher.encrypt('bench-refresh-token', shared('refresh_token')), dueEvery],
   );
 }
 
@@ -51,11 +56,11 @@ async function insertDueRows(db, indexes) {
   if (indexes.length === 0) return;
   await db.query(
     `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry)
-     SELECT id, 'zoho', $3, refresh, ${DUE_EXPIRY} FROM unnest($1::text[], $2::text[]) AS due(id, refresh)`,
+     SELECT id, 'zoho', access, refresh, ${DUE_EXPIRY} FROM unnest($1::text[], $2::text[], $3::text[]) AS due(id, refresh, access)`,
     [
       indexes.map((index) => clientId(index, true)),
-      indexes.map((index) => cipher.encrypt(`bench-refresh-${index}`)),
-      cipher.encrypt('bench-access-token'),
+      indexes.map((index) => cipher.encrypt(`bench-refresh-${index}`, boundTo(clientId(index, true), 'refresh_token'))),
+      indexes.map((index) => cipher.encrypt('bench-access-token', boundTo(clientId(index, true), 'access_token'))),
     ],
   );
 }

@@ -1,5 +1,5 @@
 import { AlertSeverity } from '../alerting/alert';
-import { OAuthProviderSettings } from './oauth-providers.config';
+import { OAuthProviderSettings } from './oauth-provider-settings';
 
 export interface ZohoConfig {
   clientId?: string;

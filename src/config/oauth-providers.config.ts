@@ -1,32 +1,14 @@
 import Joi from 'joi';
 import { ConfigError } from './config.error';
 import { parseSecureUrl } from './allowed-origin';
+import { envPrefixOf, OAuthProviderSettings } from './oauth-provider-settings';
 
-/** One enabled provider as configured: the raw per-provider variables, validated but not yet resolved. */
-export interface OAuthProviderSettings {
-  /** As listed in OAUTH_PROVIDERS; also the `provider` column value and the URL segment. */
-  name: string;
-  /** `<P>` of the per-provider variables (`my-idp` → `MY_IDP`). */
-  envPrefix: string;
-  clientId?: string;
-  clientSecret?: string;
-  /** Undefined: the preset's defaults (or none for a custom provider). */
-  scopes?: string[];
-  issuer?: string;
-  tokenUrl?: string;
-  authorizeUrl?: string;
-  revokeUrl?: string;
-  /** Fills a preset's `{tenant}` URL segment (Microsoft). */
-  tenant?: string;
-}
+export { envPrefixOf } from './oauth-provider-settings';
+export type { OAuthProviderSettings } from './oauth-provider-settings';
 
 export const DEFAULT_OAUTH_PROVIDERS = 'zoho';
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
-/** `<P>` of a provider's variables: upper-cased, every non-alphanumeric as `_`. */
-export function envPrefixOf(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
 
 /**
  * OAUTH_PROVIDERS and the `<P>_*` variables of every provider it names. The variable
@@ -78,6 +60,7 @@ function parseOne(name: string, prefix: string, env: Record<string, string>): OA
     authorizeUrl: url('AUTHORIZE_URL'),
     revokeUrl: url('REVOKE_URL'),
     tenant,
+    preset: text('PRESET')?.toLowerCase(),
   };
 }
 

@@ -57,4 +57,14 @@ describe(resolveTokenHealthConfig.name, () => {
 
     expect(sut.zoho.allowedAccountsOrigins).toEqual(expect.arrayContaining(['http://127.0.0.1:4000', 'https://accounts.zoho.eu']));
   });
+
+  it('takes providers with their credentials, deriving what the server derives from the name', () => {
+    const sut = resolveTokenHealthConfig({ ...required, oauthProviders: [{ name: 'my-idp', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' }] });
+
+    expect(sut.oauthProviders).toEqual([{ name: 'my-idp', envPrefix: 'MY_IDP', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' }]);
+  });
+
+  it('refuses an empty provider list', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, oauthProviders: [] })).toThrow(/oauthProviders/);
+  });
 });

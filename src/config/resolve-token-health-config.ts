@@ -5,6 +5,7 @@ import { toAllowedOrigin } from './allowed-origin';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config.error';
 import { parseEncryptionKey } from './encryption-key';
+import { envPrefixOf } from './oauth-provider-settings';
 import { tokenHealthDefaults } from './token-health-defaults';
 
 /**
@@ -12,8 +13,12 @@ import { tokenHealthDefaults } from './token-health-defaults';
  * keys decoded, URLs normalised. Throws one ConfigError naming the option.
  */
 export function resolveTokenHealthConfig(options: TokenHealthModuleOptions): AppConfig {
-  const { encryptionKey, previousEncryptionKeys, publicBaseUrl, ...rest } = options;
+  const { encryptionKey, previousEncryptionKeys, publicBaseUrl, oauthProviders, ...rest } = options;
   const config = Object.assign(new AppConfig(), mergeDefined(tokenHealthDefaults(), rest));
+  if (oauthProviders) {
+    if (oauthProviders.length === 0) throw new ConfigError('Invalid TokenHealthModule options: oauthProviders must name at least one provider');
+    config.oauthProviders = oauthProviders.map((provider) => ({ ...provider, envPrefix: provider.envPrefix ?? envPrefixOf(provider.name) }));
+  }
 
   if (encryptionKey === undefined || encryptionKey === null) {
     throw new ConfigError('Invalid TokenHealthModule options: encryptionKey is required');

@@ -72,7 +72,7 @@ export class ConnectFlowService {
     const credentials = this.credentialsFor(target);
     const tokenSet = await this.exchange(adapter, { code: query.code, accountsServer, credentials, provider });
     // The replace hands back the old refresh token and its accounts server: it must be revoked where it was issued.
-    const { previousRefreshToken, previousAccountsServer } = await this.dataSource.transaction(async (manager) => {
+    const { previousRefreshToken, previousAccountsServer, previousUnreadable } = await this.dataSource.transaction(async (manager) => {
       await this.events.tagSource(manager, TokenEventSource.Connect);
       return this.tokens.upsertTokenSet(
         {
@@ -90,6 +90,9 @@ export class ConnectFlowService {
       );
     });
     this.logger.log(`Connected ${target.clientId}/${provider} via ${accountsServer}`);
+    if (previousUnreadable) {
+      this.logger.warn(`The replaced ${provider} token of ${target.clientId} was unreadable (${previousUnreadable}), so it was not revoked`);
+    }
 
     if (previousRefreshToken && previousRefreshToken !== tokenSet.refreshToken) {
       await this.revokeQuietly(adapter, target, previousRefreshToken, previousAccountsServer, credentials);
@@ -146,10 +149,13 @@ export class ConnectFlowService {
     try {
       tokenSet = await adapter.exchangeCode({ ...request, redirectUri: this.redirectUri(request.provider) });
     } catch (error) {
-      // Adapter messages are classified and free of secrets, so they may be shown.
+      // The provider's own words go to the log (adapters redact what we sent); the public page stays generic.
       const detail = error instanceof OAuthProviderError ? error.message : 'unexpected error';
       this.logger.warn(`Code exchange at ${request.provider} failed: ${detail}`);
-      throw new ConnectFlowError(ConnectFlowErrorCode.ExchangeFailed, `${request.provider} did not complete the sign-in: ${detail}`);
+      throw new ConnectFlowError(
+        ConnectFlowErrorCode.ExchangeFailed,
+        `${request.provider} did not complete the sign-in. Please open the connect link again; if this keeps happening, tell your administrator.`,
+      );
     }
     // Without a refresh token the connection would be dead on arrival (status rule: no refresh token → invalid).
     if (!tokenSet.refreshToken) {

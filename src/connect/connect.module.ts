@@ -17,7 +17,11 @@ import { SignedTokenCodec } from './signed-token';
   imports: [OAuthModule],
   controllers: [ConnectController],
   providers: [
-    { provide: SignedTokenCodec, inject: [AppConfig], useFactory: (config: AppConfig) => new SignedTokenCodec(config.tokenEncryptionKey!) },
+    {
+      provide: SignedTokenCodec,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => new SignedTokenCodec(config.tokenEncryptionKey!, config.previousEncryptionKeys),
+    },
     ConnectLinkService,
     OAuthStateStore,
     ConnectFlowService,

@@ -35,4 +35,15 @@ describe(SignedTokenCodec.name, () => {
 
     expect(() => sut.verify('connect-link', token)).toThrow(expect.objectContaining({ reason: 'bad-signature' }));
   });
+
+  it('accepts a token signed with a previous key after rotation, and signs with the new one', () => {
+    const oldKey = randomBytes(32);
+    const before = new SignedTokenCodec(oldKey).sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour());
+    const rotated = new SignedTokenCodec(randomBytes(32), [oldKey]);
+
+    expect(rotated.verify('connect-link', before)).toMatchObject({ clientId: 'acme' });
+    expect(() => new SignedTokenCodec(oldKey).verify('connect-link', rotated.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour()))).toThrow(
+      expect.objectContaining({ reason: 'bad-signature' }),
+    );
+  });
 });

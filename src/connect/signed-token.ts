@@ -20,28 +20,33 @@ export class SignedTokenError extends Error {
  * Compact HMAC-SHA256 signed tokens (`<payload>.<signature>`, base64url) for
  * connect links and OAuth `state`. The key is derived from the encryption key
  * so no extra secret needs managing; the purpose is signed in, so a link can't
- * be replayed as a state or the other way round.
+ * be replayed as a state or the other way round. Signed with the current key;
+ * verified with the previous ones too, so links handed out before a key
+ * rotation keep working while the old key is listed as previous.
  */
 export class SignedTokenCodec {
   private readonly key: Buffer;
+  private readonly verificationKeys: Buffer[];
 
-  constructor(masterKey: Buffer) {
-    this.key = Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'token-health signed tokens v1', 32));
+  constructor(masterKey: Buffer, previousMasterKeys: Buffer[] = []) {
+    this.verificationKeys = [masterKey, ...previousMasterKeys].map(deriveKey);
+    this.key = this.verificationKeys[0];
   }
 
   sign(purpose: SignedPurpose, claims: SignedClaims, expiresAt: Date): string {
     const payload = Buffer.from(
       JSON.stringify({ u: purpose, c: claims.clientId, p: claims.provider, n: claims.nonce, e: Math.floor(expiresAt.getTime() / 1000) }),
     ).toString('base64url');
-    return `${payload}.${this.signature(payload)}`;
+    return `${payload}.${signature(this.key, payload)}`;
   }
 
   verify(purpose: SignedPurpose, token: string, now = new Date()): SignedClaims {
-    const [payload, signature, extra] = String(token ?? '').split('.');
-    if (!payload || !signature || extra !== undefined) throw new SignedTokenError('malformed');
-    const expected = Buffer.from(this.signature(payload));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw new SignedTokenError('bad-signature');
+    const [payload, givenSignature, extra] = String(token ?? '').split('.');
+    if (!payload || !givenSignature || extra !== undefined) throw new SignedTokenError('malformed');
+    const given = Buffer.from(givenSignature);
+    if (!this.verificationKeys.some((key) => sameSignature(Buffer.from(signature(key, payload)), given))) {
+      throw new SignedTokenError('bad-signature');
+    }
     let body: { u?: string; c?: unknown; p?: unknown; n?: unknown; e?: unknown };
     try {
       body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
@@ -55,8 +60,16 @@ export class SignedTokenCodec {
     if (body.e * 1000 <= now.getTime()) throw new SignedTokenError('expired');
     return { clientId: body.c, provider: body.p, nonce: typeof body.n === 'string' ? body.n : undefined };
   }
+}
 
-  private signature(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url');
-  }
+function deriveKey(masterKey: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), 'token-health signed tokens v1', 32));
+}
+
+function signature(key: Buffer, payload: string): string {
+  return createHmac('sha256', key).update(payload).digest('base64url');
+}
+
+function sameSignature(expected: Buffer, given: Buffer): boolean {
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }

@@ -24,6 +24,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly unreadableTokens = new Counter({
+    name: 'oauth_token_unreadable_total',
+    help: 'Checks that found a stored token the service cannot decrypt (legacy plaintext, removed key, moved ciphertext)',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+
   readonly checkDuration = new Histogram({
     name: 'token_health_check_duration_seconds',
     help: 'Duration of a full token health check cycle',
@@ -44,6 +51,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly providerOutage = new Gauge({
+    name: 'token_health_provider_outage',
+    help: '1 while the provider has an open outage incident, else 0',
+    labelNames: ['provider'],
+    registers: [this.registry],
+  });
+
+  readonly alertsRaised = new Counter({
+    name: 'token_health_alerts_total',
+    help: 'Alerts accepted for delivery by this process, by type (token.unhealthy, token.reminder, token.recovered, provider.outage, provider.recovered, digest)',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -52,8 +73,22 @@ export class MetricsService {
     this.alertsSent.inc({ channel, outcome });
   }
 
+  recordAlert(type: string): void {
+    this.alertsRaised.inc({ type });
+  }
+
+  /** `providers` get an explicit 0 unless in `open`, so an alert rule sees the series before the first outage. */
+  setProviderOutages(providers: string[], open: string[]): void {
+    this.providerOutage.reset();
+    for (const provider of new Set([...providers, ...open])) this.providerOutage.set({ provider }, open.includes(provider) ? 1 : 0);
+  }
+
   recordRefresh(provider: string, outcome: string): void {
     this.refreshes.inc({ provider, outcome });
+  }
+
+  recordUnreadable(provider: string, count = 1): void {
+    this.unreadableTokens.inc({ provider }, count);
   }
 
   recordCycle(durationSeconds: number, finishedAt: Date): void {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { OAuthTokenRow, STATUS_PARAMETERS } from './oauth-token-rows';
+import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
 import { TokenStatus } from './token-status';
 
 export interface TokenKey {
@@ -36,13 +37,15 @@ export class OAuthTokenAlertStateRepository {
   /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens that are due an alert. */
   async lockDueAlerts(
     manager: EntityManager,
-    options: { repeatMinutes: number; keys?: TokenKey[]; exclude: string[]; limit: number },
+    options: { repeatMinutes: number; keys?: TokenKey[]; exclude: string[]; heldProviders: string[]; limit: number },
   ): Promise<DueAlert[]> {
     const [sql, params] = namedSql(
       `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
          FROM oauth_tokens
         WHERE ${DUE_ALERT}
           AND NOT (id = ANY(:failed::uuid[]))
+          -- Transient failures of a provider in outage are announced once, by the outage alert.
+          AND NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
           AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))
         ORDER BY id
         LIMIT :limit
@@ -51,6 +54,7 @@ export class OAuthTokenAlertStateRepository {
         healthy: STATUS_PARAMETERS.healthy,
         repeatMinutes: options.repeatMinutes,
         failed: options.exclude,
+        held: options.heldProviders,
         filtered: options.keys !== undefined,
         clientIds: (options.keys ?? []).map((key) => key.clientId),
         providers: (options.keys ?? []).map((key) => key.provider),

@@ -6,6 +6,7 @@ import { ProviderTokenSet } from './providers/oauth-provider';
 import { CheckPolicy, CheckScope } from './stored-token';
 import { sweepValues } from './oauth-token-sweep.repository';
 import { ATTEMPTED_RECENTLY, CLAIMABLE, DUE_AT, IN_SCOPE_NOT_CHECKED, LEASE_FREE, NEW_LEASE } from './token-due.sql';
+import { sealContext } from './oauth-token.repository';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { StatusVerdict } from './token-status.policy';
@@ -31,7 +32,13 @@ export interface LeasedToken {
 /** What one refresh ended with, to be written under its lease. */
 export interface RefreshResult {
   id: string;
+  clientId: string;
+  provider: string;
   leaseUntil: Date;
+  /** The refresh token's ciphertext as claimed: a rotated answer may still land while the row holds it. */
+  presentedRefreshToken: string | null;
+  /** Stored values not under the current key or format, decrypted: the write re-encrypts them. */
+  reseal?: { accessToken?: string; refreshToken?: string };
   verdict: StatusVerdict;
   /** The provider was asked (counts against its rate limit). */
   attempted: boolean;
@@ -87,21 +94,35 @@ export class OAuthTokenLeaseRepository {
     return rows.map(toLeasedToken);
   }
 
+  /**
+   * How many tokens of this cycle still need a refresh and are not leased, counting rows that
+   * another transaction holds locked right now (a claim skips those).
+   */
+  async countUnclaimed(cycleStart: Date, scope: CheckScope, policy: CheckPolicy): Promise<number> {
+    const [sql, params] = namedSql(
+      `SELECT count(*)::int AS n FROM oauth_tokens
+        WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}`,
+      sweepValues(cycleStart, scope, policy),
+    );
+    const [{ n }] = await this.dataSource.query<{ n: number }[]>(sql, params);
+    return n;
+  }
+
   /** Leases one token whatever its state, unless another claim's lease is live (then undefined). */
-  async claimOne(id: string, leaseSeconds: number): Promise<LeasedToken | undefined> {
+  async claimOne(id: string, leaseSeconds: number, manager: EntityManager = this.dataSource.manager): Promise<LeasedToken | undefined> {
     const [sql, params] = namedSql(
       `UPDATE oauth_tokens t SET health_check_lease_until = ${NEW_LEASE}
         WHERE t.id = :id AND ${LEASE_FREE}
         RETURNING ${LEASED_COLUMNS}`,
       { id, leaseSeconds },
     );
-    const [rows] = await this.dataSource.query<[LeasedRow[], number]>(sql, params);
+    const [rows] = await manager.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken)[0];
   }
 
   /** Gives a lease back without a result (nothing was done). */
-  async release(token: Pick<LeasedToken, 'id' | 'leaseUntil'>): Promise<void> {
-    await this.dataSource.query('UPDATE oauth_tokens SET health_check_lease_until = NULL WHERE id = $1 AND health_check_lease_until = $2', [
+  async release(token: Pick<LeasedToken, 'id' | 'leaseUntil'>, manager: EntityManager = this.dataSource.manager): Promise<void> {
+    await manager.query('UPDATE oauth_tokens SET health_check_lease_until = NULL WHERE id = $1 AND health_check_lease_until = $2', [
       token.id,
       token.leaseUntil,
     ]);
@@ -113,22 +134,25 @@ export class OAuthTokenLeaseRepository {
    */
   async writeResults(results: RefreshResult[], prepare?: (manager: EntityManager) => Promise<void>): Promise<Set<string>> {
     if (results.length === 0) return new Set();
-    if (!prepare) return this.writeResultsWith(this.dataSource.manager, results);
+    // In a transaction even alone: a write that outlives its process (it waited for a lock while
+    // the process died) must not commit on its own when the lock goes.
     return this.dataSource.transaction(async (manager) => {
-      await prepare(manager);
+      await prepare?.(manager);
       return this.writeResultsWith(manager, results);
     });
   }
 
-  private async writeResultsWith(manager: EntityManager, results: RefreshResult[]): Promise<Set<string>> {
+  /** Writes results inside the caller's transaction (whose claim, made in it, they carry). */
+  async writeResultsWith(manager: EntityManager, results: RefreshResult[]): Promise<Set<string>> {
     const column = <T>(pick: (result: RefreshResult) => T) => results.map(pick);
     const [rows] = await manager.query<[{ id: string }[], number]>(
       `UPDATE oauth_tokens t SET
-         access_token = CASE WHEN o.ok THEN o.access_token ELSE t.access_token END,
-         refresh_token = CASE WHEN o.ok THEN COALESCE(o.refresh_token, t.refresh_token) ELSE t.refresh_token END,
+         -- New or re-encrypted values replace the stored ones; null keeps them.
+         access_token = COALESCE(o.access_token, t.access_token),
+         refresh_token = COALESCE(o.refresh_token, t.refresh_token),
          token_expiry = CASE WHEN o.ok THEN o.token_expiry ELSE t.token_expiry END,
          -- A provider that does not rotate sends no refresh token: keep the stored one and its expiry.
-         refresh_token_expires_at = CASE WHEN o.ok AND (o.refresh_token IS NOT NULL OR o.refresh_expires_at IS NOT NULL)
+         refresh_token_expires_at = CASE WHEN o.ok AND (o.rotated OR o.refresh_expires_at IS NOT NULL)
                                          THEN o.refresh_expires_at ELSE t.refresh_token_expires_at END,
          api_domain = CASE WHEN o.ok THEN COALESCE(o.api_domain, t.api_domain) ELSE t.api_domain END,
          scope = CASE WHEN o.ok THEN COALESCE(o.scope, t.scope) ELSE t.scope END,
@@ -136,12 +160,17 @@ export class OAuthTokenLeaseRepository {
          updated_at = CASE WHEN o.ok THEN now() ELSE t.updated_at END,
          last_refresh_attempt_at = CASE WHEN o.attempted THEN now() ELSE t.last_refresh_attempt_at END,
          last_health_check = now(), token_status = o.status, health_check_error = o.error,
-         health_check_lease_until = NULL
+         -- A rotated answer that landed by its token (below) leaves another claim's lease alone.
+         health_check_lease_until = CASE WHEN t.health_check_lease_until = o.lease_until THEN NULL ELSE t.health_check_lease_until END
        FROM unnest($1::uuid[], $2::timestamptz[], $3::boolean[], $4::boolean[], $5::varchar[], $6::text[],
-                   $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::varchar[], $12::text[])
+                   $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::varchar[], $12::text[],
+                   $13::boolean[], $14::text[])
             AS o(id, lease_until, ok, attempted, status, error,
-                 access_token, refresh_token, token_expiry, refresh_expires_at, api_domain, scope)
-       WHERE t.id = o.id AND t.health_check_lease_until = o.lease_until
+                 access_token, refresh_token, token_expiry, refresh_expires_at, api_domain, scope, rotated, presented)
+       -- Lands while the lease is ours; a rotated refresh token also while the row still holds the one
+       -- that was presented (only a newer stored token makes such an answer stale; decision 14).
+       WHERE t.id = o.id
+         AND (t.health_check_lease_until = o.lease_until OR (o.rotated AND t.refresh_token = o.presented))
        RETURNING t.id`,
       [
         column((r) => r.id),
@@ -150,12 +179,14 @@ export class OAuthTokenLeaseRepository {
         column((r) => r.attempted),
         column((r) => r.verdict.status),
         column((r) => r.verdict.error),
-        column((r) => (r.tokenSet ? this.cipher.encrypt(r.tokenSet.accessToken) : null)),
-        column((r) => this.cipher.encryptNullable(r.tokenSet?.refreshToken)),
+        column((r) => this.cipher.encryptNullable(r.tokenSet?.accessToken ?? r.reseal?.accessToken, sealContext(r, 'access_token'))),
+        column((r) => this.cipher.encryptNullable(r.tokenSet?.refreshToken ?? r.reseal?.refreshToken, sealContext(r, 'refresh_token'))),
         column((r) => r.tokenSet?.accessTokenExpiresAt ?? null),
         column((r) => r.tokenSet?.refreshTokenExpiresAt ?? null),
         column((r) => r.tokenSet?.apiDomain ?? null),
         column((r) => r.tokenSet?.scope ?? null),
+        column((r) => r.tokenSet?.refreshToken !== undefined),
+        column((r) => r.presentedRefreshToken),
       ],
     );
     return new Set(rows.map((row) => row.id));
@@ -170,12 +201,23 @@ export class OAuthTokenLeaseRepository {
     );
   }
 
+  /** Throws UnreadableValueError when the stored value cannot be decrypted. */
   openRefreshToken(token: LeasedToken): string | null {
-    return this.cipher.decryptNullable(token.sealedRefreshToken);
+    return this.cipher.decryptNullable(token.sealedRefreshToken, sealContext(token, 'refresh_token'));
   }
 
   openAccessToken(token: LeasedToken): string | null {
-    return this.cipher.decryptNullable(token.sealedAccessToken);
+    return this.cipher.decryptNullable(token.sealedAccessToken, sealContext(token, 'access_token'));
+  }
+
+  /** The stored values not under the current key or format, decrypted, for the next write to re-encrypt. */
+  staleValues(token: LeasedToken): { accessToken?: string; refreshToken?: string } | undefined {
+    const stale = (sealed: string | null) => sealed !== null && !this.cipher.isCurrent(sealed);
+    if (!stale(token.sealedAccessToken) && !stale(token.sealedRefreshToken)) return undefined;
+    return {
+      ...(stale(token.sealedAccessToken) && { accessToken: this.openAccessToken(token)! }),
+      ...(stale(token.sealedRefreshToken) && { refreshToken: this.openRefreshToken(token)! }),
+    };
   }
 }
 

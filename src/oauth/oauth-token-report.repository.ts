@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenReportRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
@@ -36,11 +36,11 @@ export class OAuthTokenReportRepository {
     return rows.map(toHealthRow);
   }
 
-  async findReport(clientId: string, provider: string): Promise<TokenHealthRow | undefined> {
-    const rows = await this.dataSource.query<OAuthTokenReportRow[]>(
-      `SELECT ${REPORT_COLUMNS} FROM oauth_tokens WHERE client_id = $1 AND provider = $2`,
-      [clientId, provider],
-    );
+  async findReport(clientId: string, provider: string, manager: EntityManager = this.dataSource.manager): Promise<TokenHealthRow | undefined> {
+    const rows = await manager.query<OAuthTokenReportRow[]>(`SELECT ${REPORT_COLUMNS} FROM oauth_tokens WHERE client_id = $1 AND provider = $2`, [
+      clientId,
+      provider,
+    ]);
     return rows.map(toHealthRow)[0];
   }
 

@@ -23,3 +23,14 @@ export class TokenUnusableError extends Error {
     this.name = 'TokenUnusableError';
   }
 }
+
+/** The stored token cannot be decrypted (legacy plaintext, removed key, or moved from another row): only a re-register or re-connect helps. */
+export class TokenUnreadableError extends Error {
+  constructor(
+    readonly clientId: string,
+    readonly provider: string,
+  ) {
+    super(`The stored ${provider} token of client ${clientId} is unreadable; re-register or re-connect it`);
+    this.name = 'TokenUnreadableError';
+  }
+}

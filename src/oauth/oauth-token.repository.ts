@@ -2,13 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { StoredToken, TokenSetInput } from './stored-token';
-import { TokenCipher } from './token-cipher';
+import { SealContext, SealedColumn, TokenCipher, UnreadableReason, UnreadableValueError } from './token-cipher';
+
+/** What replacing a token set found in its place. */
+export interface ReplacedTokenSet {
+  id: string;
+  previousRefreshToken: string | null;
+  previousAccountsServer: string | null;
+  /** Set when a previous token set existed but could not be decrypted (it cannot be revoked). */
+  previousUnreadable: UnreadableReason | null;
+}
 
 /**
  * Token sets of `oauth_tokens`: stored by the connect flow and registration,
  * read for a hand-out. Encrypts on the way in, decrypts on the way out. The other
  * statements on the table sit beside it, one file per concern: reports, sweep,
- * leases (claims and results), alert state.
+ * leases (claims and results), alert state, readability, re-encryption.
  */
 @Injectable()
 export class OAuthTokenRepository {
@@ -28,17 +37,14 @@ export class OAuthTokenRepository {
   /**
    * Inserts or replaces the token set of (client, provider) as healthy. Returns the
    * previous refresh token (decrypted) and where it was issued, so the caller can
-   * revoke it at the provider.
+   * revoke it at the provider. An unreadable previous token set is replaced all the same.
    */
-  async upsertTokenSet(
-    input: TokenSetInput,
-    manager: EntityManager = this.dataSource.manager,
-  ): Promise<{ previousRefreshToken: string | null; previousAccountsServer: string | null }> {
+  async upsertTokenSet(input: TokenSetInput, manager: EntityManager = this.dataSource.manager): Promise<ReplacedTokenSet> {
     const previous = await manager.query<Pick<OAuthTokenRow, 'refresh_token' | 'accounts_server'>[]>(
       'SELECT refresh_token, accounts_server FROM oauth_tokens WHERE client_id = $1 AND provider = $2 FOR UPDATE',
       [input.clientId, input.provider],
     );
-    await manager.query(
+    const [{ id }] = await manager.query<{ id: string }[]>(
       `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry, scope,
                                  refresh_token_expires_at, accounts_server, api_domain, last_refreshed_at,
                                  token_status, health_check_error, last_health_check)
@@ -50,12 +56,13 @@ export class OAuthTokenRepository {
          accounts_server = EXCLUDED.accounts_server, api_domain = EXCLUDED.api_domain,
          last_refreshed_at = EXCLUDED.last_refreshed_at, last_refresh_attempt_at = NULL,
          token_status = EXCLUDED.token_status, health_check_error = NULL, last_health_check = now(),
-         health_check_lease_until = NULL, updated_at = now()`,
+         health_check_lease_until = NULL, updated_at = now()
+       RETURNING id`,
       [
         input.clientId,
         input.provider,
-        this.cipher.encryptNullable(input.accessToken),
-        this.cipher.encrypt(input.refreshToken),
+        this.cipher.encryptNullable(input.accessToken, sealContext(input, 'access_token')),
+        this.cipher.encrypt(input.refreshToken, sealContext(input, 'refresh_token')),
         input.accessTokenExpiresAt ?? null,
         input.scope ?? null,
         input.refreshTokenExpiresAt ?? null,
@@ -65,19 +72,27 @@ export class OAuthTokenRepository {
         STATUS_PARAMETERS.healthy,
       ],
     );
+    const previousRefreshToken = previous[0] ? this.readValue(previous[0].refresh_token, sealContext(input, 'refresh_token')) : null;
     return {
-      previousRefreshToken: previous[0] ? this.cipher.decryptNullable(previous[0].refresh_token) : null,
+      id,
+      previousRefreshToken: typeof previousRefreshToken === 'string' ? previousRefreshToken : null,
       previousAccountsServer: previous[0]?.accounts_server ?? null,
+      previousUnreadable: previousRefreshToken instanceof UnreadableValueError ? previousRefreshToken.reason : null,
     };
   }
 
   private toStoredToken(row: OAuthTokenRow): StoredToken {
+    const identity = { clientId: row.client_id, provider: row.provider };
+    const accessToken = this.readValue(row.access_token, sealContext(identity, 'access_token'));
+    const refreshToken = this.readValue(row.refresh_token, sealContext(identity, 'refresh_token'));
+    const failure = [accessToken, refreshToken].find((value) => value instanceof UnreadableValueError);
     return {
       id: row.id,
-      clientId: row.client_id,
-      provider: row.provider,
-      accessToken: this.cipher.decryptNullable(row.access_token),
-      refreshToken: this.cipher.decryptNullable(row.refresh_token),
+      ...identity,
+      unreadable: failure?.reason ?? null,
+      accessToken: failure ? null : (accessToken as string | null),
+      refreshToken: failure ? null : (refreshToken as string | null),
+      sealed: { accessToken: row.access_token, refreshToken: row.refresh_token },
       tokenExpiry: row.token_expiry,
       accountsServer: row.accounts_server,
       tokenStatus: row.token_status,
@@ -88,4 +103,18 @@ export class OAuthTokenRepository {
       leaseUntil: row.health_check_lease_until,
     };
   }
+
+  // An unreadable value is a state of the row (legacy plaintext, removed key, moved ciphertext), not a fault of the read.
+  private readValue(stored: string | null, context: SealContext): string | null | UnreadableValueError {
+    try {
+      return this.cipher.decryptNullable(stored, context);
+    } catch (error) {
+      if (error instanceof UnreadableValueError) return error;
+      throw error;
+    }
+  }
+}
+
+export function sealContext(token: { clientId: string; provider: string }, column: SealedColumn): SealContext {
+  return { clientId: token.clientId, provider: token.provider, column };
 }

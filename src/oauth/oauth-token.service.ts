@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
-import { TokenNotFoundError, TokenUnusableError } from './oauth-token.errors';
+import { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth-token.errors';
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ROTATION_LOST_ERROR } from './refresh-result.writer';
@@ -43,6 +44,11 @@ export class OAuthTokenService {
   async getAccessToken(clientId: string, provider: string): Promise<string> {
     const token = await this.tokens.findToken(clientId, provider);
     if (!token) throw new TokenNotFoundError(clientId, provider);
+    if (token.unreadable) {
+      // Records the verdict (refresh_failed, unreadable) under the lease, so the token is alerted.
+      await this.singleFlight(token.id, () => this.refreshUnderLease(token, () => true));
+      throw new TokenUnreadableError(clientId, provider);
+    }
     if (usable(token)) return token.accessToken!;
 
     const outcome = await this.singleFlight(token.id, () => this.refreshForHandOut(token));
@@ -53,6 +59,21 @@ export class OAuthTokenService {
   /** Refreshes one token now, whatever its expiry (registration's proof that the token works). */
   refreshNow(token: Pick<StoredToken, 'id' | 'clientId' | 'provider'>): Promise<RefreshOutcome> {
     return this.singleFlight(token.id, () => this.refreshUnderLease(token, () => true));
+  }
+
+  /**
+   * Verifies a token set just stored in `manager`'s transaction: without a usable access
+   * token, one refresh at the provider decides its status. A failure rolls the whole store back.
+   */
+  async verifyStoredInTransaction(manager: EntityManager, id: string): Promise<void> {
+    const leased = await this.leases.claimOne(id, this.config.tokenHealth.leaseSeconds, manager);
+    if (!leased) return;
+    if (!needsRefreshBeforeHandOut(leased, new Date())) {
+      await this.leases.release(leased, manager);
+      return;
+    }
+    // A failed write is a database fault, not the provider's verdict: it propagates and the transaction rolls back.
+    await this.leases.writeResultsWith(manager, [await this.refresher.refresh(leased)]);
   }
 
   private singleFlight(id: string, work: () => Promise<RefreshOutcome>): Promise<RefreshOutcome> {

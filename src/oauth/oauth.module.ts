@@ -10,11 +10,15 @@ import { OAuthTokenLeaseRepository } from './oauth-token-lease.repository';
 import { OAuthTokenSweepRepository } from './oauth-token-sweep.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
+import { RefreshTallyRepository } from './refresh-tally.repository';
 import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
 import { TokenRefresher } from './token-refresher';
+import { TokenReadabilityRepository } from './token-readability.repository';
+import { TokenReencryptionRepository } from './token-reencryption.repository';
+import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
@@ -54,7 +58,11 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenAlertStateRepository,
     TokenRefresher,
     OAuthTokenService,
+    RefreshTallyRepository,
     TokenRegistrationService,
+    TokenReadabilityRepository,
+    TokenReencryptionRepository,
+    TokenReencryptionSweeper,
   ],
   exports: [
     TokenHistoryModule,
@@ -69,7 +77,10 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenAlertStateRepository,
     TokenRefresher,
     OAuthTokenService,
+    RefreshTallyRepository,
     TokenRegistrationService,
+    TokenReadabilityRepository,
+    TokenReencryptionSweeper,
   ],
 })
 export class OAuthModule {}

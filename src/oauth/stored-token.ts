@@ -1,12 +1,21 @@
+import { UnreadableReason } from './token-cipher';
 import { TokenStatus } from './token-status';
 
-/** A token row with its secrets decrypted; lives only in memory, never logged or returned by the API. */
-export interface StoredToken {
+/** Which row a token is, and what its ciphertext is bound to. */
+export interface TokenIdentity {
   id: string;
   clientId: string;
   provider: string;
+}
+
+/** A token row with its secrets decrypted; lives only in memory, never logged or returned by the API. */
+export interface StoredToken extends TokenIdentity {
+  /** Why a stored value could not be decrypted; both secrets are then null and must not be used. */
+  unreadable: UnreadableReason | null;
   accessToken: string | null;
   refreshToken: string | null;
+  /** The stored ciphertexts, as read: what a re-encryption may replace. */
+  sealed: { accessToken: string | null; refreshToken: string | null };
   tokenExpiry: Date | null;
   accountsServer: string | null;
   tokenStatus: TokenStatus;

@@ -1,40 +1,84 @@
-import { randomBytes } from 'node:crypto';
-import { TokenCipher } from './token-cipher';
+import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { SealContext, TokenCipher, UnreadableValueError } from './token-cipher';
+
+const refreshOf = (clientId: string, provider = 'zoho'): SealContext => ({ clientId, provider, column: 'refresh_token' });
+
+/** A value in the format of the first release: no associated data. */
+function legacyV1(key: Buffer, plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  const keyId = createHash('sha256').update(key).digest('hex').slice(0, 8);
+  return ['v1', keyId, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ciphertext.toString('base64url')].join(':');
+}
 
 describe(TokenCipher.name, () => {
   const key = randomBytes(32);
   const sut = new TokenCipher(key);
+  const acme = refreshOf('acme');
 
   it('round-trips a value and never stores the plaintext', () => {
-    const stored = sut.encrypt('1000.refresh-token');
+    const stored = sut.encrypt('1000.refresh-token', acme);
 
     expect(stored).not.toContain('1000.refresh-token');
-    expect(stored).toMatch(/^v1:[0-9a-f]{8}:/);
-    expect(sut.decrypt(stored)).toBe('1000.refresh-token');
+    expect(stored).toMatch(/^v2:[0-9a-f]{8}:/);
+    expect(sut.decrypt(stored, acme)).toBe('1000.refresh-token');
   });
 
   it('uses a fresh IV for every value', () => {
-    expect(sut.encrypt('same')).not.toBe(sut.encrypt('same'));
+    expect(sut.encrypt('same', acme)).not.toBe(sut.encrypt('same', acme));
   });
 
   it('refuses a tampered value', () => {
-    const [version, keyId, iv, tag, ciphertext] = sut.encrypt('secret').split(':');
+    const [version, keyId, iv, tag, ciphertext] = sut.encrypt('secret', acme).split(':');
     const flipped = Buffer.from(ciphertext, 'base64url');
     flipped[0] ^= 1;
 
-    expect(() => sut.decrypt([version, keyId, iv, tag, flipped.toString('base64url')].join(':'))).toThrow();
+    expect(() => sut.decrypt([version, keyId, iv, tag, flipped.toString('base64url')].join(':'), acme)).toThrow(UnreadableValueError);
+  });
+
+  it('refuses a value copied from another row', () => {
+    const stored = sut.encrypt('secret', refreshOf('globex'));
+
+    expect(() => sut.decrypt(stored, acme)).toThrow(expect.objectContaining({ reason: 'failed-authentication' }));
+  });
+
+  it('refuses a value copied from another column of the same row', () => {
+    const stored = sut.encrypt('secret', { ...acme, column: 'access_token' });
+
+    expect(() => sut.decrypt(stored, acme)).toThrow(expect.objectContaining({ reason: 'failed-authentication' }));
+  });
+
+  it('binds client and provider unambiguously', () => {
+    const stored = sut.encrypt('secret', refreshOf('a","b', 'c'));
+
+    expect(() => sut.decrypt(stored, refreshOf('a', 'b","c'))).toThrow(UnreadableValueError);
+  });
+
+  it('still reads v1 values, which are not bound to a row, and reports them as not current', () => {
+    const old = legacyV1(key, 'from the first release');
+
+    expect(sut.decrypt(old, acme)).toBe('from the first release');
+    expect(sut.isCurrent(old)).toBe(false);
   });
 
   it('reads values written with a previous key after rotation, and writes with the new one', () => {
-    const old = sut.encrypt('before rotation');
+    const old = sut.encrypt('before rotation', acme);
     const rotated = new TokenCipher(randomBytes(32), [key]);
 
-    expect(rotated.decrypt(old)).toBe('before rotation');
+    expect(rotated.decrypt(old, acme)).toBe('before rotation');
     expect(rotated.isCurrent(old)).toBe(false);
-    expect(rotated.isCurrent(rotated.encrypt('after'))).toBe(true);
+    expect(rotated.isCurrent(rotated.encrypt('after', acme))).toBe(true);
+    expect(rotated.currentPrefix).not.toBe(sut.currentPrefix);
   });
 
-  it('names an unknown key without revealing anything else', () => {
-    expect(() => new TokenCipher(randomBytes(32)).decrypt(sut.encrypt('x'))).toThrow(/unknown key [0-9a-f]{8}$/);
+  it('calls a value under an unknown key unreadable without revealing anything else', () => {
+    expect(() => new TokenCipher(randomBytes(32)).decrypt(sut.encrypt('x', acme), acme)).toThrow(
+      expect.objectContaining({ reason: 'unknown-key', message: 'Stored value is unreadable (unknown-key)' }),
+    );
+  });
+
+  it('calls plaintext unreadable', () => {
+    expect(() => sut.decrypt('1000.plain-refresh-token', acme)).toThrow(expect.objectContaining({ reason: 'not-encrypted' }));
   });
 });

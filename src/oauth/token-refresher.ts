@@ -7,6 +7,7 @@ import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.err
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { ProviderTokenSet } from './providers/oauth-provider';
 import { CheckPolicy } from './stored-token';
+import { UnreadableValueError } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { NO_REFRESH_TOKEN_ERROR, statusAfterRefresh, verdictForFailure } from './token-status.policy';
 
@@ -36,13 +37,24 @@ export class TokenRefresher {
   }
 
   async refresh(token: LeasedToken): Promise<RefreshResult> {
-    const base = { id: token.id, leaseUntil: token.leaseUntil };
+    const base = {
+      id: token.id,
+      clientId: token.clientId,
+      provider: token.provider,
+      leaseUntil: token.leaseUntil,
+      presentedRefreshToken: token.sealedRefreshToken,
+    };
     let refreshToken: string | null;
+    let reseal: RefreshResult['reseal'];
     try {
       refreshToken = this.leases.openRefreshToken(token);
+      // The row is written below anyway: values under an old key or format move onto the current one.
+      reseal = this.leases.staleValues(token);
     } catch (error) {
+      if (error instanceof UnreadableValueError) this.metrics.recordUnreadable(token.provider);
       return { ...base, attempted: false, verdict: verdictForFailure(error) };
     }
+    if (reseal) Object.assign(base, { reseal });
     if (!refreshToken) return { ...base, attempted: false, verdict: { status: TokenStatus.Invalid, error: NO_REFRESH_TOKEN_ERROR } };
     try {
       const tokenSet = await this.callProvider(token, refreshToken);

@@ -1,6 +1,7 @@
 import { assertNever } from '../common/assert-never';
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
 import { CheckPolicy } from './stored-token';
+import { UnreadableValueError } from './token-cipher';
 import { TokenStatus } from './token-status';
 
 /**
@@ -15,6 +16,9 @@ export const CONFIGURATION_ERROR_PREFIX = 'OAuth app configuration problem';
 
 /** Stored when a token has no refresh token at all, by the set-wise sweep and by a single refresh alike. */
 export const NO_REFRESH_TOKEN_ERROR = 'No refresh token is stored: the connection must be re-authorized';
+
+/** Stored when a token's ciphertext cannot be decrypted (legacy plaintext, removed key, copied from another row). */
+export const UNREADABLE_TOKEN_ERROR = 'stored token unreadable (re-register or re-connect)';
 
 export const REFRESH_TOKEN_EXPIRED_ERROR = 'The refresh token has expired: the connection must be re-authorized';
 
@@ -102,6 +106,7 @@ export function needsRefreshBeforeHandOut(facts: Pick<TokenFacts, 'hasAccessToke
 
 /** Maps a failed refresh to the token's status (CONTRACT "Status rules"). */
 export function verdictForFailure(error: unknown): StatusVerdict & { error: string } {
+  if (error instanceof UnreadableValueError) return { status: TokenStatus.RefreshFailed, error: UNREADABLE_TOKEN_ERROR };
   if (!(error instanceof OAuthProviderError)) {
     return { status: TokenStatus.RefreshFailed, error: `Unexpected error during refresh: ${describe(error)}` };
   }

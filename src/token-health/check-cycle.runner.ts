@@ -1,8 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { LeasedToken, OAuthTokenLeaseRepository } from '../oauth/oauth-token-lease.repository';
 import { OAuthTokenSweepRepository } from '../oauth/oauth-token-sweep.repository';
 import { RefreshResultWriter } from '../oauth/refresh-result.writer';
+import { DatabaseClock } from '../database/database-clock';
+import { MetricsService } from '../metrics/metrics.service';
+import { TokenReadabilityRepository } from '../oauth/token-readability.repository';
+import { TokenStatus } from '../oauth/token-status';
 import { CheckPolicy, CheckScope } from '../oauth/stored-token';
 import { checkPolicyOf, TokenRefresher } from '../oauth/token-refresher';
 import { isWorking, verdictForFailure } from '../oauth/token-status.policy';
@@ -17,9 +21,17 @@ export interface CycleSummary {
 
 /** Claims hand out between these many tokens at once: fewer claims for a small concurrency, a bounded batch for a large one. */
 const MIN_CLAIM = 200;
+/** A claim that found nothing while due rows were locked elsewhere (a writer, the re-encryption pass) tries again. */
+const LOCKED_RETRIES = 50;
+const LOCKED_RETRY_MS = 100;
 const MAX_CLAIM = 1000;
 /** The next claim is taken only when the previous one is done. */
 export const CLAIMS_IN_FLIGHT = 1;
+
+export interface CycleOptions {
+  /** Asked for now (API, host code): checks every token in scope, even one checked a moment ago. */
+  onDemand?: boolean;
+}
 
 /**
  * One check cycle. Tokens due for a refresh are claimed in leased batches
@@ -29,25 +41,72 @@ export const CLAIMS_IN_FLIGHT = 1;
  * set-wise. Memory stays bounded by the batch size, not the table size.
  */
 @Injectable()
-export class CheckCycleRunner {
+export class CheckCycleRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckCycleRunner.name);
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
     private readonly sweep: OAuthTokenSweepRepository,
     private readonly leases: OAuthTokenLeaseRepository,
     private readonly refresher: TokenRefresher,
     private readonly config: AppConfig,
+    private readonly readability: TokenReadabilityRepository,
+    private readonly clock: DatabaseClock,
+    private readonly metrics: MetricsService,
   ) {}
 
-  async run(scope: CheckScope = {}): Promise<CycleSummary> {
-    // Whole seconds: replicas fired by the same cron tick agree on the cycle's start,
-    // so a token one of them checked is not checked again by the other.
-    const startedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  /**
+   * At shutdown, refreshes in flight finish and their results (a rotated refresh token among
+   * them) are written before the pool closes; no new token is taken.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  run(scope: CheckScope = {}, options: CycleOptions = {}): Promise<CycleSummary> {
+    const cycle = this.runCycle(scope, options);
+    this.running.add(cycle);
+    void cycle.finally(() => this.running.delete(cycle)).catch(() => undefined);
+    return cycle;
+  }
+
+  private async runCycle(scope: CheckScope, options: CycleOptions): Promise<CycleSummary> {
+    const startedAt = await this.cycleStart(options);
     const policy = checkPolicyOf(this.config);
+    const unreadable = await this.markUnreadable(startedAt, scope);
     // Refreshes first: they are the urgent work, and the two would only compete for the same CPU.
-    const refreshes = await this.refreshDue(startedAt, scope, policy);
+    const { refreshed, failed } = await this.refreshDue(startedAt, scope, policy);
     const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
-    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, ...refreshes };
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, refreshed, failed: failed + unreadable };
+  }
+
+  // Scheduled: whole seconds, so replicas fired by the same cron tick agree on the cycle's start
+  // and a token one of them checked is not checked again by the other. On demand: the database's
+  // own clock, so a token registered or connected a moment ago is checked too.
+  private async cycleStart({ onDemand }: CycleOptions): Promise<Date> {
+    if (onDemand) return this.clock.now();
+    return new Date(Math.floor(Date.now() / 1000) * 1000);
+  }
+
+  // First, before anything could call such a token healthy without reading it.
+  private async markUnreadable(startedAt: Date, scope: CheckScope): Promise<number> {
+    const providers = await this.readability.markUnreadable(startedAt, scope);
+    for (const provider of providers) this.metrics.recordUnreadable(provider);
+    if (providers.length > 0) this.logger.warn(`${providers.length} stored token(s) are unreadable; marked ${TokenStatus.RefreshFailed}`);
+    return providers.length;
+  }
+
+  // A row locked by another transaction is skipped by the claim, not gone: the cycle waits
+  // for it (briefly) instead of leaving a due token unchecked.
+  private async claimNext(startedAt: Date, scope: CheckScope, policy: CheckPolicy, limit: number): Promise<LeasedToken[]> {
+    for (let attempt = 0; ; attempt++) {
+      const claimed = await this.leases.claimDue(startedAt, scope, policy, limit);
+      if (claimed.length > 0 || attempt >= LOCKED_RETRIES) return claimed;
+      if ((await this.leases.countUnclaimed(startedAt, scope, policy)) === 0) return claimed;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
+    }
   }
 
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
@@ -65,8 +124,7 @@ export class CheckCycleRunner {
     // Keeps about one round of work queued ahead, so workers never wait for a claim in lock-step.
     const refill = (): Promise<void> | undefined => {
       if (exhausted || claiming || queue.length >= concurrency) return claiming;
-      claiming = this.leases
-        .claimDue(startedAt, scope, policy, claimSize)
+      claiming = this.claimNext(startedAt, scope, policy, claimSize)
         .then(
           (tokens) => {
             if (tokens.length === 0) exhausted = true;
@@ -82,6 +140,8 @@ export class CheckCycleRunner {
       return claiming;
     };
     const next = async (): Promise<LeasedToken | undefined> => {
+      // Claimed but not started at shutdown: their leases expire and another process takes them.
+      if (this.stopping) return undefined;
       while (queue.length === 0 && !exhausted) await refill();
       const token = queue.shift();
       void refill();
@@ -92,7 +152,10 @@ export class CheckCycleRunner {
       for (let token = await next(); token !== undefined; token = await next()) {
         const result = await this.refresher.refresh(token).catch((error: unknown) => ({
           id: token.id,
+          clientId: token.clientId,
+          provider: token.provider,
           leaseUntil: token.leaseUntil,
+          presentedRefreshToken: token.sealedRefreshToken,
           attempted: true,
           verdict: verdictForFailure(error),
         }));

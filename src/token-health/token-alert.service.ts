@@ -3,12 +3,15 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AlertingService } from '../alerting/alerting.service';
 import { AppConfig } from '../config/app-config';
 import { TransactionContext } from '../database/transaction-context';
+import { MetricsService } from '../metrics/metrics.service';
 import { OAuthTokenAlertStateRepository, TokenKey } from '../oauth/oauth-token-alert-state.repository';
+import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
 
 export type { TokenKey } from '../oauth/oauth-token-alert-state.repository';
 
 const BATCH_SIZE = 200;
+
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
  * edge): each due token is locked (SKIP LOCKED, so replicas never both take
@@ -25,27 +28,35 @@ export class TokenAlertService {
     private readonly alerting: AlertingService,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
+    private readonly outages: ProviderOutageService,
+    private readonly metrics: MetricsService,
   ) {}
 
-  /** Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many. */
-  async raiseDueAlerts(keys?: TokenKey[]): Promise<number> {
+  /**
+   * Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many.
+   * Transient failures of `heldProviders` (default: providers with an open outage) stay silent:
+   * their outage is announced once instead.
+   */
+  async raiseDueAlerts(keys?: TokenKey[], heldProviders?: string[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
+    const held = heldProviders ?? (await this.outages.heldProviders());
     const failed: string[] = [];
     let raised = 0;
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
-        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, failed)),
+        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, failed)),
       );
       raised += batch.raised;
       if (batch.claimed < BATCH_SIZE) return raised;
     }
   }
 
-  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, failed: string[]) {
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], failed: string[]) {
     const due = await this.alertState.lockDueAlerts(manager, {
       repeatMinutes: this.config.alerts.repeatIntervalMinutes,
       keys,
       exclude: failed,
+      heldProviders: held,
       limit: BATCH_SIZE,
     });
     let raised = 0;
@@ -66,6 +77,7 @@ export class TokenAlertService {
         continue;
       }
       await this.alertState.recordAlerted(manager, row.id, row.status);
+      this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
       raised++;
     }
     return { claimed: due.length, raised };

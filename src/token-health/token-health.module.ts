@@ -15,6 +15,7 @@ import { TokenHealthCron } from './token-health.cron';
 import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
+import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from '../config/token-health-config.module';
 import {
   ConfigurableTokenHealthModule,
@@ -24,9 +25,20 @@ import {
 import { TokenHealthModuleExtras } from './token-health.options';
 import { FleetResolver } from './fleet.resolver';
 import { FleetService } from './fleet.service';
-import { NoProviderOutages } from './no-provider-outages';
 import { ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
+import { ProviderOutageComposer } from './outages/provider-outage.composer';
+import { ProviderOutageRepository } from './outages/provider-outage.repository';
+import { ProviderOutageService } from './outages/provider-outage.service';
+import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
+import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
+import { ConsoleRoutes } from '../admin-console/console-routes';
+import { ConsoleAuthGuard } from '../admin-console/console-auth.guard';
+import { ConsoleCsrfGuard } from '../admin-console/console-csrf.guard';
+import { ConsoleLoginService } from '../admin-console/console-login.service';
+import { ConsoleSessionService } from '../admin-console/console-session.service';
+import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
+import { LoginRateLimiter } from '../admin-console/login-rate-limiter';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -50,6 +62,11 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
   // forRoot carries the host's imports as an extra, forRootAsync in the definition.
   const hostImports = [...(definition.imports ?? []), ...(extras.imports ?? [])];
   const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
+  const consoleEnabled = extras.console?.enabled !== false;
+  const consoleRoutes = new ConsoleRoutes(extras.console?.path);
+  const consoleGuard: Provider = extras.console?.guard
+    ? { provide: TOKEN_HEALTH_CONSOLE_GUARD, useClass: extras.console.guard }
+    : { provide: TOKEN_HEALTH_CONSOLE_GUARD, useValue: null };
   return {
     module: definition.module,
     imports: [
@@ -61,9 +78,11 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       MetricsModule,
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
+    controllers: [...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : [])],
     providers: [
       guard,
       TokenHealthGuard,
+      DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
@@ -73,10 +92,21 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthIndicator,
       TokenHealthResolver,
       TokenCountsService,
-      { provide: ProviderOutageSource, useClass: NoProviderOutages },
+      ProviderOutageRepository,
+      ProviderOutageComposer,
+      ProviderOutageService,
+      { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,
+      consoleGuard,
+      { provide: ConsoleRoutes, useValue: consoleRoutes },
+      ConsoleExceptionFilter,
+      ConsoleSessionService,
+      ConsoleLoginService,
+      LoginRateLimiter,
+      ConsoleAuthGuard,
+      ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };
 }

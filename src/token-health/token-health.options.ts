@@ -1,6 +1,7 @@
 import { CanActivate, ModuleMetadata, Type } from '@nestjs/common';
 import { AlertingServiceProvider } from '../alerting/alerting.module';
 import { AppConfig } from '../config/app-config';
+import { OAuthProviderSettings } from '../config/oauth-provider-settings';
 
 type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends Buffer | readonly unknown[] | ((...args: never[]) => unknown)
@@ -14,11 +15,18 @@ type DeepPartial<T> = {
  * What a host app gives `TokenHealthModule.forRoot()` (or returns from
  * `forRootAsync`'s factory). Everything but the key and the public base URL has
  * the defaults of the README's configuration table; the groups mirror it:
- * `tokenHealth` (schedule, window, concurrency, …), `zoho` (provider
- * credentials), `alerts` (channels), `connect` (link lifetimes).
+ * `tokenHealth` (schedule, window, concurrency, …), `oauthProviders` (providers
+ * and their credentials), `zoho` (accounts servers), `alerts` (channels),
+ * `outage`, `connect` (link lifetimes).
  */
 export interface TokenHealthModuleOptions
-  extends DeepPartial<Omit<AppConfig, 'tokenEncryptionKey' | 'previousEncryptionKeys' | 'publicBaseUrl'>> {
+  extends DeepPartial<Omit<AppConfig, 'tokenEncryptionKey' | 'previousEncryptionKeys' | 'publicBaseUrl' | 'oauthProviders'>> {
+  /**
+   * Enabled providers with their app credentials, e.g. `[{ name: 'zoho', clientId, clientSecret }]`;
+   * a preset name (`zoho`, `google`, `microsoft`, `salesforce`, `hubspot`) or a custom one with
+   * `issuer` or `tokenUrl` + `authorizeUrl`. Default: Zoho without credentials.
+   */
+  oauthProviders?: (Omit<OAuthProviderSettings, 'envPrefix'> & { envPrefix?: string })[];
   /** 32 bytes (a Buffer, 64 hex characters or base64) encrypting tokens and secrets at rest. */
   encryptionKey: Buffer | string;
   /** Older keys that may still decrypt stored values (key rotation). */
@@ -35,6 +43,9 @@ export interface TokenHealthModuleExtras {
   guard?: Type<CanActivate>;
   /** Modules your alerting service, guard or options factory need. */
   imports?: ModuleMetadata['imports'];
-  /** The admin console: on by default, under `/admin`. */
-  console?: { enabled?: boolean; path?: string };
+  /**
+   * The admin console: on by default, under `/admin`. `guard`: your own guard for it (e.g. your
+   * SSO session), replacing its login with the admin token; its forms still carry CSRF tokens.
+   */
+  console?: { enabled?: boolean; path?: string; guard?: Type<CanActivate> };
 }

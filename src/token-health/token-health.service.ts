@@ -6,6 +6,7 @@ import { CheckCycleRunner, CycleSummary } from './check-cycle.runner';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
+import { ProviderOutageService } from './outages/provider-outage.service';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
 export const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
@@ -25,15 +26,16 @@ export class TokenHealthService {
     private readonly alerts: TokenAlertService,
     private readonly stats: CheckCycleStats,
     private readonly scheduler: SchedulerRegistry,
+    private readonly outages: ProviderOutageService,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
-    await this.runFullCycle();
+    await this.runFullCycle(true);
     return this.tokens.findReports();
   }
 
   async checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
-    await this.runner.run({ clientId });
+    await this.runner.run({ clientId }, { onDemand: true });
     return this.tokens.findReports(clientId);
   }
 
@@ -50,8 +52,7 @@ export class TokenHealthService {
   /** Check now and alert: what the schedule and the `checkTokenHealth` mutation do. Errors propagate. */
   async checkAndAlert(scope: CheckScope = {}): Promise<TokenHealthReport[]> {
     if (scope.clientId === undefined) {
-      await this.runFullCycle();
-      await this.alerts.raiseDueAlerts();
+      await this.runFullCycleAndAlert(true);
       return this.tokens.findReports();
     }
     const reports = await this.checkClientTokens(scope.clientId);
@@ -62,8 +63,7 @@ export class TokenHealthService {
   /** One periodic run: a full cycle, then alerts for every token due one. Never throws: a trigger has no caller to tell. */
   async runScheduledCheck(): Promise<void> {
     try {
-      await this.runFullCycle();
-      await this.alerts.raiseDueAlerts();
+      await this.runFullCycleAndAlert();
     } catch (error) {
       this.logger.error(`Token health cycle failed: ${(error as Error).message}`);
     }
@@ -86,10 +86,18 @@ export class TokenHealthService {
     this.stats.scheduleStopped();
   }
 
+  /** A full cycle, its provider-outage verdicts, then the per-token alerts those leave due. */
+  private async runFullCycleAndAlert(onDemand = false): Promise<CycleSummary> {
+    const summary = await this.runFullCycle(onDemand);
+    const held = await this.outages.evaluateCycle(summary.startedAt);
+    await this.alerts.raiseDueAlerts(undefined, held);
+    return summary;
+  }
+
   /** A full cycle already running in this process is joined, never started twice. */
-  private runFullCycle(): Promise<CycleSummary> {
+  private runFullCycle(onDemand = false): Promise<CycleSummary> {
     this.fullCycle ??= this.stats
-      .track(() => this.runner.run())
+      .track(() => this.runner.run({}, { onDemand }))
       .finally(() => (this.fullCycle = undefined));
     return this.fullCycle;
   }

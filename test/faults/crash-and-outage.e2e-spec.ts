@@ -63,7 +63,7 @@ describe('crashes and outages', () => {
         return rows[0].n === seeds.length;
       }, 30_000, 'every token refreshed after the restart');
       const rows = await seeder.dataSource.query('SELECT refresh_token, health_check_lease_until FROM oauth_tokens');
-      expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v1:'))).toBe(true);
+      expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v2:'))).toBe(true);
       const [{ stale }] = await seeder.dataSource.query('SELECT count(*)::int AS stale FROM oauth_tokens WHERE health_check_lease_until < now()');
       expect(stale).toBe(0);
     } finally {

@@ -68,7 +68,7 @@ describe('database restart mid-cycle', () => {
         );
         return n === 10;
       }, 30_000, 'a successful cycle after the restart');
-      const [{ broken }] = await checker.dataSource.query(`SELECT count(*)::int AS broken FROM oauth_tokens WHERE refresh_token IS NULL OR refresh_token NOT LIKE 'v1:%'`);
+      const [{ broken }] = await checker.dataSource.query(`SELECT count(*)::int AS broken FROM oauth_tokens WHERE refresh_token IS NULL OR refresh_token NOT LIKE 'v2:%'`);
       expect(broken).toBe(0);
     } finally {
       await checker.close();

@@ -3,6 +3,7 @@
 // keep cookies, submit the forms.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { secretScan } from './secret-scan';
 
 export interface IssuerClient {
   client_id: string;
@@ -37,6 +38,7 @@ export class OidcIssuer {
       child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
       child.on('exit', (code) => reject(new Error(`oidc-issuer exited with ${code}: ${seen}`)));
     });
+    secretScan.captureProcess(child, 'oidc-provider issuer');
     return new OidcIssuer(child, issuer);
   }
 

@@ -19,7 +19,7 @@ export async function startTokenEndpoint(reply: Reply) {
   const endpoint = {
     origin: '',
     requests,
-    close: async () => undefined,
+    close: (): Promise<void> => Promise.resolve(),
     /** Sees each request's headers before `reply` runs (client authentication checks). */
     onHeaders: undefined as ((headers: IncomingHttpHeaders) => void) | undefined,
   };

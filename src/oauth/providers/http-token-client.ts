@@ -33,6 +33,8 @@ const MAX_PROVIDER_TEXT = 200;
 const KEEP_ALIVE_MS = 4_000;
 // Values of these fields are not secret; redacting them would garble messages such as "refresh_token is invalid".
 const NON_SECRET_FIELDS = new Set(['grant_type', 'token_type_hint', 'redirect_uri', 'scope', 'response_type']);
+// The answer fields messages are built from (describeProviderError, the providers' error tables).
+const ERROR_TEXT_FIELDS = ['error', 'error_description', 'status', 'message'];
 
 class BodyTooLargeError extends Error {}
 
@@ -58,10 +60,11 @@ export class HttpTokenClient {
 
   async postForm<T>(url: string, form: Record<string, string>, classify: TokenAnswerClassifier<T>, extra: PostFormExtras = {}): Promise<T> {
     const target = describeEndpoint(url);
-    const secrets = [...secretValues(url, form), ...(extra.secrets ?? [])];
+    // Longest first, so a secret inside another's encoded form cannot leave a remainder behind.
+    const secrets = [...new Set([...secretValues(url, form), ...(extra.secrets ?? [])])].sort((a, b) => b.length - a.length);
     const body = new URLSearchParams(form).toString();
     for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attempt(url, body, target, classify, extra.headers ?? {});
+      const outcome = await this.attempt(url, body, target, classify, extra.headers ?? {}, secrets);
       if (outcome.ok) return outcome.value;
       const waitMs = outcome.retryable && attempt < this.options.maxAttempts ? this.delayBeforeRetry(attempt, outcome.error) : undefined;
       if (waitMs === undefined) throw finalError(outcome.error, attempt, secrets);
@@ -69,8 +72,8 @@ export class HttpTokenClient {
     }
   }
 
-  /** Closes the kept-alive connections (Nest calls this at shutdown). */
-  async onModuleDestroy(): Promise<void> {
+  /** Closes the kept-alive connections once requests in flight are answered (Nest calls this last at shutdown). */
+  async onApplicationShutdown(): Promise<void> {
     await this.agent.close();
   }
 
@@ -80,6 +83,7 @@ export class HttpTokenClient {
     target: string,
     classify: TokenAnswerClassifier<T>,
     headers: Record<string, string>,
+    secrets: string[],
   ): Promise<Outcome<T>> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let response: Dispatcher.ResponseData;
@@ -105,7 +109,8 @@ export class HttpTokenClient {
       if (!(error instanceof BodyTooLargeError)) return this.networkFailure(error, target, signal);
       return failure(Transient, `${where}: malformed response (body over ${this.maxBodyBytes} bytes)`, infrastructureFault);
     }
-    const json = parseJson(text);
+    // Redacted before anything is described or cut short: a secret straddling the cut would otherwise slip out in part.
+    const json = redactErrorText(parseJson(text), secrets);
     if (infrastructureFault) {
       const detail = json === MALFORMED ? '' : `: ${describeProviderError(json)}`;
       return failure(Transient, `${where}${detail}`, true, retryAfterSeconds(status, response.headers));
@@ -155,6 +160,20 @@ function firstText(...values: unknown[]): string | undefined {
   return values.find((value): value is string => typeof value === 'string' && value !== '');
 }
 
+function redactErrorText(body: unknown, secrets: string[]): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const field of ERROR_TEXT_FIELDS) {
+    const value = copy[field];
+    if (typeof value === 'string') copy[field] = redact(value, secrets);
+  }
+  return copy;
+}
+
+function redact(text: string, secrets: string[]): string {
+  return secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
+}
+
 function clip(text: string): string {
   return text.length > MAX_PROVIDER_TEXT ? `${text.slice(0, MAX_PROVIDER_TEXT)}…` : text;
 }
@@ -181,9 +200,8 @@ function secretValues(url: string, form: Record<string, string>): string[] {
 
 // Belt and braces: a provider may echo what we sent inside error_description.
 function finalError(error: OAuthProviderError, attempts: number, secrets: string[]): OAuthProviderError {
-  let message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
-  for (const secret of secrets) message = message.split(secret).join('[redacted]');
-  return new OAuthProviderError(error.code, message, error.retryAfterSeconds);
+  const message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
+  return new OAuthProviderError(error.code, redact(message, secrets), error.retryAfterSeconds);
 }
 
 // Reads at most `maxBytes` and then hangs up, so a runaway answer costs neither memory nor time.

@@ -9,7 +9,7 @@ import { ZohoProvider } from './zoho.provider';
 export function createProviderAdapter(entry: CatalogEntry, client: HttpTokenClient): OAuthProvider {
   switch (entry.adapter) {
     case 'zoho':
-      return new ZohoProvider(client);
+      return new ZohoProvider(client, undefined, entry.definition.name);
     case 'rfc6749':
       return new GenericOAuth2Provider(entry.definition, client);
     default:

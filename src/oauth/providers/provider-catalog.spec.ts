@@ -65,6 +65,30 @@ describe('loadProviderCatalog', () => {
     expect(sut.accountsServers.allowedOrigins).toContain('https://accounts.zoho.in');
   });
 
+  it("takes Zoho's credentials and scopes from the zoho group when the catalog entry has none (host-app options)", async () => {
+    const config = configWith({});
+    config.zoho = { ...config.zoho, clientId: 'host-id', clientSecret: 'host-secret', scopes: ['ZohoCRM.users.READ'] };
+    config.oauthProviders = [{ name: 'zoho', envPrefix: 'ZOHO' }];
+
+    const [sut] = await loadProviderCatalog(config);
+
+    expect(sut.credentials).toEqual({ clientId: 'host-id', clientSecret: 'host-secret' });
+    expect(sut.scopes).toEqual(['ZohoCRM.users.READ']);
+  });
+
+  it('runs a preset under another name and app with <P>_PRESET (a tenant bringing its own OAuth app)', async () => {
+    const [, sut] = await loadProviderCatalog(
+      configWith({ OAUTH_PROVIDERS: 'google,acme-google', ACME_GOOGLE_PRESET: 'google', ACME_GOOGLE_CLIENT_ID: 'acme-id', ACME_GOOGLE_CLIENT_SECRET: 'acme-secret' }),
+    );
+
+    expect(sut.definition).toMatchObject({ name: 'acme-google', title: 'Google', tokenUrl: 'https://oauth2.googleapis.com/token' });
+    expect(sut.credentials).toEqual({ clientId: 'acme-id', clientSecret: 'acme-secret' });
+  });
+
+  it('fails naming <P>_PRESET when it is not a built-in preset', async () => {
+    expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_PRESET: 'myspace' })).toMatch(/^Invalid configuration: ACME_PRESET must be one of zoho, google/);
+  });
+
   it('describes a custom provider from its discovery document, once per configuration', async () => {
     answer = (issuer) => metadata(issuer);
     const issuer = await startIssuer();

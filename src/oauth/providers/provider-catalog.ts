@@ -1,6 +1,6 @@
 import { AppConfig } from '../../config/app-config';
 import { ConfigError } from '../../config/config.error';
-import { OAuthProviderSettings } from '../../config/oauth-providers.config';
+import { OAuthProviderSettings } from '../../config/oauth-provider-settings';
 import { OAuthClientCredentials } from '../oauth-credentials';
 import { discoverOidcEndpoints, OidcEndpoints } from './oidc-discovery';
 import { PROVIDER_PRESETS } from './presets';
@@ -42,20 +42,29 @@ export function loadProviderCatalog(config: AppConfig): Promise<CatalogEntry[]> 
 }
 
 async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig): Promise<CatalogEntry> {
-  const preset = PROVIDER_PRESETS.get(settings.name);
+  const preset = PROVIDER_PRESETS.get(settings.preset ?? settings.name);
+  if (settings.preset && !preset) {
+    throw new ConfigError(
+      `Invalid configuration: ${settings.envPrefix}_PRESET must be one of ${[...PROVIDER_PRESETS.keys()].join(', ')} (got "${settings.preset.slice(0, 40)}")`,
+    );
+  }
   const discovered = settings.issuer
     ? await discoverOidcEndpoints(`${settings.envPrefix}_ISSUER`, settings.issuer, config.oauthDiscoveryTimeoutMs)
     : undefined;
   const definition = preset ? presetDefinition(preset, settings, discovered) : customDefinition(settings, discovered);
-  const credentials =
-    settings.clientId && settings.clientSecret ? { clientId: settings.clientId, clientSecret: settings.clientSecret } : undefined;
+  // Zoho's data centres are one list for every Zoho app; the `zoho` group (ZOHO_* before the
+  // catalog, a host's `zoho` option) also holds the app of the provider named `zoho`.
+  const zoho = preset?.adapter === 'zoho' ? config.zoho : undefined;
+  const zohoApp = settings.name === 'zoho' ? zoho : undefined;
+  const clientId = settings.clientId ?? zohoApp?.clientId;
+  const clientSecret = settings.clientSecret ?? zohoApp?.clientSecret;
   return {
     adapter: preset?.adapter ?? 'rfc6749',
     definition,
     envPrefix: settings.envPrefix,
-    credentials,
-    scopes: settings.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
-    accountsServers: preset?.adapter === 'zoho' ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
+    credentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
+    scopes: settings.scopes ?? zohoApp?.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
+    accountsServers: zoho ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
   };
 }
 

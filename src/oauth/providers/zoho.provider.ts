@@ -19,11 +19,10 @@ const TOKEN_PATH = '/oauth/v2/token';
  * so answers are judged by their body, never by their status.
  */
 export class ZohoProvider extends OAuthProvider {
-  readonly name = 'zoho';
-
   constructor(
     private readonly client: HttpTokenClient,
     private readonly now: () => Date = () => new Date(),
+    readonly name = 'zoho',
   ) {
     super();
   }

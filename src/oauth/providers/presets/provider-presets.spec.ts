@@ -25,6 +25,8 @@ const DOCUMENTED_ANSWERS: [provider: string, status: number, body: object, expec
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' }, DeadGrant],
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'inactive user' }, DeadGrant],
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'authentication failure' }, DeadGrant],
+  ['salesforce', 400, { error: 'invalid_grant', error_description: "user hasn't approved this consumer" }, DeadGrant],
+  ['salesforce', 400, { error: 'invalid_grant', error_description: 'IP restricted' }, Configuration],
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'ip restricted or invalid login hours' }, Configuration],
   ['salesforce', 400, { error: 'invalid_client', error_description: 'invalid client credentials' }, Configuration],
   ['hubspot', 400, { status: 'BAD_REFRESH_TOKEN', message: 'missing or invalid refresh token', correlationId: 'c-1' }, DeadGrant],

@@ -26,7 +26,7 @@ export const SALESFORCE_PRESET: ProviderPreset = {
     {
       verdict: OAuthProviderErrorCode.DeadGrant,
       error: ['invalid_grant'],
-      description: /expired access\/refresh token|inactive user|inactive organization|authentication failure/i,
+      description: /expired access\/refresh token|inactive user|inactive organization|authentication failure|hasn't approved this consumer/i,
       reason: 'the refresh token expired or was revoked (5-grant limit, refresh-token policy), or the user or org is inactive',
     },
   ],

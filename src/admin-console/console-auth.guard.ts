@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { ConsoleUnauthenticatedError } from './console.errors';
+import { ConsoleSessionService } from './console-session.service';
+import { TOKEN_HEALTH_CONSOLE_GUARD } from './console.tokens';
+import { ConsoleRequest, ConsoleResponse } from './http-types';
+
+/**
+ * Lets a console request through with a logged-in session, or — when the host
+ * app gave its own guard — when that guard says yes. Either way the request
+ * leaves with a session (the host-guard case gets an anonymous one) because
+ * forms need its CSRF token.
+ */
+@Injectable()
+export class ConsoleAuthGuard implements CanActivate {
+  constructor(
+    private readonly sessions: ConsoleSessionService,
+    @Optional() @Inject(TOKEN_HEALTH_CONSOLE_GUARD) private readonly hostGuard?: CanActivate | null,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<ConsoleRequest>();
+    const res = context.switchToHttp().getResponse<ConsoleResponse>();
+    const session = this.sessions.read(req);
+    if (this.hostGuard) {
+      if (!(await this.hostGuard.canActivate(context))) return false;
+      req.consoleSession = session ?? this.sessions.start(req, res, false);
+      return true;
+    }
+    if (!session?.authenticated) throw new ConsoleUnauthenticatedError();
+    this.sessions.touch(req, res, session);
+    req.consoleSession = session;
+    return true;
+  }
+}

@@ -1,0 +1,45 @@
+import { TokenStatus } from '../../oauth/token-status';
+import { FleetSummary } from '../../token-health/fleet.service';
+import { fleetPage, FleetView } from './fleet.page';
+
+const now = new Date('2026-11-27T12:00:00Z');
+const summary = (overrides: Partial<FleetSummary> = {}): FleetSummary => ({
+  total: 1,
+  byStatus: [{ status: TokenStatus.Healthy, count: 1 }],
+  byProvider: [],
+  lastCycle: null,
+  outages: [],
+  ...overrides,
+});
+const view = (overrides: Partial<FleetView> = {}): FleetView => ({
+  base: '/admin',
+  summary: summary(),
+  page: { edges: [], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null }, filter: {} },
+  searchHint: 'part of a client id',
+  now,
+  ...overrides,
+});
+
+describe('fleetPage', () => {
+  it('shows no banner without provider outages', () => {
+    expect(fleetPage(view())).not.toContain('role="alert"');
+  });
+
+  it('shows a banner per open provider outage', () => {
+    const page = fleetPage(view({ summary: summary({ outages: [{ provider: 'zoho', since: new Date('2026-11-27T11:40:00Z'), failures: 42 }] }) }));
+
+    expect(page).toMatch(/<div class="banner" role="alert">Provider outage: zoho has been failing since <time[^>]*>20 min ago<\/time>\s*\(42 failed refreshes\)/);
+  });
+
+  it('keeps the filter in the Next link', () => {
+    const page = fleetPage(
+      view({
+        status: TokenStatus.Invalid,
+        search: 'a&b',
+        page: { edges: [], pageInfo: { hasNextPage: true, endCursor: 'CUR', hasPreviousPage: false, startCursor: null }, filter: {} },
+      }),
+    );
+
+    expect(page).toContain('<a href="/admin?status=invalid&amp;search=a%26b&amp;after=CUR">Next</a>');
+  });
+});

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { namedSql } from '../database/named-sql';
+import { UNREADABLE_TOKEN_ERROR } from './token-status.policy';
+import { CheckScope } from './stored-token';
+import { TokenCipher } from './token-cipher';
+import { TokenStatus } from './token-status';
+
+// Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
+// decrypt (moved from another row or column); that is found when it is decrypted.
+const readable = (column: string) =>
+  `(${column} IS NULL OR (${column} ~ '^v[12]:[0-9a-f]{8}:[^:]*:[^:]*:[^:]*$' AND split_part(${column}, ':', 2) = ANY(:keyIds::text[])))`;
+
+/**
+ * Finds, set-wise, stored tokens this service cannot decrypt at all (legacy plaintext,
+ * a removed key), so a token that needs no refresh is not called healthy without ever
+ * being read.
+ */
+@Injectable()
+export class TokenReadabilityRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cipher: TokenCipher,
+  ) {}
+
+  /** Marks such tokens in scope, not yet checked in this cycle, `refresh_failed`; returns the provider of each. */
+  async markUnreadable(cycleStart: Date, scope: CheckScope): Promise<string[]> {
+    const [sql, params] = namedSql(
+      `UPDATE oauth_tokens SET token_status = :status, health_check_error = :error, last_health_check = now(),
+         health_check_lease_until = NULL
+       WHERE id IN (SELECT id FROM oauth_tokens
+                     WHERE (last_health_check IS NULL OR last_health_check < :cycleStart)
+                       AND (:clientId::varchar IS NULL OR client_id = :clientId)
+                       AND NOT (${readable('access_token')} AND ${readable('refresh_token')})
+                     FOR UPDATE SKIP LOCKED)
+       RETURNING provider`,
+      {
+        status: TokenStatus.RefreshFailed,
+        error: UNREADABLE_TOKEN_ERROR,
+        cycleStart,
+        clientId: scope.clientId ?? null,
+        keyIds: this.cipher.keyIds,
+      },
+    );
+    const [rows] = await this.dataSource.query(sql, params);
+    return (rows as { provider: string }[]).map((row) => row.provider);
+  }
+}

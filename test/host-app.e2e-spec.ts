@@ -1,0 +1,172 @@
+// The example host app (examples/host-app) with the packed tarball installed: its own
+// AppModule, database and migrations, GraphQL, /health and alerting service, run as a
+// real process against real PostgreSQL and a fake Zoho on 127.0.0.1.
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { FakeOAuthProvider } from './support/fake-oauth-provider';
+import { buildHostApp, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+
+const ADMIN_TOKEN = 'host-admin-token-0123456789';
+const REVOKED = 'host-revoked-refresh-token';
+
+describe('examples/host-app with the packed token-health tarball', () => {
+  let tarball: PackedTarball;
+  let database: TestDatabase;
+  let fake: FakeOAuthProvider;
+  let host: ChildProcess;
+  let baseUrl: string;
+  let output = '';
+
+  const graphql = async (query: string, variables: object = {}) => {
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data?: any; errors?: unknown[] };
+  };
+
+  const hostAlerts = async (): Promise<{ severity: string; title: string; message: string }[]> => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      return (await client.query('SELECT severity, title, message FROM host_alerts ORDER BY id')).rows;
+    } finally {
+      await client.end();
+    }
+  };
+
+  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const value = await read();
+      if (done(value)) return value;
+      if (attempt > 450 || host.exitCode !== null) throw new Error(`Condition not reached; last value ${JSON.stringify(value)}\n${output.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    tarball = packRepository();
+    installIntoHostApp(tarball);
+    buildHostApp();
+
+    database = await createTestDatabase();
+    fake = await FakeOAuthProvider.start();
+    fake.whenRefreshing(REVOKED, { status: 200, body: { error: 'invalid_code' } });
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    baseUrl = `http://127.0.0.1:${port}`;
+    host = spawn(process.execPath, [join(HOST_APP, 'dist', 'main.js')], {
+      cwd: HOST_APP,
+      env: {
+        PATH: process.env.PATH!,
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        PUBLIC_BASE_URL: baseUrl,
+        ADMIN_API_TOKEN: ADMIN_TOKEN,
+        TOKEN_HEALTH_CRON: '* * * * * *',
+        ZOHO_CLIENT_ID: 'host-zoho-client',
+        ZOHO_CLIENT_SECRET: 'host-zoho-secret',
+        ZOHO_ACCOUNTS_URL: fake.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    host.stdout!.on('data', (chunk) => (output += chunk));
+    host.stderr!.on('data', (chunk) => (output += chunk));
+    await eventually(() => fetch(`${baseUrl}/graphql`, { method: 'POST' }).then((r) => r.status, () => 0), (status) => status > 0);
+  }, 180_000);
+
+  afterAll(async () => {
+    if (host && host.exitCode === null) {
+      host.kill('SIGTERM');
+      await new Promise((resolve) => host.once('exit', resolve));
+    }
+    await fake?.close();
+    await database?.drop();
+  });
+
+  it('packs only the library: no tests, benchmarks, examples or server-only code', () => {
+    const unexpected = tarball.files.filter((file) => !/^dist\/lib\/.+\.(js|d\.ts)$/.test(file) && !['package.json', 'README.md'].includes(file));
+    expect(unexpected).toEqual([]);
+    expect(tarball.files).toContain('dist/lib/src/index.js');
+    const serverOnly = /(^|\/)(test|bench|examples)\/|main\.|app\.module\.|env\.schema|parse-app-config|embedded-|data-source\.|health\.controller/;
+    expect(tarball.files.filter((file) => serverOnly.test(file))).toEqual([]);
+  });
+
+  it('needs nothing at run time but its dependencies, its peers and Node itself', () => {
+    const installed = join(HOST_APP, 'node_modules', 'token-health');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), ...builtinModules]);
+    const required = new Set<string>();
+    for (const file of readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'))) {
+      for (const [, specifier] of readFileSync(join(installed, file), 'utf8').matchAll(/require\("([^".][^"]*)"\)/g)) {
+        required.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]);
+      }
+    }
+
+    expect([...required].filter((name) => !declared.has(name) && !declared.has(name.replace(/^node:/, '')))).toEqual([]);
+  });
+
+  it('runs after the host\'s own oauth_tokens migration and upgrades that table in place', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query('SELECT name FROM migrations ORDER BY id');
+      expect(rows.map((row) => row.name).slice(0, 3)).toEqual(['CreateOAuthTokens1700000000000', 'CreateHostAlerts1700000000001', 'CreateOAuthTokens1764000000000']);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("answers tokenHealth through the host's own GraphQL schema, beside the host's queries", async () => {
+    const registered = await graphql(
+      `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { clientId status } }`,
+      { input: { clientId: 'host-tenant', provider: 'zoho', refreshToken: REVOKED, accessTokenExpiresAt: new Date(Date.now() - 60_000).toISOString() } },
+    );
+    expect(registered).toEqual({ data: { registerOAuthToken: { clientId: 'host-tenant', status: 'HEALTHY' } } });
+
+    const response = await graphql(`query { hello tokenHealth(clientId: "host-tenant") { clientId provider } }`);
+
+    expect(response).toEqual({ data: { hello: 'hello from the host app', tokenHealth: [{ clientId: 'host-tenant', provider: 'zoho' }] } });
+  });
+
+  it('fires the scheduled check by itself: the revoked token turns INVALID with nobody asking', async () => {
+    const reports = await eventually(
+      async () => (await graphql(`query { tokenHealth(clientId: "host-tenant") { status lastHealthCheck error } }`)).data?.tokenHealth,
+      (value) => value?.[0]?.status === 'INVALID',
+    );
+
+    expect(reports[0].lastHealthCheck).not.toBeNull();
+    expect(fake.refreshCount(REVOKED)).toBeGreaterThan(0);
+  });
+
+  it("hands the alert for the revoked token to the host's own alerting service", async () => {
+    const alerts = await eventually(hostAlerts, (rows) => rows.length > 0);
+
+    expect(alerts[0]).toMatchObject({ severity: 'critical', title: 'OAuth Token invalid: host-tenant/zoho' });
+    expect(JSON.stringify(alerts)).not.toContain(REVOKED);
+  });
+
+  it("shows the token-health indicator on the host's own /health", async () => {
+    const body = await eventually(
+      () => fetch(`${baseUrl}/health`).then((r) => r.json() as Promise<any>),
+      (value) => value?.details?.tokenHealth?.lastCompletedCycleAt != null,
+    );
+
+    expect(body.status).toBe('ok');
+    expect(body.details.database).toMatchObject({ status: 'up' });
+    expect(body.details.tokenHealth).toMatchObject({ status: 'up', scheduled: true, counts: expect.objectContaining({ invalid: 1 }) });
+  });
+
+  it("is configured in the README by the example's own module file", () => {
+    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+    const module = readFileSync(join(HOST_APP, 'src', 'app.module.ts'), 'utf8');
+
+    expect(readme).toContain('```ts\n' + module + '```');
+  });
+});
