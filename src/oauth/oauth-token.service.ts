@@ -56,11 +56,6 @@ export class OAuthTokenService {
     return outcome.accessToken;
   }
 
-  /** Refreshes one token now, whatever its expiry (registration's proof that the token works). */
-  refreshNow(token: Pick<StoredToken, 'id' | 'clientId' | 'provider'>): Promise<RefreshOutcome> {
-    return this.singleFlight(token.id, () => this.refreshUnderLease(token, () => true));
-  }
-
   /**
    * Verifies a token set just stored in `manager`'s transaction: without a usable access
    * token, one refresh at the provider decides its status. A failure rolls the whole store back.
