@@ -6,6 +6,7 @@ import { IndexRefreshDue1764000000004 } from './1764000000004-index-refresh-due'
 import { CreateTokenHealthEvents1764000013000 } from './1764000013000-create-token-health-events';
 import { IndexFleetOrder1764000013001 } from './1764000013001-index-fleet-order';
 import { CreateProviderOutages1764100000000 } from './1764100000000-create-provider-outages';
+import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   CreateTokenHealthEvents1764000013000,
   IndexFleetOrder1764000013001,
   CreateProviderOutages1764100000000,
+  SearchClientsApart1764100013000,
 ];
