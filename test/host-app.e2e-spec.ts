@@ -126,7 +126,16 @@ describe('examples/host-app with the packed token-health tarball', () => {
   it("answers tokenHealth through the host's own GraphQL schema, beside the host's queries", async () => {
     const registered = await graphql(
       `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { clientId status } }`,
-      { input: { clientId: 'host-tenant', provider: 'zoho', refreshToken: REVOKED, accessTokenExpiresAt: new Date(Date.now() - 60_000).toISOString() } },
+      // A usable access token inside the refresh window: registration trusts it, the scheduled check then refreshes.
+      {
+        input: {
+          clientId: 'host-tenant',
+          provider: 'zoho',
+          refreshToken: REVOKED,
+          accessToken: 'host-tenant-access',
+          accessTokenExpiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+        },
+      },
     );
     expect(registered).toEqual({ data: { registerOAuthToken: { clientId: 'host-tenant', status: 'HEALTHY' } } });
 

@@ -32,7 +32,7 @@ describe('a crash between the provider answer and the write', () => {
   let locker: Client;
   const servers: ServerProcess[] = [];
 
-  const stored = async (clientId: string, provider: string) => app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token);
+  const stored = async (clientId: string, provider: string) => app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token, { clientId, provider, column: 'refresh_token' });
   const blockedRefreshWrites = async () => {
     const [{ n }] = await app.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity

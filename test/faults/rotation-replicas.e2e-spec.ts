@@ -56,7 +56,7 @@ describe('refresh-token rotation with three replicas', () => {
 
     const cipher = seeder.get(TokenCipher);
     const rows = await Promise.all(TENANTS.map((tenant) => readToken(seeder, tenant, 'rot')));
-    const lost = rows.filter((row) => cipher.decrypt(row.refresh_token) !== provider.current(row.client_id)).map((row) => row.client_id);
+    const lost = rows.filter((row) => cipher.decrypt(row.refresh_token, { clientId: row.client_id, provider: 'rot', column: 'refresh_token' }) !== provider.current(row.client_id)).map((row) => row.client_id);
 
     expect(provider.reuses).toEqual([]);
     expect(lost).toEqual([]);
