@@ -8,6 +8,7 @@ import { ConnectModule } from '../connect/connect.module';
 import { ConnectController } from '../connect/connect.controller';
 import { ConnectFlowService } from '../connect/connect-flow.service';
 import { OAuthStateStore } from '../connect/oauth-state.store';
+import { ConnectStatePruner } from '../connect/connect-state.pruner';
 import { MetricsModule } from '../metrics/metrics.module';
 import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
@@ -98,6 +99,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthIndicator,
       TokenHealthResolver,
       OAuthStateStore,
+      ConnectStatePruner,
       ConnectFlowService,
       TokenCountsService,
       ProviderOutageRepository,
