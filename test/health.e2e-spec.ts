@@ -115,6 +115,20 @@ describe(HealthController.name, () => {
       }
     });
 
+    it('gives every pooled session server-side timeouts, so an abandoned query or transaction is ended (statement timeouts)', async () => {
+      const sessions = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          app.dataSource.transaction(async (manager) => ({
+            statement: (await manager.query('SHOW statement_timeout'))[0].statement_timeout,
+            idle: (await manager.query('SHOW idle_in_transaction_session_timeout'))[0].idle_in_transaction_session_timeout,
+          })),
+        ),
+      );
+
+      // 3 attempts x (1 s provider timeout + 10 s longest pause) + 60 s, with the test's provider timeout.
+      expect(sessions).toEqual(sessions.map(() => ({ statement: '1min', idle: '93s' })));
+    });
+
     it('stays ready when every token is unhealthy', async () => {
       await seedToken(app, { status: TokenStatus.Invalid });
       await seedToken(app, { status: TokenStatus.RefreshFailed });
