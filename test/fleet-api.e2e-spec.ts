@@ -3,6 +3,7 @@ import { OAuthTokenService } from '../src/oauth/oauth-token.service';
 import { TokenStatus } from '../src/oauth/token-status';
 import { seedToken } from './factories/token.factory';
 import { FleetResolver } from '../src/token-health/fleet.resolver';
+import { TokenCountsCache } from '../src/token-health/token-counts.cache';
 import { TokenHistoryPruner } from '../src/token-history/token-history.pruner';
 import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
@@ -201,6 +202,8 @@ describe(FleetResolver.name, () => {
     it('counts every status (zeros included) and every provider, with no outages', async () => {
       await seedFleet(app, { prefix: 'z', count: 3, provider: 'zoho' });
       await seedFleet(app, { prefix: 'g', count: 2, provider: 'google', status: TokenStatus.Invalid });
+      // Counts come from the shared cache (refreshed every 15 s and after each cycle), not from a query per request.
+      await app.get(TokenCountsCache).refresh();
 
       const body = await graphql(SUMMARY);
 

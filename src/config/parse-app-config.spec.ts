@@ -121,4 +121,16 @@ describe(parseAppConfig.name, () => {
   it('treats empty variables as unset', () => {
     expect(parseAppConfig({ PORT: '', SLACK_WEBHOOK_URL: '' }).port).toBe(3000);
   });
+
+  it('keeps introspection off unless GRAPHQL_INTROSPECTION=true', () => {
+    expect(parseAppConfig({}).graphqlIntrospection).toBe(false);
+    expect(parseAppConfig({ GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(() => parseAppConfig({ GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(/GRAPHQL_INTROSPECTION/);
+  });
+
+  it('leaves /metrics open without METRICS_TOKEN and rejects a guessable one', () => {
+    expect(parseAppConfig({}).metricsToken).toBeUndefined();
+    expect(parseAppConfig({ METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken).toBe('metrics-token-0123456789');
+    expect(() => parseAppConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+  });
 });

@@ -7,4 +7,6 @@ export class ServerConfig extends AppConfig {
   /** Unset means: start the embedded PostgreSQL (main.ts fills it in before the app is created). */
   databaseUrl?: string;
   dataDir!: string;
+  /** Schema introspection for authenticated callers of the server's /graphql; off unless GRAPHQL_INTROSPECTION=true. */
+  graphqlIntrospection!: boolean;
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
-import { TokenCountsRefresher } from './token-counts.refresher';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, TokenCountsRefresher],
+  providers: [MetricsService, MetricsTokenGuard],
   exports: [MetricsService],
 })
 export class MetricsModule {}

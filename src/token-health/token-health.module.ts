@@ -44,6 +44,7 @@ import { ConsoleLoginService } from '../admin-console/console-login.service';
 import { ConsoleSessionService } from '../admin-console/console-session.service';
 import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
 import { LoginRateLimiter } from '../admin-console/login-rate-limiter';
+import { TokenCountsCache } from './token-counts.cache';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -101,6 +102,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       OAuthStateStore,
       ConnectStatePruner,
       ConnectFlowService,
+      TokenCountsCache,
       TokenCountsService,
       ProviderOutageRepository,
       ProviderOutageComposer,
@@ -117,6 +119,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };
 }
