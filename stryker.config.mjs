@@ -45,7 +45,7 @@ export default {
   ],
   ignorePatterns: ['dist', '.data', 'reports', 'bench', 'coverage', '.stryker-tmp'],
   concurrency: 2,
-  timeoutMS: 10000,
+  timeoutMS: 3000,
   reporters: ['json', 'clear-text', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 90, low: 85, break: null },
