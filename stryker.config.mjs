@@ -23,8 +23,8 @@ export default {
   mutate: [
     // status rules
     'src/oauth/refresh-verdict.ts',
-    'src/oauth/*policy*.ts',
-    'src/token-health/*policy*.ts',
+    'src/oauth/**/*policy*.ts',
+    'src/token-health/**/*policy*.ts',
     // secrets at rest and signed links/state
     'src/oauth/token-cipher.ts',
     'src/connect/signed-token.ts',
@@ -32,10 +32,13 @@ export default {
     'src/token-health/token-alert.composer.ts',
     // configuration parsing
     'src/config/parse-app-config.ts',
+    'src/config/oauth-providers.config.ts',
+    'src/config/resolve-token-health-config.ts',
     'src/config/encryption-key.ts',
     'src/config/allowed-origin.ts',
     // each provider's answer reading and error mapping
     'src/oauth/providers/*.provider.ts',
+    'src/oauth/providers/token-error-classifier.ts',
     'src/oauth/providers/oauth2-wire.ts',
     'src/oauth/providers/http-token-client.ts',
     // the webhook signer, once it exists

@@ -9,6 +9,9 @@ import { IssuerClient, OidcIssuer } from './support/oidc-issuer';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const IDP: IssuerClient = {

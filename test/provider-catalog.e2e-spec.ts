@@ -7,6 +7,9 @@ import { OidcIssuer } from './support/oidc-issuer';
 import { ServerProcess } from './support/server-process';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { TEST_ADMIN_TOKEN, testEnv } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const ALL_SIX = ['zoho', 'google', 'microsoft', 'salesforce', 'hubspot', 'idp'];
@@ -34,6 +37,8 @@ async function closedPort(): Promise<number> {
 /** Runs the built server until it exits on its own; for starts that must fail. */
 async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  scan.secretsOfEnv(env);
+  scan.captureProcess(child, 'built server (failing start)');
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -49,13 +54,13 @@ describe('the provider catalog in the built server', () => {
   const credentials = Object.fromEntries(
     ALL_SIX.flatMap((name) => [
       [`${name.toUpperCase()}_CLIENT_ID`, `${name}-client-id`],
-      [`${name.toUpperCase()}_CLIENT_SECRET`, `${name}-client-secret-never-shown`],
+      [`${name.toUpperCase()}_CLIENT_SECRET`, `secret-never-shown-${name}`],
     ]),
   );
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    issuer = await OidcIssuer.start([{ client_id: 'idp-client-id', client_secret: 'idp-client-secret-never-shown', redirect_uris: [`${PUBLIC_BASE_URL}/oauth/idp/callback`] }]);
+    issuer = await OidcIssuer.start([{ client_id: 'idp-client-id', client_secret: 'secret-never-shown-idp', redirect_uris: [`${PUBLIC_BASE_URL}/oauth/idp/callback`] }]);
   }, 60_000);
 
   afterAll(async () => {
@@ -90,7 +95,7 @@ describe('the provider catalog in the built server', () => {
       expect(authorize.searchParams.get('client_id')).toBe(`${provider}-client-id`);
       expect(authorize.searchParams.get('redirect_uri')).toBe(`${PUBLIC_BASE_URL}/oauth/${provider}/callback`);
     }
-    expect(server.logs()).not.toMatch(/client-secret-never-shown/);
+    expect(server.logs()).not.toMatch(/secret-never-shown/);
   }, 60_000);
 
   it('refuses to start, in one line naming IDP_ISSUER, when the issuer is unreachable', async () => {

@@ -50,6 +50,8 @@ describe(`${TokenAlertComposer.name} (wording)`, () => {
       provider: 'zoho',
       status: TokenStatus.Invalid,
       kind: 'alert',
+      event: 'token.unhealthy',
+      error: 'dead',
       message: [
         'The zoho connection of client acme is invalid.',
         'Error: dead',
@@ -60,9 +62,10 @@ describe(`${TokenAlertComposer.name} (wording)`, () => {
     });
   });
 
-  it('leaves the error line out when there is no error', () => {
+  it('leaves the error line and field out when there is no error', () => {
     const alert = sut.compose({ ...base, status: TokenStatus.Expiring, error: null });
 
+    expect(alert.error).toBeUndefined();
     expect(alert.message.split('\n')).toEqual([
       'The zoho connection of client acme is expiring.',
       'What to do: Re-authorize the zoho connection of client acme by opening this link: https://th.example/oauth/zoho/connect?link=acme',
@@ -73,13 +76,14 @@ describe(`${TokenAlertComposer.name} (wording)`, () => {
     const alert = sut.compose({ ...base, status: TokenStatus.RefreshFailed, error: 'timeout', lastAlertStatus: TokenStatus.RefreshFailed });
 
     expect(alert.message.split('\n')[0]).toBe('Reminder: still The zoho connection of client acme is refresh_failed.');
+    expect(alert.event).toBe('token.reminder');
     expect(alert.title).toBe('OAuth Token refresh_failed: acme/zoho');
   });
 
   it('treats a move to another unhealthy status as a new alert, not a reminder', () => {
     const alert = sut.compose({ ...base, status: TokenStatus.Invalid, error: 'dead', lastAlertStatus: TokenStatus.RefreshFailed });
 
-    expect(alert.kind).toBe('alert');
+    expect(alert).toMatchObject({ kind: 'alert', event: 'token.unhealthy' });
     expect(alert.message).not.toContain('Reminder');
   });
 
@@ -93,6 +97,7 @@ describe(`${TokenAlertComposer.name} (wording)`, () => {
       provider: 'zoho',
       status: TokenStatus.Healthy,
       kind: 'resolved',
+      event: 'token.recovered',
       message: 'Resolved: the zoho connection of client acme is healthy again.',
     });
   });

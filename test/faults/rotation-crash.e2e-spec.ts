@@ -19,6 +19,9 @@ import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 import { WebhookSink } from '../support/webhook-sink';
+import { useSecretScan } from '../support/secret-scan';
+
+const scan = useSecretScan();
 
 const CHECK = (clientId: string) => `mutation { checkTokenHealth(clientId: "${clientId}") { clientId provider status error } }`;
 
@@ -32,7 +35,7 @@ describe('a crash between the provider answer and the write', () => {
   let locker: Client;
   const servers: ServerProcess[] = [];
 
-  const stored = async (clientId: string, provider: string) => app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token);
+  const stored = async (clientId: string, provider: string) => app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token, { clientId, provider, column: 'refresh_token' });
   const blockedRefreshWrites = async () => {
     const [{ n }] = await app.dataSource.query(
       `SELECT count(*)::int AS n FROM pg_stat_activity

@@ -9,6 +9,9 @@ import { RotatingOAuthProvider } from '../support/rotating-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+const scan = useSecretScan();
 
 const TENANTS = Array.from({ length: 30 }, (_, i) => `tenant-${i}`);
 const ROTATIONS = 4;
@@ -56,7 +59,7 @@ describe('refresh-token rotation with three replicas', () => {
 
     const cipher = seeder.get(TokenCipher);
     const rows = await Promise.all(TENANTS.map((tenant) => readToken(seeder, tenant, 'rot')));
-    const lost = rows.filter((row) => cipher.decrypt(row.refresh_token) !== provider.current(row.client_id)).map((row) => row.client_id);
+    const lost = rows.filter((row) => cipher.decrypt(row.refresh_token, { clientId: row.client_id, provider: 'rot', column: 'refresh_token' }) !== provider.current(row.client_id)).map((row) => row.client_id);
 
     expect(provider.reuses).toEqual([]);
     expect(lost).toEqual([]);

@@ -10,6 +10,7 @@
 import { once } from 'node:events';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { secretScan } from './secret-scan';
 
 export type RotationMode = 'strict' | 'grace';
 
@@ -83,6 +84,9 @@ export class RotatingOAuthProvider {
     const token = `rt-${grant.id}-${++this.counter}-${Math.random().toString(36).slice(2, 10)}`;
     this.byToken.set(token, { grant, index: grant.issued.length });
     grant.issued.push(token);
+    // Whatever the provider hands out is a secret from then on, wherever the app carries it.
+    secretScan.secret(token, 'issued refresh_token');
+    secretScan.secret(`at-${token}`, 'issued access_token');
     return token;
   }
 

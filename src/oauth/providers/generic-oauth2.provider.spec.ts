@@ -260,29 +260,3 @@ describe(GenericOAuth2Provider.name, () => {
     });
   });
 });
-
-describe(`${GenericOAuth2Provider.name} (error wording and URLs)`, () => {
-  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
-  const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 1, sleep: async () => undefined });
-  const refresh = (sut: GenericOAuth2Provider, accountsServer = server.origin) =>
-    sut.refresh({ refreshToken: 'rt', accountsServer, credentials: CREDENTIALS });
-
-  afterEach(() => server?.close());
-
-  it('says which error code the provider answered', async () => {
-    server = await startTokenEndpoint((res) => json(res, 400, { error: 'invalid_request', error_description: 'missing field' }));
-
-    const error = await failureOf(refresh(new GenericOAuth2Provider('acme', ENDPOINTS, client, () => NOW)));
-
-    expect(error.message).toBe(`POST ${server.origin}/oauth2/token answered HTTP 400: the provider answered an error (invalid_request: missing field)`);
-  });
-
-  it('joins accounts server and path with exactly one slash, whatever slashes they carry', async () => {
-    server = await startTokenEndpoint((res) => json(res, 200, { access_token: 'at' }));
-    const sut = new GenericOAuth2Provider('acme', { ...ENDPOINTS, tokenPath: '//oauth2//token' }, client, () => NOW);
-
-    await refresh(sut, `${server.origin}//`);
-
-    expect(server.requests[0].path).toBe('/oauth2//token');
-  });
-});

@@ -32,7 +32,7 @@ describe(ZohoProvider.name, () => {
   });
 
   beforeEach(() => {
-    const client = new HttpTokenClient({ timeoutMs: 200, maxAttempts: 3, sleep: async () => undefined });
+    const client = new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, sleep: async () => undefined });
     sut = new ZohoProvider(client, () => NOW);
   });
   afterEach(() => server?.close());
@@ -248,7 +248,7 @@ describe(ZohoProvider.name, () => {
 
 describe(`${ZohoProvider.name} (error wording and URLs)`, () => {
   let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
-  const sut = new ZohoProvider(new HttpTokenClient({ timeoutMs: 200, maxAttempts: 1, sleep: async () => undefined }), () => NOW);
+  const sut = new ZohoProvider(new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, sleep: async () => undefined }), () => NOW);
   const refresh = (accountsServer = server.origin) =>
     sut.refresh({ refreshToken: REFRESH_TOKEN, accountsServer, credentials: { clientId: '1000.CLIENTID', clientSecret: CLIENT_SECRET } });
 
