@@ -20,6 +20,11 @@ export default {
   tsconfigFile: 'tsconfig.build.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants) would rerun every unit spec per mutant; they are
+  // reported as ignored, not counted. Incremental: a rerun retests only what changed.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   mutate: [
     // status rules
     'src/oauth/refresh-verdict.ts',
