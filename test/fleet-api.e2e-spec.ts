@@ -9,6 +9,9 @@ import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 interface GraphqlBody {
   data?: Record<string, any> | null;

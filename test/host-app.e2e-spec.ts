@@ -10,6 +10,9 @@ import { Client } from 'pg';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { buildHostApp, freePort, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const ADMIN_TOKEN = 'host-admin-token-0123456789';
 const REVOKED = 'host-revoked-refresh-token';
@@ -60,24 +63,24 @@ describe('examples/host-app with the packed token-health tarball', () => {
     fake.whenRefreshing(REVOKED, { status: 200, body: { error: 'invalid_code' } });
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    host = spawn(process.execPath, [join(HOST_APP, 'dist', 'main.js')], {
-      cwd: HOST_APP,
-      env: {
-        PATH: process.env.PATH!,
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        PUBLIC_BASE_URL: baseUrl,
-        ADMIN_API_TOKEN: ADMIN_TOKEN,
-        TOKEN_HEALTH_CRON: '* * * * * *',
-        ZOHO_CLIENT_ID: 'host-zoho-client',
-        ZOHO_CLIENT_SECRET: 'host-zoho-secret',
-        ZOHO_ACCOUNTS_URL: fake.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const hostEnv = {
+      PATH: process.env.PATH!,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      PUBLIC_BASE_URL: baseUrl,
+      ADMIN_API_TOKEN: ADMIN_TOKEN,
+      TOKEN_HEALTH_CRON: '* * * * * *',
+      ZOHO_CLIENT_ID: 'host-zoho-client',
+      ZOHO_CLIENT_SECRET: 'host-zoho-secret',
+      ZOHO_ACCOUNTS_URL: fake.url,
+    };
+    scan.secretsOfEnv(hostEnv);
+    host = spawn(process.execPath, [join(HOST_APP, 'dist', 'main.js')], { cwd: HOST_APP, env: hostEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     host.stdout!.on('data', (chunk) => (output += chunk));
     host.stderr!.on('data', (chunk) => (output += chunk));
+    scan.captureProcess(host, 'host app');
+    scan.captureResponsesFrom(baseUrl);
     await eventually(() => fetch(`${baseUrl}/graphql`, { method: 'POST' }).then((r) => r.status, () => 0), (status) => status > 0);
   }, 180_000);
 
