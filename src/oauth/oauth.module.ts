@@ -7,6 +7,7 @@ import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { RefreshTallyRepository } from './refresh-tally.repository';
+import { TokenAlertStateRepository } from './token-alert-state.repository';
 import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
@@ -43,6 +44,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenService,
     RefreshTallyRepository,
+    TokenAlertStateRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionRepository,
@@ -57,6 +59,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenService,
     RefreshTallyRepository,
+    TokenAlertStateRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionSweeper,

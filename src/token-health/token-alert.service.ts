@@ -9,6 +9,9 @@ import { TokenStatus } from '../oauth/token-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
+import { TokenAlertDigestComposer } from './token-alert-digest.composer';
+import { DUE_ALERT_SQL, DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
+import { AlertAudience } from '../alerting/alert';
 
 export interface TokenKey {
   clientId: string;
@@ -17,11 +20,7 @@ export interface TokenKey {
 
 const BATCH_SIZE = 200;
 
-// Due: entered an unhealthy status or moved between them, still unhealthy past
-// the repeat interval, or healthy again after an alert (resolved notice).
-const DUE_ALERT = `((token_status <> 'healthy' AND (last_alert_status IS DISTINCT FROM token_status
-                      OR last_alerted_at <= now() - :repeatMinutes::float8 * interval '1 minute'))
-                   OR (token_status = 'healthy' AND last_alert_status IS NOT NULL))`;
+const DIGEST_KINDS: DueAlertKind[] = ['alert', 'reminder', 'resolved'];
 
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
@@ -40,6 +39,8 @@ export class TokenAlertService {
     private readonly config: AppConfig,
     private readonly outages: ProviderOutageService,
     private readonly metrics: MetricsService,
+    private readonly alertState: TokenAlertStateRepository,
+    private readonly digestComposer: TokenAlertDigestComposer,
   ) {}
 
   /**
@@ -52,6 +53,9 @@ export class TokenAlertService {
     const held = heldProviders ?? (await this.outages.heldProviders());
     const failed: string[] = [];
     let raised = 0;
+    for (const kind of DIGEST_KINDS) {
+      raised += await this.raiseDigest(kind, { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held });
+    }
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
         TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, failed)),
@@ -61,11 +65,39 @@ export class TokenAlertService {
     }
   }
 
+  /**
+   * More than ALERT_DIGEST_THRESHOLD tokens due the same kind of alert at once: people get
+   * one digest, machines (the webhook) still one event per token, all in one transaction.
+   * At or under the threshold nothing happens here and the per-token path sends them.
+   */
+  private async raiseDigest(kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
+    const threshold = this.config.alerts.digestThreshold;
+    return this.dataSource.transaction((manager) =>
+      TransactionContext.run(manager, async () => {
+        await this.alertState.lockDigests(manager);
+        if ((await this.alertState.countDue(manager, kind, filter)) <= threshold) return 0;
+        const rows = await this.alertState.claimDue(manager, kind, filter);
+        // Rows a per-token batch holds right now were skipped; if that leaves too few, they go one by one.
+        if (rows.length <= threshold) return 0;
+        for (const row of rows) {
+          const alert = this.composer.compose(row);
+          await this.alerting.sendAlert({ ...alert, audience: AlertAudience.Machines });
+          this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
+        }
+        await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
+        this.metrics.recordAlert('digest');
+        await this.alertState.markAlerted(manager, rows.map((row) => row.id));
+        this.logger.log(`One ${kind} digest for ${rows.length} connections instead of ${rows.length} messages`);
+        return rows.length;
+      }),
+    );
+  }
+
   private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], failed: string[]) {
     const [sql, params] = namedSql(
       `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
          FROM oauth_tokens
-        WHERE ${DUE_ALERT}
+        WHERE ${DUE_ALERT_SQL}
           AND NOT (id = ANY(:failed::uuid[]))
           AND NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
           AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))

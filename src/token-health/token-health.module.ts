@@ -14,6 +14,7 @@ import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
 import { TokenAlertComposer } from './token-alert.composer';
+import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthCron } from './token-health.cron';
 import { TokenHealthIndicator } from './token-health.indicator';
@@ -94,6 +95,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
+      TokenAlertDigestComposer,
       TokenAlertService,
       TokenHealthService,
       TokenHealthCron,
