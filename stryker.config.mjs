@@ -20,11 +20,16 @@ export default {
   tsconfigFile: 'tsconfig.build.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   coverageAnalysis: 'perTest',
+  // Static mutants (module-level constants) would rerun every unit spec per mutant; they are
+  // reported as ignored, not counted. Incremental: a rerun retests only what changed.
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
   mutate: [
     // status rules
     'src/oauth/refresh-verdict.ts',
-    'src/oauth/*policy*.ts',
-    'src/token-health/*policy*.ts',
+    'src/oauth/**/*policy*.ts',
+    'src/token-health/**/*policy*.ts',
     // secrets at rest and signed links/state
     'src/oauth/token-cipher.ts',
     'src/connect/signed-token.ts',
@@ -32,10 +37,13 @@ export default {
     'src/token-health/token-alert.composer.ts',
     // configuration parsing
     'src/config/parse-app-config.ts',
+    'src/config/oauth-providers.config.ts',
+    'src/config/resolve-token-health-config.ts',
     'src/config/encryption-key.ts',
     'src/config/allowed-origin.ts',
     // each provider's answer reading and error mapping
     'src/oauth/providers/*.provider.ts',
+    'src/oauth/providers/token-error-classifier.ts',
     'src/oauth/providers/oauth2-wire.ts',
     'src/oauth/providers/http-token-client.ts',
     // the webhook signer, once it exists
@@ -45,7 +53,7 @@ export default {
   ],
   ignorePatterns: ['dist', '.data', 'reports', 'bench', 'coverage', '.stryker-tmp'],
   concurrency: 2,
-  timeoutMS: 10000,
+  timeoutMS: 3000,
   reporters: ['json', 'clear-text', 'progress'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   thresholds: { high: 90, low: 85, break: null },

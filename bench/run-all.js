@@ -19,6 +19,7 @@ const BENCHES = [
   { script: 'check-cycle.js', title: 'Check cycle (points 1–3)' },
   { script: 'replicas.js', title: 'Replicas (point 4)' },
   { script: 'api-latency.js', title: 'API latency (point 5)' },
+  { script: 'fleet-latency.js', title: 'Fleet API and console latency (issue 13)' },
 ];
 
 function benchArgs(flags) {

@@ -2,9 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The fleet list's order (worst status first, then most recently checked, then
- * id) as an index, so every page is an index range scan from its cursor. Client
- * search uses a trigram index when the server offers pg_trgm, otherwise a
- * prefix index (docs/decisions.md).
+ * id) as an index, so every page is an index range scan from its cursor. Also
+ * installs pg_trgm where the server offers it, for client search (next migration).
  */
 export class IndexFleetOrder1764000013001 implements MigrationInterface {
   name = 'IndexFleetOrder1764000013001';
@@ -15,11 +14,7 @@ export class IndexFleetOrder1764000013001 implements MigrationInterface {
         (CASE token_status WHEN 'invalid' THEN 3 WHEN 'refresh_failed' THEN 2 WHEN 'expiring' THEN 1 ELSE 0 END),
         (COALESCE(last_health_check, 'epoch'::timestamptz)),
         id)`);
-    if (await this.installTrigram(queryRunner)) {
-      await queryRunner.query('CREATE INDEX ix_oauth_tokens_client_search ON oauth_tokens USING gin (client_id gin_trgm_ops)');
-    } else {
-      await queryRunner.query('CREATE INDEX ix_oauth_tokens_client_search ON oauth_tokens (client_id varchar_pattern_ops)');
-    }
+    await this.installTrigram(queryRunner);
   }
 
   /** pg_trgm may be missing on the server or not allowed to this role; neither stops the migration. */
@@ -39,7 +34,8 @@ export class IndexFleetOrder1764000013001 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query('DROP INDEX ix_oauth_tokens_client_search');
+    // Databases migrated by an earlier version of this migration have a search index here.
+    await queryRunner.query('DROP INDEX IF EXISTS ix_oauth_tokens_client_search');
     await queryRunner.query('DROP INDEX ix_oauth_tokens_fleet_order');
   }
 }

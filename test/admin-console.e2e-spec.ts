@@ -13,6 +13,9 @@ import { launchBrowser } from './support/browser';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'console.png');
 

@@ -6,7 +6,9 @@ import { seedToken } from './factories/token.factory';
 import { AlertSinks, settle, waitUntil } from './support/alert-sinks';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp, testEnv } from './support/test-app';
+import { ServerProcess } from './support/server-process';
+import { Client } from 'pg';
 import { useSecretScan } from './support/secret-scan';
 
 const scan = useSecretScan();
@@ -144,18 +146,37 @@ describe('Alerting', () => {
   });
 
   it('delivers an alert queued before a restart once the process is back', async () => {
+    // A database of its own: no other process may dispatch this outbox while the server is down.
+    const own = await createTestDatabase();
+    const serverEnv = testEnv({ ...env, DATABASE_URL: own.url, ALERT_DISPATCH_INTERVAL_MS: '100', TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0' });
+    const seeder = await startTestApp(serverEnv);
+    await seedToken(seeder, { clientId: 'restart', refreshToken: null });
+    await seeder.close();
     sinks.slack.respondWith(500, 'down');
-    const first = await startTestApp(env);
-    const { clientId } = await seedToken(first, { refreshToken: null });
-    await checkAndAlert(first, clientId);
-    await sinks.slack.waitFor(1);
-    await first.close();
+    let server = await ServerProcess.start(serverEnv);
+    try {
+      const checked = await server.graphql('mutation { checkTokenHealth(clientId: "restart") { status } }');
+      expect(checked).toEqual({ data: { checkTokenHealth: [{ status: 'INVALID' }] } });
+      await sinks.slack.waitFor(1);
+      await server.stop();
+      const [queued] = await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`);
+      expect(queued.status).toBe('pending');
 
-    sinks.slack.respondWith(200, 'ok');
-    sinks.slack.reset();
-    await waitUntil(async () => (await outboxStatus(app, 'slack')) === 'sent', 15_000, 'delivery after restart');
-    expect(sinks.slack.requests).toHaveLength(1);
-  });
+      sinks.slack.respondWith(200, 'ok');
+      sinks.slack.reset();
+      server = await ServerProcess.start(serverEnv);
+
+      const [delivered] = await sinks.slack.waitFor(1, 10_000);
+      expect(JSON.stringify(delivered.json)).toContain('OAuth Token invalid: restart/zoho');
+      await waitUntil(async () => (await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`))[0].status === 'sent', 5_000, 'sent');
+      await settle();
+      expect(sinks.slack.requests).toHaveLength(1);
+    } finally {
+      sinks.slack.respondWith(200, 'ok');
+      await server.stop();
+      await own.drop();
+    }
+  }, 60_000);
 
   it('delivers each alert once when two replicas check and dispatch at the same time', async () => {
     const replica = await startTestApp(env);
@@ -215,4 +236,14 @@ describe('TokenHealthModule.forRoot({ alerting })', () => {
 async function outboxStatus(app: TestApp, channel: string): Promise<string | undefined> {
   const [row] = await app.dataSource.query('SELECT status FROM alert_outbox WHERE channel = $1 ORDER BY id DESC LIMIT 1', [channel]);
   return row?.status;
+}
+
+async function queryDatabase(url: string, sql: string): Promise<Record<string, any>[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
 }

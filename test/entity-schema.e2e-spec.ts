@@ -12,7 +12,7 @@ describe(OAuthToken.name, () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    sut = await new DataSource(buildDataSourceOptions(database.url, 2, OAUTH_ENTITIES)).initialize();
+    sut = await new DataSource(buildDataSourceOptions(database.url, 2, { entities: OAUTH_ENTITIES })).initialize();
     await sut.runMigrations({ transaction: 'all' });
   });
 

@@ -1,11 +1,17 @@
 import request from 'supertest';
+import { OAuthTokenService } from '../src/oauth/oauth-token.service';
 import { TokenStatus } from '../src/oauth/token-status';
+import { seedToken } from './factories/token.factory';
 import { FleetResolver } from '../src/token-health/fleet.resolver';
+import { TokenCountsCache } from '../src/token-health/token-counts.cache';
 import { TokenHistoryPruner } from '../src/token-history/token-history.pruner';
 import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 interface GraphqlBody {
   data?: Record<string, any> | null;
@@ -151,6 +157,23 @@ describe(FleetResolver.name, () => {
       expect(wildcard.totalCount).toBe(0);
     });
 
+    it('finds a client as soon as it is stored, and not after its last connection is deleted', async () => {
+      await seedFleet(app, { prefix: 'fresh', count: 1, provider: 'zoho' });
+      await seedFleet(app, { prefix: 'fresh', count: 1, provider: 'google' });
+      const found = await page({ filter: { search: 'fresh' } });
+
+      await app.dataSource.query("DELETE FROM oauth_tokens WHERE client_id = 'fresh-0001' AND provider = 'zoho'");
+      const afterOne = await page({ filter: { search: 'fresh' } });
+      await app.dataSource.query("DELETE FROM oauth_tokens WHERE client_id = 'fresh-0001'");
+      const afterAll = await page({ filter: { search: 'fresh' } });
+
+      expect(found.totalCount).toBe(2);
+      expect(afterOne.edges.map((edge: any) => edge.node.provider)).toEqual(['google']);
+      expect(afterAll.totalCount).toBe(0);
+      const [{ n }] = await app.dataSource.query("SELECT count(*)::int AS n FROM token_health_clients WHERE client_id = 'fresh-0001'");
+      expect(n).toBe(0);
+    });
+
     it.each([
       ['garbage', 'not-a-cursor'],
       ['a tampered cursor', Buffer.from("f1:3:0:' OR 1=1 --").toString('base64url')],
@@ -182,6 +205,8 @@ describe(FleetResolver.name, () => {
     it('counts every status (zeros included) and every provider, with no outages', async () => {
       await seedFleet(app, { prefix: 'z', count: 3, provider: 'zoho' });
       await seedFleet(app, { prefix: 'g', count: 2, provider: 'google', status: TokenStatus.Invalid });
+      // Counts come from the shared cache (refreshed every 15 s and after each cycle), not from a query per request.
+      await app.get(TokenCountsCache).refresh();
 
       const body = await graphql(SUMMARY);
 
@@ -240,6 +265,16 @@ describe(FleetResolver.name, () => {
       const body = await graphql(HISTORY, { clientId: 'steady', provider: 'zoho' });
 
       expect(body.data!.tokenHealthHistory.map((event: any) => event.source)).toEqual(['REGISTER']);
+    });
+
+    it('records a status change by a token hand-out (getAccessToken) as source ACCESS', async () => {
+      const { refreshToken } = await seedToken(app, { clientId: 'handout', expiresInMinutes: 1 });
+      zoho.whenRefreshing(refreshToken!, { status: 400, body: { error: 'invalid_grant' } });
+
+      await expect(app.get(OAuthTokenService).getAccessToken('handout', 'zoho')).rejects.toThrow();
+
+      const body = await graphql(HISTORY, { clientId: 'handout', provider: 'zoho', first: 1 });
+      expect(body.data!.tokenHealthHistory).toEqual([expect.objectContaining({ fromStatus: 'HEALTHY', toStatus: 'INVALID', source: 'ACCESS' })]);
     });
 
     it('limits the history to first events', async () => {

@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { OAuthTokenRepository } from '../src/oauth/oauth-token.repository';
 import { TokenStatus } from '../src/oauth/token-status';
@@ -28,6 +30,7 @@ class AllowHeaderGuard implements CanActivate {
 
 interface GraphqlResponse {
   status: number;
+  headers: Record<string, string>;
   text: string;
   body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
 }
@@ -39,7 +42,7 @@ async function graphql(
   headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
 ): Promise<GraphqlResponse> {
   const response = await request(app.app.getHttpServer()).post('/graphql').set(headers).send({ query, variables });
-  return { status: response.status, text: response.text, body: response.body };
+  return { status: response.status, headers: response.headers, text: response.text, body: response.body };
 }
 
 const errorCode = (response: GraphqlResponse) => response.body.errors?.[0]?.extensions?.code;
@@ -48,6 +51,27 @@ const TOKEN_HEALTH = `query($clientId: String!) { tokenHealth(clientId: $clientI
 const CHECK_TOKEN_HEALTH = `mutation($clientId: String) { checkTokenHealth(clientId: $clientId) { ${REPORT_FIELDS} } }`;
 const REGISTER = `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { ${REPORT_FIELDS} } }`;
 const CREATE_CONNECT_LINK = 'mutation($clientId: String!, $provider: String!) { createConnectLink(clientId: $clientId, provider: $provider) }';
+
+/**
+ * The red team's request: ~2 KB of introspection in which each fragment
+ * selects the next under several aliases, so the answer grows as 4^depth.
+ */
+const AMPLIFYING_INTROSPECTION = (() => {
+  const depth = 12;
+  const fragments = Array.from({ length: depth }, (_, level) => {
+    const next = level + 1 < depth ? `{ ...T${level + 1} }` : '{ name }';
+    return `fragment T${level} on __Type { name kind a: fields { type ${next} } b: fields { type ${next} } c: inputFields { type ${next} } d: interfaces ${next} }`;
+  });
+  return `query Amplify { __schema { types { ...T0 } queryType { ...T0 } mutationType { ...T0 } } }\n${fragments.join('\n')}`;
+})();
+
+/** Allowed fields only, each fragment aliasing the next several times: small on the wire, thousands of fields once expanded. */
+const FRAGMENT_AMPLIFIED_QUERY = [
+  '{ ...Q }',
+  'fragment Q on Query { ' + Array.from({ length: 40 }, (_, i) => `q${i}: tokenHealth(clientId: "acme") { ...R }`).join(' ') + ' }',
+  'fragment R on TokenHealthReport { ...S ' + Array.from({ length: 10 }, (_, i) => `r${i}: clientId`).join(' ') + ' }',
+  'fragment S on TokenHealthReport { ' + Array.from({ length: 20 }, (_, i) => `s${i}: status`).join(' ') + ' }',
+].join('\n');
 
 const OPERATIONS: [string, string, Record<string, unknown>][] = [
   ['tokenHealth', TOKEN_HEALTH, { clientId: 'acme' }],
@@ -141,6 +165,66 @@ describe(TokenHealthResolver.name, () => {
     });
   });
 
+  describe('runHealthCheck', () => {
+    const completedCycles = async () => {
+      const metrics = await request(app.app.getHttpServer()).get('/metrics');
+      return Number(/^token_health_check_duration_seconds_count (\d+)/m.exec(metrics.text)?.[1] ?? 0);
+    };
+
+    it('runs one full cycle now and returns its summary, not the reports', async () => {
+      await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
+      const failing = await seedToken(app, { clientId: 'globex', expiresInMinutes: 5 });
+      await seedToken(app, { clientId: 'initech', expiresInMinutes: 240 });
+      zoho.whenRefreshing(failing.refreshToken!, { status: 500, body: 'down' });
+
+      const response = await graphql(app, 'mutation { runHealthCheck { startedAt finishedAt checked refreshed failed } }');
+
+      expect(response.body.errors).toBeUndefined();
+      const run = response.body.data!.runHealthCheck;
+      expect(run).toEqual({ startedAt: expect.stringMatching(ISO_DATE_TIME), finishedAt: expect.stringMatching(ISO_DATE_TIME), checked: 3, refreshed: 1, failed: 1 });
+      expect(new Date(run.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(run.startedAt).getTime());
+      expect(zoho.refreshCount()).toBe(2);
+    });
+
+    it('starts at most one full cycle per operation, however many aliases ask for one (aliased full checks)', async () => {
+      await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
+      const before = await completedCycles();
+
+      const response = await graphql(
+        app,
+        'mutation { a: runHealthCheck { checked } b: runHealthCheck { checked } c: checkTokenHealth { clientId } d: checkTokenHealth(clientId: null) { clientId } e: runHealthCheck { refreshed } }',
+      );
+
+      expect(response.body.errors).toBeUndefined();
+      expect(response.body.data).toEqual({
+        a: { checked: 1 },
+        b: { checked: 1 },
+        c: [{ clientId: 'acme' }],
+        d: [{ clientId: 'acme' }],
+        e: { refreshed: 1 },
+      });
+      expect(await completedCycles()).toBe(before + 1);
+      expect(zoho.refreshCount()).toBe(1);
+    });
+
+    it('starts a new cycle for each operation', async () => {
+      const before = await completedCycles();
+
+      await graphql(app, 'mutation { runHealthCheck { checked } }');
+      await graphql(app, 'mutation { runHealthCheck { checked } }');
+
+      expect(await completedCycles()).toBe(before + 2);
+    });
+
+    it('is in the committed schema, with checkTokenHealth for all clients described as deprecated', () => {
+      const schema = readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8');
+
+      expect(schema).toMatch(/Deprecated for clientId null[^"]*runHealthCheck[^"]*"""\s*checkTokenHealth\(/);
+      expect(schema).toMatch(/runHealthCheck: CheckRun!/);
+      expect(schema).toMatch(/type CheckRun \{[^}]*checked: Int![^}]*\}/);
+    });
+  });
+
   describe('registerOAuthToken', () => {
     const input = (overrides: Record<string, unknown> = {}) => ({
       clientId: 'acme',
@@ -227,7 +311,8 @@ describe(TokenHealthResolver.name, () => {
 
   describe('authentication', () => {
     const expectUnauthenticated = (response: GraphqlResponse) => {
-      expect(response.status === 401 || errorCode(response) === 'UNAUTHENTICATED').toBe(true);
+      expect(response.status).toBe(401);
+      expect(errorCode(response)).toBe('UNAUTHENTICATED');
       expect(response.body.data ?? null).toBeNull();
     };
 
@@ -248,6 +333,71 @@ describe(TokenHealthResolver.name, () => {
 
       expect(await readToken(app, 'acme')).toBeUndefined();
     });
+
+    it('answers HTTP 401 to an unauthenticated /graphql request without parsing it (even an unparseable one)', async () => {
+      const response = await graphql(app, '{ this is { not graphql', {}, {});
+
+      expect(response.status).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Bearer');
+      expect(response.text).not.toMatch(/syntax/i);
+    });
+
+    it('sends no X-Powered-By header', async () => {
+      const responses = [
+        await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }),
+        await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }, {}),
+        await request(app.app.getHttpServer()).get('/health/live'),
+      ];
+
+      for (const response of responses) expect(response.headers['x-powered-by']).toBeUndefined();
+    });
+  });
+
+  describe('unauthenticated GraphQL work', () => {
+    it('answers the amplifying introspection attack without a token with a quick, small 401', async () => {
+      expect(AMPLIFYING_INTROSPECTION.length).toBeGreaterThan(1500);
+      expect(AMPLIFYING_INTROSPECTION.length).toBeLessThan(2500);
+
+      const response = await graphql(app, AMPLIFYING_INTROSPECTION, {}, {});
+
+      expect(response.status).toBe(401);
+      expect(response.text.length).toBeLessThan(200);
+      expect(response.text).not.toContain('__Type');
+    });
+
+    it('rejects the same attack with a token while introspection is off, before executing it', async () => {
+      const response = await graphql(app, AMPLIFYING_INTROSPECTION);
+
+      expect(response.status).toBe(400);
+      expect(response.body.data).toBeUndefined();
+      expect(response.body.errors!.map((error) => error.message)).toContainEqual(expect.stringMatching(/introspection is not allowed/i));
+      expect(response.text.length).toBeLessThan(5_000);
+    });
+
+    it('rejects a query whose fragments expand past the cost limit (aliases in chained fragments counted)', async () => {
+      const response = await graphql(app, FRAGMENT_AMPLIFIED_QUERY);
+
+      expect(response.status).toBe(400);
+      expect(response.body.data).toBeUndefined();
+      expect(response.body.errors![0].message).toMatch(/cost .* exceeds the limit/i);
+    });
+
+    it('runs a query with fragments under the cost limit', async () => {
+      const response = await graphql(
+        app,
+        '{ ...Q } fragment Q on Query { a: tokenHealth(clientId: "acme") { ...R } b: tokenHealth(clientId: "acme") { ...R } } fragment R on TokenHealthReport { clientId status }',
+      );
+
+      expect(response.body).toEqual({ data: { a: [], b: [] } });
+    });
+
+    it('suggests no field names ("Did you mean …")', async () => {
+      const response = await graphql(app, '{ tokenHelth(clientId: "acme") { status } }');
+
+      expect(response.status).toBe(400);
+      expect(response.text).not.toMatch(/did you mean/i);
+      expect(response.text).not.toContain('tokenHealth');
+    });
   });
 
   describe('input validation', () => {
@@ -266,6 +416,42 @@ describe(TokenHealthResolver.name, () => {
       }
     });
 
+    it.each([
+      ['a NUL byte', 'ac\u0000me'],
+      ['a control character', 'acme\u001b[31m'],
+      ['a lone surrogate', 'acme\ud800'],
+      ['a leading space', ' acme'],
+      ['a trailing space', 'acme '],
+    ])('rejects a clientId or provider with %s with BAD_USER_INPUT and stores nothing (inputs)', async (_name, value) => {
+      const responses = [
+        await graphql(app, TOKEN_HEALTH, { clientId: value }),
+        await graphql(app, CHECK_TOKEN_HEALTH, { clientId: value }),
+        await graphql(app, REGISTER, { input: { clientId: value, provider: 'zoho', refreshToken: '1000.refresh.x' } }),
+        await graphql(app, REGISTER, { input: { clientId: 'acme', provider: value, refreshToken: '1000.refresh.x' } }),
+        await graphql(app, CREATE_CONNECT_LINK, { clientId: value, provider: 'zoho' }),
+      ];
+
+      for (const response of responses) {
+        expect(response.status).toBeLessThan(500);
+        expect(errorCode(response)).toBe('BAD_USER_INPUT');
+      }
+      const [{ count }] = await app.dataSource.query('SELECT count(*)::int AS count FROM oauth_tokens');
+      expect(count).toBe(0);
+    });
+
+    it.each(['99999-01-01T00:00:00Z', '+099999-01-01T00:00:00Z', '0000-01-01T00:00:00Z'])(
+      'rejects accessTokenExpiresAt %s with BAD_USER_INPUT, not a 500 (inputs)',
+      async (accessTokenExpiresAt) => {
+        const response = await graphql(app, REGISTER, {
+          input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.x', accessToken: '1000.access.x', accessTokenExpiresAt },
+        });
+
+        expect(response.status).toBeLessThan(500);
+        expect(errorCode(response)).toBe('BAD_USER_INPUT');
+        expect(await readToken(app, 'acme')).toBeUndefined();
+      },
+    );
+
     it('rejects a variable of the wrong type with BAD_USER_INPUT', async () => {
       const response = await graphql(app, TOKEN_HEALTH, { clientId: 42 });
 
@@ -278,7 +464,7 @@ describe(TokenHealthResolver.name, () => {
 
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
-      expect(response.body.errors![0].message).toMatch(/deeper than/);
+      expect(response.body.errors!.map((error) => error.message)).toContainEqual(expect.stringMatching(/deeper than/));
     });
 
     it('rejects a query that selects too many fields', async () => {
@@ -287,7 +473,7 @@ describe(TokenHealthResolver.name, () => {
 
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
-      expect(response.body.errors![0].message).toMatch(/more than \d+ fields/);
+      expect(response.body.errors!.map((error) => error.message)).toContainEqual(expect.stringMatching(/more than \d+ fields/));
     });
 
     it('answers a query that fails validation with 400 and without internals', async () => {
@@ -364,47 +550,76 @@ describe('TokenHealthModule.forRoot({ guard })', () => {
     expect(response.body).toEqual({ data: { tokenHealth: [] } });
   });
 
-  it("refuses what the host's guard refuses, even with the admin bearer token", async () => {
+  it("refuses what the host's guard refuses, even with the admin bearer token, with HTTP 401 before parsing", async () => {
     const response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' });
 
-    expect(response.status === 401 || errorCode(response) === 'UNAUTHENTICATED').toBe(true);
+    expect(response.status).toBe(401);
+    expect(errorCode(response)).toBe('UNAUTHENTICATED');
     expect(response.body.data ?? null).toBeNull();
+  });
+
+  it("asks the host's guard before parsing, with the request in the GraphQL context", async () => {
+    const response = await graphql(app, '{ this is { not graphql', {}, {});
+
+    expect(response.status).toBe(401);
+    expect((await graphql(app, '{ this is { not graphql', {}, { 'x-test-user': 'ok' })).status).toBe(400);
   });
 });
 
-describe('GraphQL in production', () => {
+describe('GRAPHQL_INTROSPECTION', () => {
   const INTROSPECTION = '{ __schema { queryType { name } } }';
   let database: TestDatabase;
-  let production: TestApp;
+  let byDefault: TestApp;
   let development: TestApp;
+  let enabled: TestApp;
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    production = await startTestApp({ DATABASE_URL: database.url, NODE_ENV: 'production' });
+    byDefault = await startTestApp({ DATABASE_URL: database.url, NODE_ENV: 'production' });
     development = await startTestApp({ DATABASE_URL: database.url, NODE_ENV: 'development' });
+    enabled = await startTestApp({ DATABASE_URL: database.url, GRAPHQL_INTROSPECTION: 'true' });
   });
 
   afterAll(async () => {
-    await production?.close();
+    await byDefault?.close();
     await development?.close();
+    await enabled?.close();
     await database?.drop();
   });
 
-  it('turns introspection off', async () => {
-    const response = await graphql(production, INTROSPECTION);
+  it.each([
+    ['in production', () => byDefault],
+    ['outside production too', () => development],
+  ])('keeps introspection off by default %s', async (_name, app) => {
+    const response = await graphql(app(), INTROSPECTION);
 
     expect(response.body.data ?? null).toBeNull();
-    expect(response.body.errors![0].message).toMatch(/introspection/i);
+    expect(response.body.errors![0].message).toMatch(/introspection is not allowed/i);
   });
 
-  it('keeps introspection on outside production', async () => {
-    const response = await graphql(development, INTROSPECTION);
+  it('turns introspection on for an authenticated caller with GRAPHQL_INTROSPECTION=true', async () => {
+    const response = await graphql(enabled, INTROSPECTION);
 
     expect(response.body).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
   });
 
+  it('still refuses introspection without a token with GRAPHQL_INTROSPECTION=true', async () => {
+    const response = await graphql(enabled, INTROSPECTION, {}, {});
+
+    expect(response.status).toBe(401);
+    expect(response.body.data ?? null).toBeNull();
+  });
+
+  it('still applies the cost limit to introspection with GRAPHQL_INTROSPECTION=true', async () => {
+    const response = await graphql(enabled, AMPLIFYING_INTROSPECTION);
+
+    expect(response.status).toBe(400);
+    expect(response.body.data).toBeUndefined();
+    expect(response.body.errors![0].message).toMatch(/cost .* exceeds the limit/i);
+  });
+
   it('serves no landing page', async () => {
-    const response = await request(production.app.getHttpServer()).get('/graphql').set('accept', 'text/html');
+    const response = await request(byDefault.app.getHttpServer()).get('/graphql').set('accept', 'text/html');
 
     expect(response.headers['content-type']).not.toMatch(/text\/html/);
     expect(response.text).not.toMatch(/<html/i);

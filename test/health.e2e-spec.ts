@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { HealthController } from '../src/health/health.controller';
+import { OAuthTokenFleetRepository } from '../src/oauth/oauth-token-fleet.repository';
 import { TokenStatus } from '../src/oauth/token-status';
+import { TokenCountsCache } from '../src/token-health/token-counts.cache';
 import { seedToken } from './factories/token.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { TcpProxy } from './support/tcp-proxy';
@@ -56,11 +58,12 @@ describe(HealthController.name, () => {
       await database?.drop();
     });
 
-    it('is ready with tokens in every status, showing counts and the unhealthy list', async () => {
+    it('is ready with tokens in every status, showing the cached counts per status', async () => {
       await seedToken(app, { clientId: 'acme', status: TokenStatus.Healthy });
       await seedToken(app, { clientId: 'globex', status: TokenStatus.Expiring });
       await seedToken(app, { clientId: 'initech', status: TokenStatus.RefreshFailed });
       await seedToken(app, { clientId: 'umbrella', status: TokenStatus.Invalid });
+      await app.get(TokenCountsCache).refresh();
 
       const response = await getHealth(app);
 
@@ -70,19 +73,66 @@ describe(HealthController.name, () => {
       const tokenHealth = response.body.details.tokenHealth;
       expect(tokenHealth.status).toBe('up');
       expect(tokenHealth.counts).toEqual({ healthy: 1, expiring: 1, refresh_failed: 1, invalid: 1 });
-      expect(tokenHealth.unhealthy).toHaveLength(3);
-      expect(tokenHealth.unhealthy).toEqual(
-        expect.arrayContaining([
-          { clientId: 'globex', provider: 'zoho', status: 'expiring' },
-          { clientId: 'initech', provider: 'zoho', status: 'refresh_failed' },
-          { clientId: 'umbrella', provider: 'zoho', status: 'invalid' },
-        ]),
+    });
+
+    it('names no tenant (counts only)', async () => {
+      await seedToken(app, { clientId: 'tenant-name-globex', status: TokenStatus.Expiring });
+      await seedToken(app, { clientId: 'tenant-name-umbrella', status: TokenStatus.Invalid });
+      await app.get(TokenCountsCache).refresh();
+
+      const response = await getHealth(app);
+
+      expect(response.body.details.tokenHealth.counts).toMatchObject({ expiring: 1, invalid: 1 });
+      expect(response.text).not.toContain('tenant-name');
+      expect(response.text).not.toContain('clientId');
+    });
+
+    it('runs no oauth_tokens query per probe or scrape, however many arrive at once (health flood)', async () => {
+      await Promise.all(Array.from({ length: 20 }, () => seedToken(app, { status: TokenStatus.Invalid })));
+      const statements: string[] = [];
+      const logger = app.dataSource.logger;
+      const logQuery = logger.logQuery.bind(logger);
+      logger.logQuery = (query, parameters, queryRunner) => {
+        statements.push(query);
+        return logQuery(query, parameters, queryRunner);
+      };
+      const counted = jest.spyOn(app.get(OAuthTokenFleetRepository), 'countByProviderAndStatus');
+      try {
+        const server = app.app.getHttpServer();
+        const answers = await Promise.all([
+          ...Array.from({ length: 200 }, () => request(server).get('/health')),
+          ...Array.from({ length: 50 }, () => request(server).get('/metrics')),
+        ]);
+
+        expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+        expect(statements.filter((statement) => /select 1/i.test(statement)).length).toBeGreaterThanOrEqual(200);
+        // Only the cache's own background refresh (every 15 s) may have read the table meanwhile.
+        expect(statements.filter((statement) => statement.includes('oauth_tokens'))).toHaveLength(counted.mock.calls.length);
+        expect(counted.mock.calls.length).toBeLessThanOrEqual(2);
+      } finally {
+        logger.logQuery = logQuery;
+        counted.mockRestore();
+      }
+    });
+
+    it('gives every pooled session server-side timeouts, so an abandoned query or transaction is ended (statement timeouts)', async () => {
+      const sessions = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          app.dataSource.transaction(async (manager) => ({
+            statement: (await manager.query('SHOW statement_timeout'))[0].statement_timeout,
+            idle: (await manager.query('SHOW idle_in_transaction_session_timeout'))[0].idle_in_transaction_session_timeout,
+          })),
+        ),
       );
+
+      // 3 attempts x (1 s provider timeout + 10 s longest pause) + 60 s, with the test's provider timeout.
+      expect(sessions).toEqual(sessions.map(() => ({ statement: '1min', idle: '93s' })));
     });
 
     it('stays ready when every token is unhealthy', async () => {
       await seedToken(app, { status: TokenStatus.Invalid });
       await seedToken(app, { status: TokenStatus.RefreshFailed });
+      await app.get(TokenCountsCache).refresh();
 
       const response = await getHealth(app);
 
@@ -138,7 +188,8 @@ describe(HealthController.name, () => {
 
       expect(down.result.status).toBe(503);
       expect(down.result.body.details.database.status).toBe('down');
-      expect(down.ms).toBeLessThan(3_000);
+      // Both readiness checks are bounded by 2 s and run side by side.
+      expect(down.ms).toBeLessThan(2_000 + 1_000);
       expect(down.result.text).not.toContain(database.url);
 
       await proxy.resume();
@@ -161,7 +212,7 @@ describe(HealthController.name, () => {
 
       expect(down.result.status).toBe(503);
       expect(down.result.body.details.database.status).toBe('down');
-      expect(down.ms).toBeLessThan(5_000);
+      expect(down.ms).toBeLessThan(2_000 + 1_000);
 
       await proxy.resume();
       await waitForHealth(app, 200, 10_000);
@@ -236,7 +287,8 @@ describe(HealthController.name, () => {
       // Ready again because a cycle completed after the stall was seen (an ordering, not a wall-clock bound).
       const completedAt = (response: HealthResponse) => new Date(response.body.details.tokenHealth.lastCompletedCycleAt).getTime();
       expect(completedAt(ready)).toBeGreaterThan(completedAt(stalled));
-      expect(ready.body.details.tokenHealth.unhealthy).toEqual([{ clientId: 'acme', provider: 'zoho', status: 'refresh_failed' }]);
+      // The counts are refreshed right after each completed cycle.
+      await waitForHealth(app, 200, 5_000, (response) => response.body.details.tokenHealth.counts?.refresh_failed === 1);
     });
   });
 });

@@ -8,8 +8,11 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
-import { buildHostApp, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
+import { buildHostApp, freePort, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const ADMIN_TOKEN = 'host-admin-token-0123456789';
 const REVOKED = 'host-revoked-refresh-token';
@@ -58,26 +61,26 @@ describe('examples/host-app with the packed token-health tarball', () => {
     database = await createTestDatabase();
     fake = await FakeOAuthProvider.start();
     fake.whenRefreshing(REVOKED, { status: 200, body: { error: 'invalid_code' } });
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    host = spawn(process.execPath, [join(HOST_APP, 'dist', 'main.js')], {
-      cwd: HOST_APP,
-      env: {
-        PATH: process.env.PATH!,
-        PORT: String(port),
-        DATABASE_URL: database.url,
-        TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-        PUBLIC_BASE_URL: baseUrl,
-        ADMIN_API_TOKEN: ADMIN_TOKEN,
-        TOKEN_HEALTH_CRON: '* * * * * *',
-        ZOHO_CLIENT_ID: 'host-zoho-client',
-        ZOHO_CLIENT_SECRET: 'host-zoho-secret',
-        ZOHO_ACCOUNTS_URL: fake.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const hostEnv = {
+      PATH: process.env.PATH!,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      PUBLIC_BASE_URL: baseUrl,
+      ADMIN_API_TOKEN: ADMIN_TOKEN,
+      TOKEN_HEALTH_CRON: '* * * * * *',
+      ZOHO_CLIENT_ID: 'host-zoho-client',
+      ZOHO_CLIENT_SECRET: 'host-zoho-secret',
+      ZOHO_ACCOUNTS_URL: fake.url,
+    };
+    scan.secretsOfEnv(hostEnv);
+    host = spawn(process.execPath, [join(HOST_APP, 'dist', 'main.js')], { cwd: HOST_APP, env: hostEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     host.stdout!.on('data', (chunk) => (output += chunk));
     host.stderr!.on('data', (chunk) => (output += chunk));
+    scan.captureProcess(host, 'host app');
+    scan.captureResponsesFrom(baseUrl);
     await eventually(() => fetch(`${baseUrl}/graphql`, { method: 'POST' }).then((r) => r.status, () => 0), (status) => status > 0);
   }, 180_000);
 
@@ -126,9 +129,12 @@ describe('examples/host-app with the packed token-health tarball', () => {
   it("answers tokenHealth through the host's own GraphQL schema, beside the host's queries", async () => {
     const registered = await graphql(
       `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { clientId status } }`,
-      { input: { clientId: 'host-tenant', provider: 'zoho', refreshToken: REVOKED, accessTokenExpiresAt: new Date(Date.now() - 60_000).toISOString() } },
+      // A usable access token: registration stores it without asking the provider; it expires
+      // inside the check window, so the next scheduled cycle refreshes it and meets the revocation.
+      { input: { clientId: 'host-tenant', provider: 'zoho', refreshToken: REVOKED, accessToken: 'host-access-token', accessTokenExpiresAt: new Date(Date.now() + 10 * 60_000).toISOString() } },
     );
     expect(registered).toEqual({ data: { registerOAuthToken: { clientId: 'host-tenant', status: 'HEALTHY' } } });
+    expect(fake.refreshCount(REVOKED)).toBe(0);
 
     const response = await graphql(`query { hello tokenHealth(clientId: "host-tenant") { clientId provider } }`);
 
@@ -150,6 +156,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
 
     expect(alerts[0]).toMatchObject({ severity: 'critical', title: 'OAuth Token invalid: host-tenant/zoho' });
     expect(JSON.stringify(alerts)).not.toContain(REVOKED);
+    expect(JSON.stringify(alerts)).not.toContain('host-access-token');
   });
 
   it("shows the token-health indicator on the host's own /health", async () => {
@@ -161,6 +168,16 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(body.status).toBe('ok');
     expect(body.details.database).toMatchObject({ status: 'up' });
     expect(body.details.tokenHealth).toMatchObject({ status: 'up', scheduled: true, counts: expect.objectContaining({ invalid: 1 }) });
+  });
+
+  it('mounts the admin console under the path the host chose, and nothing at /admin', async () => {
+    const login = await fetch(`${baseUrl}/ops/token-health/login`);
+    const page = await login.text();
+
+    expect(login.status).toBe(200);
+    expect(page).toContain('Admin token');
+    expect(page).toContain('action="/ops/token-health/login"');
+    expect((await fetch(`${baseUrl}/admin/login`)).status).toBe(404);
   });
 
   it("is configured in the README by the example's own module file", () => {

@@ -12,6 +12,9 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { legacyV1Ciphertext } from './support/legacy-ciphertext';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const OLD_KEY = randomBytes(32).toString('hex');
 const NEW_KEY = randomBytes(32).toString('hex');

@@ -10,7 +10,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { TEST_ADMIN_TOKEN, testEnv } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
-useSecretScan();
+const scan = useSecretScan();
 
 const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
 const ALL_SIX = ['zoho', 'google', 'microsoft', 'salesforce', 'hubspot', 'idp'];
@@ -38,6 +38,8 @@ async function closedPort(): Promise<number> {
 /** Runs the built server until it exits on its own; for starts that must fail. */
 async function runUntilExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH!, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  scan.secretsOfEnv(env);
+  scan.captureProcess(child, 'built server (failing start)');
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));

@@ -128,6 +128,27 @@ describe('Provider outages', () => {
     expect(data.tokenHealthSummary.outages).toEqual([{ provider: 'zoho', since: expect.any(String), failures: 10 }]);
   });
 
+  it('shows the open outage as a banner on the console fleet page', async () => {
+    await seedFleet(10);
+    down();
+
+    await cycle();
+
+    const loginPage = await fetch(`${app.baseUrl}/admin/login`);
+    const preLogin = loginPage.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1];
+    const login = await fetch(`${app.baseUrl}/admin/login`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: preLogin },
+      body: new URLSearchParams({ _csrf: csrf, token: TEST_ADMIN_TOKEN }).toString(),
+    });
+    const session = login.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const fleet = await (await fetch(`${app.baseUrl}/admin`, { headers: { cookie: session } })).text();
+    expect(fleet).toMatch(/<div class="banner" role="alert">Provider outage: zoho has been failing since/);
+    expect(fleet).toContain('(10 failed refreshes)');
+  });
+
   it('sends one recovered notice and no per-token resolved notice once refreshes succeed again', async () => {
     await seedFleet();
     down();

@@ -6,6 +6,9 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { CHECK_TOKEN_HEALTH, graphqlAsAdmin, REGISTER } from './support/graphql-client';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe(TokenRegistrationService.name, () => {
   let database: TestDatabase;

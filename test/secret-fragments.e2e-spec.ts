@@ -11,6 +11,9 @@ import { captureLogs, LogCapture } from './support/log-capture';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const FRAGMENT = 12;
 // Where the cut fell before the fix: the first 200 characters of a provider's error text.

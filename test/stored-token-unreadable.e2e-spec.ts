@@ -15,6 +15,9 @@ import { captureLogs } from './support/log-capture';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 const UNREADABLE = 'stored token unreadable (re-register or re-connect)';
 const LEGACY_ACCESS = '1000.legacy-plain-access-token';

@@ -71,6 +71,18 @@ export class AlertOutboxRepository {
     );
   }
 
+  /** Deletes up to `limit` sent or failed rows created more than `days` ago; pending rows are never deleted. */
+  async deleteSettledOlderThan(days: number, limit: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM alert_outbox
+        WHERE id IN (SELECT id FROM alert_outbox
+                      WHERE status <> 'pending' AND created_at < now() - $1::float8 * interval '1 day'
+                      LIMIT $2)`,
+      [days, limit],
+    );
+    return deleted;
+  }
+
   async countByStatus(): Promise<Record<string, number>> {
     const rows: { status: string; count: string }[] = await this.dataSource.query(
       'SELECT status, count(*) AS count FROM alert_outbox GROUP BY status',

@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
+import { AlertOutboxPruner } from './alert-outbox.pruner';
 import { AlertOutboxRepository } from './alert-outbox.repository';
 import { AlertingService } from './alerting.service';
 import { ALERT_CHANNELS } from './alerting.tokens';
@@ -22,11 +23,12 @@ export class AlertingModule {
         ...ALERT_CHANNEL_CLASSES,
         { provide: ALERT_CHANNELS, inject: ALERT_CHANNEL_CLASSES, useFactory: (...channels: AlertChannel[]) => channels },
         AlertOutboxRepository,
+        AlertOutboxPruner,
         AlertDispatcher,
         OutboxAlertingService,
         alertingProvider,
       ],
-      exports: [AlertingService, OutboxAlertingService, AlertOutboxRepository, AlertDispatcher, ALERT_CHANNELS],
+      exports: [AlertingService, OutboxAlertingService, AlertOutboxRepository, AlertOutboxPruner, AlertDispatcher, ALERT_CHANNELS],
     };
   }
 }

@@ -1,25 +1,25 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { AppConfig } from '../config/app-config';
 
 /**
  * Default API guard: `Authorization: Bearer $ADMIN_API_TOKEN`, compared in
- * constant time. Without a configured token one is generated and printed
- * once, so the default run is usable but never open.
+ * constant time. The standalone service always has a token by now (main.ts
+ * generates one into the data directory); a host app that configures none
+ * and brings no guard of its own gets an API that refuses everyone.
  */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  private readonly expectedDigest: Buffer;
+  private readonly expectedDigest?: Buffer;
 
   constructor(config: AppConfig) {
-    let token = config.adminApiToken;
-    if (!token) {
-      token = randomBytes(24).toString('base64url');
-      new Logger(AdminTokenGuard.name).warn(`ADMIN_API_TOKEN is not set; generated one for this run: ${token}`);
+    if (config.adminApiToken) {
+      this.expectedDigest = digest(config.adminApiToken);
+    } else {
+      new Logger(AdminTokenGuard.name).warn('ADMIN_API_TOKEN is not set and no guard was given: the GraphQL API refuses every request');
     }
-    this.expectedDigest = digest(token);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -29,7 +29,7 @@ export class AdminTokenGuard implements CanActivate {
     const header: unknown = request?.headers?.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
     // Comparing digests keeps the comparison constant-time whatever the lengths.
-    if (!match || !timingSafeEqual(digest(match[1]), this.expectedDigest)) {
+    if (!match || !this.expectedDigest || !timingSafeEqual(digest(match[1]), this.expectedDigest)) {
       throw new TokenHealthError(TokenHealthErrorCode.Unauthenticated, 'A valid admin bearer token is required');
     }
     return true;

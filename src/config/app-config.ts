@@ -32,8 +32,14 @@ export interface TwilioConfig {
  */
 export class AppConfig {
   publicBaseUrl!: string;
-  /** Undefined means: generate one at start and print it once. */
+  /**
+   * Undefined in a host app that brings its own guard (then the default guard
+   * refuses everyone); the standalone server fills it in at start from
+   * `<dataDir>/admin-token` (see admin-token.file.ts).
+   */
   adminApiToken?: string;
+  /** When set, /metrics needs it as a bearer token. */
+  metricsToken?: string;
   /** Raw 32-byte key; undefined only before main.ts resolved the embedded-mode key. */
   tokenEncryptionKey?: Buffer;
   /** Keys that may still decrypt older values (rotation). */

@@ -21,6 +21,8 @@ export const envSchema = Joi.object({
   ADMIN_API_TOKEN: Joi.string().min(16),
   TOKEN_ENCRYPTION_KEY: Joi.string(),
   TOKEN_ENCRYPTION_PREVIOUS_KEYS: commaList,
+  GRAPHQL_INTROSPECTION: Joi.boolean().truthy('1').falsy('0').default(false),
+  METRICS_TOKEN: Joi.string().min(16),
 
   TOKEN_HEALTH_CRON: Joi.string().default('0 */30 * * * *'),
   TOKEN_HEALTH_ENABLED: Joi.boolean().truthy('1').falsy('0').default(true),

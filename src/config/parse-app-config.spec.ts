@@ -118,7 +118,54 @@ describe(parseAppConfig.name, () => {
     expect(sut.alerts.digestThreshold).toBe(20);
   });
 
+  it('converts numbers and booleans given as text', () => {
+    const sut = parseAppConfig({ PORT: '8080', TOKEN_HEALTH_ENABLED: 'false', TOKEN_HEALTH_CONCURRENCY: '25' });
+
+    expect(sut.port).toBe(8080);
+    expect(sut.tokenHealth.enabled).toBe(false);
+    expect(sut.tokenHealth.concurrency).toBe(25);
+    expect(sut.publicBaseUrl).toBe('http://localhost:8080');
+  });
+
+  it('drops trailing slashes from PUBLIC_BASE_URL and TWILIO_API_URL', () => {
+    const sut = parseAppConfig({
+      PUBLIC_BASE_URL: 'https://th.example.test//',
+      TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'auth', TWILIO_FROM: '+1', ALERT_SMS_TO: '+2',
+      TWILIO_API_URL: 'http://127.0.0.1:9/base//',
+    });
+
+    expect(sut.publicBaseUrl).toBe('https://th.example.test');
+    expect(sut.alerts.twilio?.apiUrl).toBe('http://127.0.0.1:9/base');
+  });
+
+  it('names TOKEN_ENCRYPTION_PREVIOUS_KEYS when one of them is bad, and reads the good ones', () => {
+    expect(() => parseAppConfig({ TOKEN_ENCRYPTION_PREVIOUS_KEYS: `${key},short` })).toThrow(/TOKEN_ENCRYPTION_PREVIOUS_KEYS must be 32 bytes/);
+    expect(parseAppConfig({ TOKEN_ENCRYPTION_PREVIOUS_KEYS: `${key}, ${'b'.repeat(64)}` }).previousEncryptionKeys).toHaveLength(2);
+  });
+
+  it('names ZOHO_ACCOUNTS_URL when it is plain http elsewhere than loopback', () => {
+    expect(() => parseAppConfig({ ZOHO_ACCOUNTS_URL: 'http://accounts.evil.test' })).toThrow(/ZOHO_ACCOUNTS_URL must be https/);
+  });
+
+  it('allows ZOHO_ACCOUNTS_URL besides the allowlist it is given', () => {
+    const sut = parseAppConfig({ ZOHO_ACCOUNTS_URL: 'http://127.0.0.1:9/', ZOHO_ALLOWED_ACCOUNTS_URLS: 'https://accounts.zoho.eu/' });
+
+    expect(sut.zoho.allowedAccountsOrigins).toEqual(['http://127.0.0.1:9', 'https://accounts.zoho.eu']);
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseAppConfig({ PORT: '', SLACK_WEBHOOK_URL: '' }).port).toBe(3000);
+  });
+
+  it('keeps introspection off unless GRAPHQL_INTROSPECTION=true', () => {
+    expect(parseAppConfig({}).graphqlIntrospection).toBe(false);
+    expect(parseAppConfig({ GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    expect(() => parseAppConfig({ GRAPHQL_INTROSPECTION: 'yes please' })).toThrow(/GRAPHQL_INTROSPECTION/);
+  });
+
+  it('leaves /metrics open without METRICS_TOKEN and rejects a guessable one', () => {
+    expect(parseAppConfig({}).metricsToken).toBeUndefined();
+    expect(parseAppConfig({ METRICS_TOKEN: 'metrics-token-0123456789' }).metricsToken).toBe('metrics-token-0123456789');
+    expect(() => parseAppConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });

@@ -41,6 +41,8 @@ export function parseAppConfig(env: Env): ServerConfig {
   config.dataDir = v.TOKEN_HEALTH_DATA_DIR;
   config.publicBaseUrl = (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   config.adminApiToken = v.ADMIN_API_TOKEN;
+  config.graphqlIntrospection = v.GRAPHQL_INTROSPECTION;
+  config.metricsToken = v.METRICS_TOKEN;
   config.tokenEncryptionKey = v.TOKEN_ENCRYPTION_KEY
     ? parseEncryptionKey('TOKEN_ENCRYPTION_KEY', v.TOKEN_ENCRYPTION_KEY)
     : undefined;

@@ -9,4 +9,6 @@ export class ServerConfig extends AppConfig {
   /** Undefined: sized from the work (app.module.ts). */
   databasePoolSize?: number;
   dataDir!: string;
+  /** Schema introspection for authenticated callers of the server's /graphql; off unless GRAPHQL_INTROSPECTION=true. */
+  graphqlIntrospection!: boolean;
 }

@@ -8,6 +8,7 @@ import { AppConfig } from './app-config';
 export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenEncryptionKey' | 'previousEncryptionKeys'> {
   return {
     adminApiToken: undefined,
+    metricsToken: undefined,
     tokenHealth: {
       cron: '0 */30 * * * *',
       enabled: true,

@@ -13,6 +13,8 @@ export enum ConnectFlowErrorCode {
   ExchangeFailed = 'EXCHANGE_FAILED',
   /** Our OAuth app credentials for the provider are not configured. */
   NotConfigured = 'NOT_CONFIGURED',
+  /** The connection was started too often recently (each start stores a state row). */
+  TooManyAttempts = 'TOO_MANY_ATTEMPTS',
 }
 
 /** A failed connect step. `message` is written for the person in the browser and never holds a secret. */

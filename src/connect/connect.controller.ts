@@ -86,6 +86,8 @@ export class ConnectController {
         return { status: 502, title: 'Provider did not complete the sign-in', message: error.message };
       case ConnectFlowErrorCode.NotConfigured:
         return { status: 503, title: 'Not configured', message: error.message };
+      case ConnectFlowErrorCode.TooManyAttempts:
+        return { status: 429, title: 'Too many attempts', message: error.message };
       default:
         return assertNever(error.code);
     }

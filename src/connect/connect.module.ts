@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { OAuthModule } from '../oauth/oauth.module';
 import { ConnectFlowService } from './connect-flow.service';
+import { ConnectStatePruner } from './connect-state.pruner';
 import { ConnectLinkService } from './connect-link.service';
 import { ConnectController } from './connect.controller';
 import { OAuthStateStore } from './oauth-state.store';
@@ -24,6 +25,7 @@ import { SignedTokenCodec } from './signed-token';
     },
     ConnectLinkService,
     OAuthStateStore,
+    ConnectStatePruner,
     ConnectFlowService,
   ],
   exports: [SignedTokenCodec, ConnectLinkService],

@@ -5,6 +5,10 @@ import { AppConfig } from '../config/app-config';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { SignedTokenCodec, SignedTokenError } from './signed-token';
 
+/** At most this many connect starts (states issued) per connection within the window below. */
+export const STATE_RATE_LIMIT = 10;
+export const STATE_RATE_WINDOW_MINUTES = 10;
+
 export interface ConnectTarget {
   clientId: string;
   provider: string;
@@ -23,16 +27,36 @@ export class OAuthStateStore {
     private readonly config: AppConfig,
   ) {}
 
+  /** Throws TooManyAttempts when the connection was started too often recently: each start stores a row. */
   async issue(target: ConnectTarget, now = new Date()): Promise<string> {
     const nonce = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.connect.stateTtlMinutes * 60_000);
-    // Housekeeping piggybacks on issuing: rows past their expiry can no longer be consumed anyway.
-    await this.dataSource.query('DELETE FROM oauth_connect_states WHERE expires_at < now()');
-    await this.dataSource.query(
-      'INSERT INTO oauth_connect_states (nonce, client_id, provider, expires_at) VALUES ($1, $2, $3, $4)',
-      [nonce, target.clientId, target.provider, expiresAt],
+    // The count and the insert are one statement; concurrent starts may overshoot the limit by a few, never by many.
+    const inserted: unknown[] = await this.dataSource.query(
+      `INSERT INTO oauth_connect_states (nonce, client_id, provider, expires_at)
+       SELECT $1::varchar, $2::varchar, $3::varchar, $4::timestamptz
+        WHERE (SELECT count(*) FROM oauth_connect_states
+                WHERE client_id = $2::varchar AND provider = $3::varchar AND created_at > now() - $5::float8 * interval '1 minute') < $6
+       RETURNING nonce`,
+      [nonce, target.clientId, target.provider, expiresAt, STATE_RATE_WINDOW_MINUTES, STATE_RATE_LIMIT],
     );
+    if (inserted.length === 0) {
+      throw new ConnectFlowError(
+        ConnectFlowErrorCode.TooManyAttempts,
+        'This connection was started too many times in the last few minutes. Please wait ten minutes and open the link again.',
+      );
+    }
     return this.codec.sign('oauth-state', { ...target, nonce }, expiresAt);
+  }
+
+  /** Deletes up to `limit` states past their expiry (they can no longer be consumed); returns how many. */
+  async deleteExpired(limit: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM oauth_connect_states
+        WHERE nonce IN (SELECT nonce FROM oauth_connect_states WHERE expires_at < now() LIMIT $1)`,
+      [limit],
+    );
+    return deleted;
   }
 
   /** Verifies the state for `provider` and burns its nonce; throws InvalidState when it is bad, expired or used. */

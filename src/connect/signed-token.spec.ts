@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { SignedTokenCodec, SignedTokenError } from './signed-token';
 
 describe(SignedTokenCodec.name, () => {
@@ -47,3 +47,93 @@ describe(SignedTokenCodec.name, () => {
     );
   });
 });
+
+describe(`${SignedTokenCodec.name} (edges)`, () => {
+  const key = Buffer.alloc(32, 9);
+  const sut = new SignedTokenCodec(key);
+  const expiry = new Date('2030-01-01T00:00:00Z');
+  const encode = (body: unknown) => Buffer.from(JSON.stringify(body)).toString('base64url');
+  const signed = (payload: string) => `${payload}.${sut.sign('connect-link', { clientId: 'a', provider: 'p' }, expiry).split('.')[1]}`;
+  const reasonOf = (token: unknown, purpose: 'connect-link' | 'oauth-state' = 'connect-link', now?: Date) => {
+    try {
+      sut.verify(purpose, token as string, now);
+    } catch (error) {
+      return error instanceof SignedTokenError ? error.reason : `not a SignedTokenError: ${String(error)}`;
+    }
+    return 'accepted';
+  };
+
+  it('derives its key from the master key with HKDF under a fixed label, so tokens survive restarts', () => {
+    const token = new SignedTokenCodec(Buffer.alloc(32, 9)).sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n1' }, expiry);
+
+    expect(token).toBe(
+      'eyJ1Ijoib2F1dGgtc3RhdGUiLCJjIjoiYWNtZSIsInAiOiJ6b2hvIiwibiI6Im4xIiwiZSI6MTg5MzQ1NjAwMH0.' + token.split('.')[1],
+    );
+    expect(token.split('.')[1]).toBe(createHmac('sha256', hkdf(key)).update(token.split('.')[0]).digest('base64url'));
+  });
+
+  it('returns the nonce of an oauth-state', () => {
+    const token = sut.sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n-1' }, expiry);
+
+    expect(sut.verify('oauth-state', token, new Date('2029-01-01'))).toEqual({ clientId: 'acme', provider: 'zoho', nonce: 'n-1' });
+  });
+
+  it('accepts a token until the second it expires, and not at that second', () => {
+    const token = sut.sign('connect-link', { clientId: 'a', provider: 'p' }, expiry);
+
+    expect(reasonOf(token, 'connect-link', new Date(expiry.getTime() - 1))).toBe('accepted');
+    expect(reasonOf(token, 'connect-link', expiry)).toBe('expired');
+  });
+
+  it.each([
+    ['nothing', undefined],
+    ['an empty string', ''],
+    ['no signature', 'payload'],
+    ['an empty signature', 'payload.'],
+    ['an empty payload', '.signature'],
+    ['a third part', 'a.b.c'],
+  ])('rejects %s as malformed', (_name, token) => {
+    expect(reasonOf(token)).toBe('malformed');
+  });
+
+  it('rejects a correctly signed payload that is not JSON as malformed', () => {
+    expect(reasonOf(signedBy(key, 'bm90IGpzb24'))).toBe('malformed');
+  });
+
+  it.each([
+    ['a non-string client', { u: 'connect-link', c: 1, p: 'p', e: 1893456000 }],
+    ['a non-string provider', { u: 'connect-link', c: 'a', p: null, e: 1893456000 }],
+    ['a non-numeric expiry', { u: 'connect-link', c: 'a', p: 'p', e: '1893456000' }],
+  ])('rejects a signed payload with %s as malformed', (_name, body) => {
+    expect(reasonOf(signedBy(key, encode(body)))).toBe('malformed');
+  });
+
+  it('ignores a nonce that is not a string', () => {
+    const token = signedBy(key, encode({ u: 'connect-link', c: 'a', p: 'p', n: 5, e: 1893456000 }));
+
+    expect(sut.verify('connect-link', token, new Date('2029-01-01'))).toEqual({ clientId: 'a', provider: 'p', nonce: undefined });
+  });
+
+  it('rejects a signature of another length as a bad signature', () => {
+    const [payload, signature] = sut.sign('connect-link', { clientId: 'a', provider: 'p' }, expiry).split('.');
+
+    expect(reasonOf(`${payload}.${signature.slice(1)}`)).toBe('bad-signature');
+    expect(reasonOf(`${payload}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`)).toBe('bad-signature');
+    expect(reasonOf(signed(encode({ u: 'connect-link', c: 'b', p: 'p', e: 1893456000 })))).toBe('bad-signature');
+  });
+
+  it('tells an expired link apart from an invalid one in its message and name', () => {
+    expect(new SignedTokenError('expired')).toMatchObject({ message: 'The link is expired', name: 'SignedTokenError' });
+    expect(new SignedTokenError('bad-signature').message).toBe('The link is invalid');
+    expect(new SignedTokenError('malformed').message).toBe('The link is invalid');
+  });
+});
+
+/** A raw payload signed the way the codec signs (it only signs whole claim sets itself). */
+function signedBy(master: Buffer, payload: string): string {
+  return `${payload}.${createHmac('sha256', hkdf(master)).update(payload).digest('base64url')}`;
+}
+
+function hkdf(master: Buffer): Buffer {
+  return Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'token-health signed tokens v1', 32));
+}

@@ -1,18 +1,16 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { TokenCountsRefresher } from './token-counts.refresher';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
 import { MetricsService } from './metrics.service';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
+/** Serves what is already in memory: the token gauge is set by TokenCountsCache, never by a scrape. */
 @Controller('metrics')
+@UseGuards(MetricsTokenGuard)
 export class MetricsController {
-  constructor(
-    private readonly metrics: MetricsService,
-    private readonly tokenCounts: TokenCountsRefresher,
-  ) {}
+  constructor(private readonly metrics: MetricsService) {}
 
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
-  async scrape(): Promise<string> {
-    await this.tokenCounts.refresh();
+  scrape(): Promise<string> {
     return this.metrics.registry.metrics();
   }
 }

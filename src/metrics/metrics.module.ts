@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
-import { OAuthReportsModule } from '../oauth/oauth-reports.module';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
-import { TokenCountsRefresher } from './token-counts.refresher';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 @Module({
-  imports: [OAuthReportsModule],
   controllers: [MetricsController],
-  providers: [MetricsService, TokenCountsRefresher],
+  providers: [MetricsService, MetricsTokenGuard],
   exports: [MetricsService],
 })
 export class MetricsModule {}

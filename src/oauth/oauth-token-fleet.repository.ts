@@ -25,7 +25,11 @@ export interface ProviderStatusCount {
   count: number;
 }
 
-/** Read-only views of `oauth_tokens` across the fleet (lists, counts); never a secret column. */
+/**
+ * Read-only views of `oauth_tokens` across the fleet (lists, counts); never a
+ * secret column. Also the only reader of `token_health_clients`, the client-id
+ * search index kept by triggers (migration SearchClientsApart).
+ */
 @Injectable()
 export class OAuthTokenFleetRepository {
   private searchMode?: Promise<'substring' | 'prefix'>;
@@ -77,7 +81,7 @@ export class OAuthTokenFleetRepository {
   /** Substring search with a trigram index; prefix search where the migration found no pg_trgm. */
   getSearchMode(): Promise<'substring' | 'prefix'> {
     this.searchMode ??= this.dataSource
-      .query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_oauth_tokens_client_search'")
+      .query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_token_health_clients_search'")
       .then((rows: Row[]) => (/USING gin/i.test(rows[0]?.indexdef ?? '') ? 'substring' : 'prefix'))
       .catch((error: unknown) => {
         this.searchMode = undefined;
@@ -100,13 +104,9 @@ export class OAuthTokenFleetRepository {
     }
     if (filter.search) {
       const escaped = filter.search.replace(/[\\%_]/g, (char) => `\\${char}`);
-      if ((await this.getSearchMode()) === 'substring') {
-        conditions.push('client_id ILIKE :pattern');
-        values.pattern = `%${escaped}%`;
-      } else {
-        conditions.push('client_id LIKE :pattern');
-        values.pattern = `${escaped}%`;
-      }
+      const substring = (await this.getSearchMode()) === 'substring';
+      conditions.push(`client_id IN (SELECT client_id FROM token_health_clients WHERE client_id ${substring ? 'ILIKE' : 'LIKE'} :pattern)`);
+      values.pattern = substring ? `%${escaped}%` : `${escaped}%`;
     }
     return { conditions, values };
   }

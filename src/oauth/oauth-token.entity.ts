@@ -12,7 +12,6 @@ import { TokenStatus } from './token-status';
 // Expression and operator-class indexes TypeORM cannot describe; the migrations own them.
 @Index('ix_oauth_tokens_refresh_due', { synchronize: false })
 @Index('ix_oauth_tokens_fleet_order', { synchronize: false })
-@Index('ix_oauth_tokens_client_search', { synchronize: false })
 export class OAuthToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -5,12 +5,12 @@ import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
 import { OAuthReportsModule } from './oauth-reports.module';
-import { OAuthTokenAlertStateRepository } from './oauth-token-alert-state.repository';
 import { OAuthTokenLeaseRepository } from './oauth-token-lease.repository';
 import { OAuthTokenSweepRepository } from './oauth-token-sweep.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { RefreshTallyRepository } from './refresh-tally.repository';
+import { TokenAlertStateRepository } from './token-alert-state.repository';
 import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
@@ -55,10 +55,10 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenLeaseRepository,
     OAuthTokenSweepRepository,
-    OAuthTokenAlertStateRepository,
     TokenRefresher,
     OAuthTokenService,
     RefreshTallyRepository,
+    TokenAlertStateRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionRepository,
@@ -74,10 +74,10 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     OAuthTokenFleetRepository,
     OAuthTokenLeaseRepository,
     OAuthTokenSweepRepository,
-    OAuthTokenAlertStateRepository,
     TokenRefresher,
     OAuthTokenService,
     RefreshTallyRepository,
+    TokenAlertStateRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
     TokenReencryptionSweeper,

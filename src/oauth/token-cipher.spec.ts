@@ -82,3 +82,70 @@ describe(TokenCipher.name, () => {
     expect(() => sut.decrypt('1000.plain-refresh-token', acme)).toThrow(expect.objectContaining({ reason: 'not-encrypted' }));
   });
 });
+
+describe(`${TokenCipher.name} (stored format)`, () => {
+  const key = Buffer.alloc(32, 3);
+  const sut = new TokenCipher(key, [Buffer.alloc(32, 4)]);
+  const here = refreshOf('acme');
+  const reasonOf = (stored: string) => {
+    try {
+      sut.decrypt(stored, here);
+    } catch (error) {
+      return error instanceof UnreadableValueError ? error.reason : `unexpected ${String(error)}`;
+    }
+    return 'read';
+  };
+
+  it('writes v2, a key id taken from the key, a 12-byte IV, a 16-byte tag and the ciphertext, base64url', () => {
+    const parts = sut.encrypt('value', here).split(':');
+
+    expect(parts).toHaveLength(5);
+    expect(parts.slice(0, 2)).toEqual(['v2', createHash('sha256').update(key).digest('hex').slice(0, 8)]);
+    expect(Buffer.from(parts[2], 'base64url')).toHaveLength(12);
+    expect(Buffer.from(parts[3], 'base64url')).toHaveLength(16);
+    expect(parts.slice(2).every((part) => /^[A-Za-z0-9_-]+$/.test(part))).toBe(true);
+  });
+
+  it.each([
+    ['another version', (stored: string) => stored.replace(/^v2:/, 'v3:')],
+    ['a missing part', (stored: string) => stored.split(':').slice(0, 4).join(':')],
+    ['an extra part', (stored: string) => `${stored}:more`],
+  ])('calls a value with %s not encrypted', (_name, change) => {
+    expect(reasonOf(change(sut.encrypt('secret', here)))).toBe('not-encrypted');
+  });
+
+  it('tells a bad tag apart as failed authentication, and says so in its message and name', () => {
+    const [version, keyId, iv, , ciphertext] = sut.encrypt('secret', here).split(':');
+    const error = (() => {
+      try {
+        sut.decrypt([version, keyId, iv, Buffer.alloc(16).toString('base64url'), ciphertext].join(':'), here);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    expect(error).toMatchObject({ reason: 'failed-authentication', name: 'UnreadableValueError', message: 'Stored value is unreadable (failed-authentication)' });
+  });
+
+  it('passes null and undefined through the nullable variants', () => {
+    expect(sut.encryptNullable(null, here)).toBeNull();
+    expect(sut.encryptNullable(undefined, here)).toBeNull();
+    expect(sut.decryptNullable(null, here)).toBeNull();
+    expect(sut.decryptNullable(sut.encryptNullable('x', here), here)).toBe('x');
+  });
+
+  it('round-trips an empty string and text outside ASCII', () => {
+    expect(sut.decrypt(sut.encrypt('', here), here)).toBe('');
+    expect(sut.decrypt(sut.encrypt('Zürich-客户-🚀', here), here)).toBe('Zürich-客户-🚀');
+  });
+
+  it('names the current prefix and every key id, current first', () => {
+    const current = createHash('sha256').update(key).digest('hex').slice(0, 8);
+    const previous = createHash('sha256').update(Buffer.alloc(32, 4)).digest('hex').slice(0, 8);
+
+    expect(sut.currentPrefix).toBe(`v2:${current}:`);
+    expect(sut.keyIds).toEqual([current, previous]);
+    expect(sut.isCurrent(sut.encrypt('x', here))).toBe(true);
+    expect(sut.isCurrent(`v1:${current}:a:b:c`)).toBe(false);
+  });
+});

@@ -34,3 +34,79 @@ describe(TokenAlertComposer.name, () => {
     expect(sut.compose({ ...token, status: TokenStatus.Healthy, lastAlertStatus: TokenStatus.Invalid })).toMatchObject({ kind: 'resolved', severity: 'info' });
   });
 });
+
+describe(`${TokenAlertComposer.name} (wording)`, () => {
+  const links = { createLink: (clientId: string, provider: string) => `https://th.example/oauth/${provider}/connect?link=${clientId}` };
+  const sut = new TokenAlertComposer(links as unknown as ConnectLinkService);
+  const base = { clientId: 'acme', provider: 'zoho', lastAlertStatus: null };
+
+  it('writes the status line, the error and what to do, one per line', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.Invalid, error: 'dead' });
+
+    expect(alert).toEqual({
+      severity: 'critical',
+      title: 'OAuth Token invalid: acme/zoho',
+      clientId: 'acme',
+      provider: 'zoho',
+      status: TokenStatus.Invalid,
+      kind: 'alert',
+      event: 'token.unhealthy',
+      error: 'dead',
+      message: [
+        'The zoho connection of client acme is invalid.',
+        'Error: dead',
+        'What to do: Re-authorize the zoho connection of client acme by opening this link: https://th.example/oauth/zoho/connect?link=acme',
+      ].join('\n'),
+      instruction: 'Re-authorize the zoho connection of client acme by opening this link: https://th.example/oauth/zoho/connect?link=acme',
+      actionUrl: 'https://th.example/oauth/zoho/connect?link=acme',
+    });
+  });
+
+  it('leaves the error line and field out when there is no error', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.Expiring, error: null });
+
+    expect(alert.error).toBeUndefined();
+    expect(alert.message.split('\n')).toEqual([
+      'The zoho connection of client acme is expiring.',
+      'What to do: Re-authorize the zoho connection of client acme by opening this link: https://th.example/oauth/zoho/connect?link=acme',
+    ]);
+  });
+
+  it('starts a reminder with "Reminder: still"', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.RefreshFailed, error: 'timeout', lastAlertStatus: TokenStatus.RefreshFailed });
+
+    expect(alert.message.split('\n')[0]).toBe('Reminder: still The zoho connection of client acme is refresh_failed.');
+    expect(alert.event).toBe('token.reminder');
+    expect(alert.title).toBe('OAuth Token refresh_failed: acme/zoho');
+  });
+
+  it('treats a move to another unhealthy status as a new alert, not a reminder', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.Invalid, error: 'dead', lastAlertStatus: TokenStatus.RefreshFailed });
+
+    expect(alert).toMatchObject({ kind: 'alert', event: 'token.unhealthy' });
+    expect(alert.message).not.toContain('Reminder');
+  });
+
+  it('writes a resolved notice without link or instruction', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.Healthy, error: null, lastAlertStatus: TokenStatus.Invalid });
+
+    expect(alert).toEqual({
+      severity: 'info',
+      title: 'OAuth Token healthy: acme/zoho',
+      clientId: 'acme',
+      provider: 'zoho',
+      status: TokenStatus.Healthy,
+      kind: 'resolved',
+      event: 'token.recovered',
+      message: 'Resolved: the zoho connection of client acme is healthy again.',
+    });
+  });
+
+  it('tells operators exactly which credentials to check for a configuration problem', () => {
+    const alert = sut.compose({ ...base, status: TokenStatus.RefreshFailed, error: `${CONFIGURATION_ERROR_PREFIX}: invalid_client` });
+
+    expect(alert.instruction).toBe(
+      'Check the OAuth app credentials configured for zoho (client id and secret); the customer does not need to re-authorize.',
+    );
+  });
+});

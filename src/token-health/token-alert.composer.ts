@@ -13,7 +13,7 @@ export interface AlertableToken {
   lastAlertStatus: TokenStatus | null;
 }
 
-const SEVERITY: Record<TokenStatus, AlertSeverity> = {
+export const SEVERITY: Record<TokenStatus, AlertSeverity> = {
   [TokenStatus.Invalid]: AlertSeverity.Critical,
   [TokenStatus.RefreshFailed]: AlertSeverity.Error,
   [TokenStatus.Expiring]: AlertSeverity.Warning,

@@ -4,13 +4,20 @@ import { AlertingService } from '../alerting/alerting.service';
 import { AppConfig } from '../config/app-config';
 import { TransactionContext } from '../database/transaction-context';
 import { MetricsService } from '../metrics/metrics.service';
-import { OAuthTokenAlertStateRepository, TokenKey } from '../oauth/oauth-token-alert-state.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
+import { TokenAlertDigestComposer } from './token-alert-digest.composer';
+import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
+import { AlertAudience } from '../alerting/alert';
 
-export type { TokenKey } from '../oauth/oauth-token-alert-state.repository';
+export interface TokenKey {
+  clientId: string;
+  provider: string;
+}
 
 const BATCH_SIZE = 200;
+
+const DIGEST_KINDS: DueAlertKind[] = ['alert', 'reminder', 'resolved'];
 
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
@@ -24,12 +31,13 @@ export class TokenAlertService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly alertState: OAuthTokenAlertStateRepository,
     private readonly alerting: AlertingService,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
     private readonly outages: ProviderOutageService,
     private readonly metrics: MetricsService,
+    private readonly alertState: TokenAlertStateRepository,
+    private readonly digestComposer: TokenAlertDigestComposer,
   ) {}
 
   /**
@@ -42,6 +50,9 @@ export class TokenAlertService {
     const held = heldProviders ?? (await this.outages.heldProviders());
     const failed: string[] = [];
     let raised = 0;
+    for (const kind of DIGEST_KINDS) {
+      raised += await this.raiseDigest(kind, { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held });
+    }
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
         TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, failed)),
@@ -51,23 +62,45 @@ export class TokenAlertService {
     }
   }
 
+  /**
+   * More than ALERT_DIGEST_THRESHOLD tokens due the same kind of alert at once: people get
+   * one digest, machines (the webhook) still one event per token, all in one transaction.
+   * At or under the threshold nothing happens here and the per-token path sends them.
+   */
+  private async raiseDigest(kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
+    const threshold = this.config.alerts.digestThreshold;
+    return this.dataSource.transaction((manager) =>
+      TransactionContext.run(manager, async () => {
+        await this.alertState.lockDigests(manager);
+        if ((await this.alertState.countDue(manager, kind, filter)) <= threshold) return 0;
+        const rows = await this.alertState.claimDue(manager, kind, filter);
+        // Rows a per-token batch holds right now were skipped; if that leaves too few, they go one by one.
+        if (rows.length <= threshold) return 0;
+        for (const row of rows) {
+          const alert = this.composer.compose(row);
+          await this.alerting.sendAlert({ ...alert, audience: AlertAudience.Machines });
+          this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
+        }
+        await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
+        this.metrics.recordAlert('digest');
+        await this.alertState.markAlerted(manager, rows.map((row) => row.id));
+        this.logger.log(`One ${kind} digest for ${rows.length} connections instead of ${rows.length} messages`);
+        return rows.length;
+      }),
+    );
+  }
+
   private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], failed: string[]) {
-    const due = await this.alertState.lockDueAlerts(manager, {
+    const rows = await this.alertState.lockDueBatch(manager, {
       repeatMinutes: this.config.alerts.repeatIntervalMinutes,
       keys,
-      exclude: failed,
       heldProviders: held,
+      exclude: failed,
       limit: BATCH_SIZE,
     });
     let raised = 0;
-    for (const row of due) {
-      const alert = this.composer.compose({
-        clientId: row.clientId,
-        provider: row.provider,
-        status: row.status,
-        error: row.error,
-        lastAlertStatus: row.lastAlertStatus,
-      });
+    for (const row of rows) {
+      const alert = this.composer.compose(row);
       try {
         await this.alerting.sendAlert(alert);
       } catch (error) {
@@ -80,6 +113,6 @@ export class TokenAlertService {
       this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
       raised++;
     }
-    return { claimed: due.length, raised };
+    return { claimed: rows.length, raised };
   }
 }

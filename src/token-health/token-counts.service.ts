@@ -1,35 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { OAuthTokenFleetRepository, ProviderStatusCount } from '../oauth/oauth-token-fleet.repository';
-
-// Counts may lag this much behind the table: a summary is a glance, not an audit.
-const MAX_AGE_MS = 5_000;
+import { ProviderStatusCount } from '../oauth/oauth-token-fleet.repository';
+import { TokenCountsCache } from './token-counts.cache';
 
 /**
- * Token counts per provider and status for summaries, served from a short-lived
- * snapshot so a busy console or API costs one GROUP BY per few seconds, not one
- * per request. The single place to switch to a shared counts cache.
+ * Token counts per provider and status for summaries, read from the shared
+ * TokenCountsCache: a busy console or API costs no query per request. After an
+ * admin action the next read waits for one fresh count, so the page shows it.
  */
 @Injectable()
 export class TokenCountsService {
-  private snapshot?: { at: number; counts: Promise<ProviderStatusCount[]> };
+  private stale = false;
 
-  constructor(private readonly fleet: OAuthTokenFleetRepository) {}
+  constructor(private readonly cache: TokenCountsCache) {}
 
-  counts(now = Date.now()): Promise<ProviderStatusCount[]> {
-    if (!this.snapshot || now - this.snapshot.at > MAX_AGE_MS) {
-      const counts = this.fleet.countByProviderAndStatus();
-      const snapshot = { at: now, counts };
-      this.snapshot = snapshot;
-      // A failed read is not kept: the next caller tries again.
-      counts.catch(() => {
-        if (this.snapshot === snapshot) this.snapshot = undefined;
-      });
+  async counts(): Promise<ProviderStatusCount[]> {
+    if (this.stale || !this.cache.snapshot) {
+      this.stale = false;
+      await this.cache.refresh();
     }
-    return this.snapshot.counts;
+    const snapshot = this.cache.snapshot;
+    if (!snapshot) throw new Error('Token counts are unavailable (the database did not answer)');
+    return snapshot.byProvider;
   }
 
-  /** Forget the snapshot (after an action whose effect the caller is about to show). */
+  /** The next read counts again (after an action whose effect the caller is about to show). */
   invalidate(): void {
-    this.snapshot = undefined;
+    this.stale = true;
   }
 }

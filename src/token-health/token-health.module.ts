@@ -10,6 +10,7 @@ import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
 import { TokenAlertComposer } from './token-alert.composer';
+import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthCron } from './token-health.cron';
 import { TokenHealthIndicator } from './token-health.indicator';
@@ -39,6 +40,7 @@ import { ConsoleLoginService } from '../admin-console/console-login.service';
 import { ConsoleSessionService } from '../admin-console/console-session.service';
 import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
 import { LoginRateLimiter } from '../admin-console/login-rate-limiter';
+import { TokenCountsCache } from './token-counts.cache';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -86,11 +88,13 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
+      TokenAlertDigestComposer,
       TokenAlertService,
       TokenHealthService,
       TokenHealthCron,
       TokenHealthIndicator,
       TokenHealthResolver,
+      TokenCountsCache,
       TokenCountsService,
       ProviderOutageRepository,
       ProviderOutageComposer,
@@ -107,6 +111,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
   };
 }

@@ -1,12 +1,14 @@
 import { UseFilters, UseGuards } from '@nestjs/common';
 import { GraphqlErrorFilter } from '../common/graphql-error.filter';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectLinkService } from '../connect/connect-link.service';
 import { TokenRegistrationService } from '../oauth/token-registration.service';
 import { TokenHealthGuard } from '../auth/token-health.guard';
-import { requireId, requireToken } from './dto/input-rules';
+import { optionalDate, requireId, requireToken } from './dto/input-rules';
 import { RegisterOAuthTokenInput } from './dto/register-oauth-token.input';
+import { CheckRunModel } from './models/check-run.model';
 import { TokenHealthReportModel } from './models/token-health-report.model';
+import { PerOperation } from './per-operation';
 import { TokenHealthService } from './token-health.service';
 import { TokenHealthReport } from './token-health-report';
 
@@ -15,6 +17,9 @@ import { TokenHealthReport } from './token-health-report';
 @UseGuards(TokenHealthGuard)
 @UseFilters(GraphqlErrorFilter)
 export class TokenHealthResolver {
+  /** Aliases of a full check in one operation share one cycle (and one read of all reports). */
+  private readonly perOperation = new PerOperation();
+
   constructor(
     private readonly health: TokenHealthService,
     private readonly registration: TokenRegistrationService,
@@ -26,11 +31,23 @@ export class TokenHealthResolver {
     return this.health.getClientHealth(requireId('clientId', clientId));
   }
 
-  @Mutation(() => [TokenHealthReportModel], { description: 'Run the check now; clientId null = all clients' })
-  checkTokenHealth(
+  @Mutation(() => [TokenHealthReportModel], {
+    description:
+      "Check one client's tokens now and return their fresh reports. Deprecated for clientId null (all clients): use runHealthCheck, which returns a summary instead of every report",
+  })
+  async checkTokenHealth(
+    @Context() operation: object,
     @Args('clientId', { type: () => String, nullable: true }) clientId?: string | null,
   ): Promise<TokenHealthReport[]> {
-    return this.health.checkAndAlert(clientId == null ? {} : { clientId: requireId('clientId', clientId) });
+    if (clientId != null) return this.health.checkAndAlert({ clientId: requireId('clientId', clientId) });
+    await this.fullCheck(operation);
+    return this.perOperation.once(operation, 'all-reports', () => this.health.getAllHealth());
+  }
+
+  @Mutation(() => CheckRunModel, { description: 'Run one full check cycle now (joining one already running) and return its summary' })
+  async runHealthCheck(@Context() operation: object): Promise<CheckRunModel> {
+    const { startedAt, finishedAt, classifiedWithoutCall, refreshed, failed } = await this.fullCheck(operation);
+    return { startedAt, finishedAt, checked: classifiedWithoutCall + refreshed + failed, refreshed, failed };
   }
 
   @Mutation(() => TokenHealthReportModel, { description: 'Import an existing token set' })
@@ -40,7 +57,7 @@ export class TokenHealthResolver {
       provider: requireId('provider', input.provider),
       refreshToken: requireToken('refreshToken', input.refreshToken)!,
       accessToken: requireToken('accessToken', input.accessToken, true) ?? null,
-      accessTokenExpiresAt: input.accessTokenExpiresAt ?? null,
+      accessTokenExpiresAt: optionalDate('accessTokenExpiresAt', input.accessTokenExpiresAt),
       accountsServer: input.accountsServer ?? null,
     });
   }
@@ -53,5 +70,9 @@ export class TokenHealthResolver {
     requireId('clientId', clientId);
     this.registration.assertKnownProvider(requireId('provider', provider));
     return this.links.createLink(clientId, provider);
+  }
+
+  private fullCheck(operation: object) {
+    return this.perOperation.once(operation, 'full-cycle', () => this.health.runHealthCheck());
   }
 }

@@ -7,6 +7,7 @@ import { TokenAlertService } from './token-alert.service';
 import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { TokenCountsCache } from './token-counts.cache';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
 export const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
@@ -27,6 +28,7 @@ export class TokenHealthService {
     private readonly stats: CheckCycleStats,
     private readonly scheduler: SchedulerRegistry,
     private readonly outages: ProviderOutageService,
+    private readonly counts: TokenCountsCache,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
@@ -42,6 +44,16 @@ export class TokenHealthService {
   /** Reads stored health without calling any provider. */
   getClientHealth(clientId: string): Promise<TokenHealthReport[]> {
     return this.tokens.findReports(clientId);
+  }
+
+  /** Every stored report (the deprecated `checkTokenHealth(clientId: null)` answer). */
+  getAllHealth(): Promise<TokenHealthReport[]> {
+    return this.tokens.findReports();
+  }
+
+  /** One full cycle now (joining one already running) and the alerts it calls for: what `runHealthCheck` does. */
+  runHealthCheck(): Promise<CycleSummary> {
+    return this.runFullCycleAndAlert(true);
   }
 
   /** Queues the alerts these reports call for (entering, reminding, resolved); idempotent. */
@@ -98,6 +110,11 @@ export class TokenHealthService {
   private runFullCycle(onDemand = false): Promise<CycleSummary> {
     this.fullCycle ??= this.stats
       .track(() => this.runner.run({}, { onDemand }))
+      .then((summary) => {
+        // Statuses change mostly here; /health and /metrics show them without waiting for the timer.
+        void this.counts.refresh();
+        return summary;
+      })
       .finally(() => (this.fullCycle = undefined));
     return this.fullCycle;
   }

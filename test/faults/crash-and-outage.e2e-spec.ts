@@ -7,6 +7,7 @@ import { ServerProcess } from '../support/server-process';
 import { SmtpSink } from '../support/smtp-sink';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
+import { OAuthTokenRepository } from '../../src/oauth/oauth-token.repository';
 import { useSecretScan } from '../support/secret-scan';
 
 const scan = useSecretScan();
@@ -62,8 +63,14 @@ describe('crashes and outages', () => {
         const rows = await seeder.dataSource.query(`SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at IS NOT NULL`);
         return rows[0].n === seeds.length;
       }, 30_000, 'every token refreshed after the restart');
-      const rows = await seeder.dataSource.query('SELECT refresh_token, health_check_lease_until FROM oauth_tokens');
+      const rows = await seeder.dataSource.query('SELECT refresh_token FROM oauth_tokens');
+      expect(rows).toHaveLength(seeds.length);
       expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v2:'))).toBe(true);
+      // Decrypted and compared: the rotated refresh token (not the access token, not the old one) is what is stored.
+      const repository = seeder.get(OAuthTokenRepository);
+      const stored = await Promise.all(seeds.map((seed) => repository.findToken(seed.clientId, 'zoho')));
+      expect(stored.map((token) => token?.refreshToken)).toEqual(seeds.map((seed) => `${seed.refreshToken}-rotated`));
+      expect(stored.map((token) => token?.accessToken)).toEqual(seeds.map(() => 'after-crash'));
       const [{ stale }] = await seeder.dataSource.query('SELECT count(*)::int AS stale FROM oauth_tokens WHERE health_check_lease_until < now()');
       expect(stale).toBe(0);
     } finally {
@@ -82,13 +89,33 @@ describe('crashes and outages', () => {
       await graphql(server, 'mutation { checkTokenHealth { status } }');
 
       await sinks.twilio.waitFor(3);
-      await settle(3000);
+      const schedule = await watchRetrySchedule(seeder, ['slack', 'email'], 3);
       const [{ pending }] = await seeder.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending' AND attempts > 0`);
       expect(pending).toBe(6);
+      // Backoff, read from the outbox: the retry after attempt k is due 2^(k-1) s later (±25 % jitter),
+      // so consecutive next_attempt_at values of one row lie at least 0.75 × 2^k s apart, and the gaps grow.
+      expect(schedule.size).toBe(6);
+      const gaps = [...schedule.values()].map((dueAt) => [1, 2].map((k) => (dueAt.has(k) && dueAt.has(k + 1) ? dueAt.get(k + 1)! - dueAt.get(k)! : undefined)));
+      // And without sampling: after a attempts a row's next_attempt_at is at least 0.75 × (1 + 2 + … + 2^(a-1)) s after it was queued.
+      const spans: { attempts: number; seconds: number }[] = await seeder.dataSource.query(
+        `SELECT attempts, extract(epoch FROM next_attempt_at - created_at)::float8 AS seconds
+           FROM alert_outbox WHERE channel IN ('slack', 'email') AND status = 'pending' AND locked_until IS NULL`,
+      );
+      expect(spans.length).toBeGreaterThan(0);
+      for (const { attempts, seconds } of spans) expect(seconds).toBeGreaterThanOrEqual(0.75 * (2 ** attempts - 1));
+      for (const [first, second] of gaps) {
+        if (first !== undefined) expect(first).toBeGreaterThanOrEqual(0.75 * 2 * 1000);
+        if (second !== undefined) expect(second).toBeGreaterThanOrEqual(0.75 * 4 * 1000);
+        if (first !== undefined && second !== undefined) expect(second).toBeGreaterThan(first);
+      }
 
+      const [{ dueInMs }] = await seeder.dataSource.query(
+        `SELECT greatest(0, extract(epoch FROM max(next_attempt_at) - now()) * 1000)::int AS "dueInMs" FROM alert_outbox WHERE status = 'pending'`,
+      );
       await sinks.restartOn(slackPort, smtpPort);
-      await sinks.slack.waitFor(3, 30_000);
-      await sinks.smtp.waitFor(3, 30_000);
+      // Delivered once the last retry is due: its backoff plus a dispatch interval and a delivery, with room for a slow machine.
+      await sinks.slack.waitFor(3, dueInMs + 5000);
+      await sinks.smtp.waitFor(3, dueInMs + 5000);
       await settle(2000);
       expect(sinks.slack.requests).toHaveLength(3);
       expect(sinks.smtp.messages).toHaveLength(3);
@@ -98,6 +125,28 @@ describe('crashes and outages', () => {
     }
   }, 90_000);
 });
+
+/**
+ * Polls the outbox until every pending row has been attempted `attempts` times; returns, per row,
+ * the next_attempt_at (ms) scheduled after each attempt. Rows still leased are mid-attempt and skipped.
+ */
+async function watchRetrySchedule(app: TestApp, channels: string[], attempts: number): Promise<Map<string, Map<number, number>>> {
+  const schedule = new Map<string, Map<number, number>>();
+  await waitUntil(async () => {
+    const rows: { id: string; attempts: number; due: string; leased: boolean }[] = await app.dataSource.query(
+      `SELECT id::text, attempts, (extract(epoch FROM next_attempt_at) * 1000)::float8 AS due, locked_until IS NOT NULL AS leased
+         FROM alert_outbox WHERE status = 'pending' AND channel = ANY($1)`,
+      [channels],
+    );
+    for (const row of rows) {
+      const dueAt = schedule.get(row.id) ?? new Map<number, number>();
+      if (row.attempts > 0 && !row.leased) dueAt.set(row.attempts, Number(row.due));
+      schedule.set(row.id, dueAt);
+    }
+    return rows.length > 0 && rows.every((row) => row.attempts >= attempts);
+  }, 20_000, `every pending alert attempted ${attempts} times`);
+  return schedule;
+}
 
 async function graphql(server: ServerProcess, query: string) {
   const response = await fetch(`${server.url}/graphql`, {

@@ -70,8 +70,9 @@ describe('hostile provider and hostile input', () => {
     const byClient = Object.fromEntries(body.data.checkTokenHealth.map((r: any) => [r.clientId, r.status]));
     for (const name of Object.keys(MISBEHAVIOUR)) expect(byClient[`bad-${name}`]).toBe('REFRESH_FAILED');
     for (let i = 0; i < 3; i++) expect(byClient[`good-${i}`]).toBe('HEALTHY');
-    // Liveness bound, not a performance figure: 3 attempts × 1.5 s timeout + backoff, in parallel.
-    expect(elapsedMs).toBeLessThan(20_000);
+    // Liveness bound, not a performance figure: the slowest token (hangs) takes 3 attempts × 1.5 s timeout
+    // plus at most 250 + 500 ms of backoff; the tokens run in parallel. 2.5 s of room for a loaded machine.
+    expect(elapsedMs).toBeLessThan(3 * 1500 + 250 + 500 + 2500);
     for (const name of Object.keys(MISBEHAVIOUR)) {
       expect(server.logs().split('\n').filter((line) => line.includes(`bad-${name}/zoho failed`))).toHaveLength(1);
     }
@@ -100,7 +101,8 @@ describe('hostile provider and hostile input', () => {
   it('rejects oversize and deeply nested queries and a 1 MB token with a clear error', async () => {
     const deep = `{ ${'__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } }'} }`;
     const nested = await graphql(deep);
-    expect(nested.body.errors?.[0]?.message).toMatch(/nested deeper/);
+    // Introspection is off as well, which is reported beside the depth.
+    expect(nested.body.errors?.map((error: { message: string }) => error.message)).toContainEqual(expect.stringMatching(/nested deeper/));
 
     const wide = await graphql(`{ ${Array.from({ length: 600 }, (_, i) => `f${i}: __typename`).join(' ')} }`);
     expect(wide.body.errors?.[0]?.message).toMatch(/more than 500 fields/);

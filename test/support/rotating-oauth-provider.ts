@@ -85,6 +85,9 @@ export class RotatingOAuthProvider {
     secretScan.secret(`at-${token}`, 'issued access token');
     this.byToken.set(token, { grant, index: grant.issued.length });
     grant.issued.push(token);
+    // Whatever the provider hands out is a secret from then on, wherever the app carries it.
+    secretScan.secret(token, 'issued refresh_token');
+    secretScan.secret(`at-${token}`, 'issued access_token');
     return token;
   }
 

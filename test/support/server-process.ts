@@ -14,6 +14,7 @@ export class ServerProcess {
   private constructor(
     readonly child: ChildProcess,
     readonly port: number,
+    private readonly adminToken?: string,
   ) {
     child.stdout!.on('data', (chunk) => (this.output += chunk));
     child.stderr!.on('data', (chunk) => (this.output += chunk));
@@ -29,13 +30,23 @@ export class ServerProcess {
       env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const server = new ServerProcess(child, port);
+    const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
     await server.waitForHealth(30_000);
     return server;
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** POSTs a GraphQL operation with the admin token the server was started with; returns the parsed body. */
+  async graphql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return response.json();
   }
 
   logs(): string {

@@ -30,6 +30,7 @@ import { HelloResolver } from './hello.resolver';
         zoho: { accountsUrl: env.get<string>('ZOHO_ACCOUNTS_URL') },
       }),
       alerting: { useClass: HostAlertingService },
+      console: { path: 'ops/token-health' },
     }),
   ],
   controllers: [HealthController],

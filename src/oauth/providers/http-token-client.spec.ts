@@ -1,7 +1,7 @@
 import { ServerResponse } from 'node:http';
 import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
-import { HttpTokenClient, HttpTokenClientOptions } from './http-token-client';
+import { describeProviderError, HttpTokenClient, HttpTokenClientOptions } from './http-token-client';
 
 const passThrough = (status: number, body: unknown) => ({ status, body });
 const TEN_MB = 10 * 1024 * 1024;
@@ -218,5 +218,183 @@ describe(HttpTokenClient.name, () => {
     const error = await failureOf(sut.postForm(url, {}, passThrough));
 
     expect(error.message.length).toBeLessThan(400);
+  });
+});
+
+describe(`${HttpTokenClient.name} (wire details)`, () => {
+  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
+  let sleeps: number[];
+
+  const clientWith = (overrides: Partial<HttpTokenClientOptions> = {}) =>
+    new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, baseBackoffMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides });
+  const serve = async (reply: Reply) => {
+    server = await startTokenEndpoint(reply);
+    return `${server.origin}/oauth/token`;
+  };
+  const where = (status: number) => `POST ${server.origin}/oauth/token answered HTTP ${status}`;
+
+  beforeEach(() => (sleeps = []));
+  afterEach(() => {
+    jest.restoreAllMocks();
+    return server?.close();
+  });
+
+  it('asks for JSON', async () => {
+    const url = await serve((res) => json(res, 200, {}));
+
+    const accepts: (string | undefined)[] = [];
+    server.onHeaders = (headers) => accepts.push(headers.accept);
+
+    await clientWith().postForm(url, {}, passThrough);
+
+    expect(accepts).toEqual(['application/json']);
+  });
+
+  it('hands a blank body to the classifier as undefined', async () => {
+    const url = await serve((res) => res.writeHead(200, { 'content-type': 'application/json' }).end('  \n'));
+
+    await expect(clientWith().postForm(url, {}, passThrough)).resolves.toEqual({ status: 200, body: undefined });
+  });
+
+  it('hands a 204 without a body to the classifier as undefined', async () => {
+    const url = await serve((res) => res.writeHead(204).end());
+
+    await expect(clientWith().postForm(url, {}, passThrough)).resolves.toEqual({ status: 204, body: undefined });
+  });
+
+  it('accepts a body of exactly the cap, announced or streamed', async () => {
+    const body = JSON.stringify({ a: 'x'.repeat(12) });
+    const announced = await serve((res) => res.writeHead(200, { 'content-length': String(body.length) }).end(body));
+    await expect(clientWith({ maxBodyBytes: body.length }).postForm(announced, {}, passThrough)).resolves.toEqual({ status: 200, body: { a: 'x'.repeat(12) } });
+    await server.close();
+
+    const streamed = await serve((res) => {
+      res.writeHead(200, { 'transfer-encoding': 'chunked' });
+      res.write(body.slice(0, 5));
+      res.end(body.slice(5));
+    });
+    await expect(clientWith({ maxBodyBytes: body.length }).postForm(streamed, {}, passThrough)).resolves.toEqual({ status: 200, body: { a: 'x'.repeat(12) } });
+  });
+
+  it('reports a connection cut in the middle of the body as a network error', async () => {
+    const url = await serve((res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write('{"access_token":');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+
+    const error = await failureOf(clientWith().postForm(url, {}, passThrough));
+
+    expect(error.code).toBe(OAuthProviderErrorCode.Transient);
+    expect(error.message).toMatch(/: network error \(/);
+  });
+
+  it('adds nothing from a 5xx body that is not JSON', async () => {
+    const url = await serve((res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<html>down</html>'));
+
+    const error = await failureOf(clientWith().postForm(url, {}, passThrough));
+
+    expect(error.message).toBe(where(500));
+  });
+
+  it('says a 2xx body that is not JSON is malformed', async () => {
+    const url = await serve((res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>ok</html>'));
+
+    const error = await failureOf(clientWith().postForm(url, {}, passThrough));
+
+    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Transient, message: `${where(200)}: malformed response (not JSON)` });
+  });
+
+  it.each([300, 302, 399])('treats HTTP %s as a wrong accounts server URL', async (status) => {
+    const url = await serve((res) => res.writeHead(status, { location: '/x' }).end());
+
+    const error = await failureOf(clientWith({ maxAttempts: 3 }).postForm(url, {}, passThrough));
+
+    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Configuration, message: `${where(status)}: unexpected redirect; check the accounts server URL` });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('refuses an endpoint URL that is not a URL', async () => {
+    const error = await failureOf(clientWith().postForm('not a url', {}, passThrough));
+
+    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Configuration, message: 'The OAuth endpoint URL is invalid; check the accounts server setting' });
+  });
+
+  it('waits exactly half the step plus a random half of it', async () => {
+    const url = await serve((res) => json(res, 502, {}));
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+
+    await failureOf(clientWith({ maxAttempts: 3 }).postForm(url, {}, passThrough));
+
+    expect(sleeps).toEqual([100, 200]);
+  });
+
+  it('caps the backoff step at 10 s', async () => {
+    const url = await serve((res) => json(res, 502, {}));
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+
+    await failureOf(clientWith({ maxAttempts: 3, baseBackoffMs: 15_000 }).postForm(url, {}, passThrough));
+
+    expect(sleeps).toEqual([5000, 5000]);
+  });
+
+  it('waits a Retry-After equal to the longest wait it accepts', async () => {
+    const url = await serve((res, attempt) => (attempt === 1 ? json(res, 429, {}, { 'retry-after': '5' }) : json(res, 200, {})));
+
+    await clientWith({ maxAttempts: 2 }).postForm(url, {}, passThrough);
+
+    expect(sleeps).toEqual([5000]);
+  });
+
+  it('honours Retry-After on 503, as an HTTP date too', async () => {
+    const at = new Date(Date.now() + 3000).toUTCString();
+    const url = await serve((res, attempt) => (attempt === 1 ? json(res, 503, {}, { 'retry-after': at }) : json(res, 200, {})));
+
+    await clientWith({ maxAttempts: 2 }).postForm(url, {}, passThrough);
+
+    expect(sleeps).toEqual([3000]);
+  });
+
+  it('ignores Retry-After on other statuses and values that are neither seconds nor a date', async () => {
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    const replies: [number, string][] = [[500, '1'], [429, '2x'], [429, 'x2']];
+    const url = await serve((res, attempt) => json(res, replies[attempt - 1]?.[0] ?? 200, {}, replies[attempt - 1] ? { 'retry-after': replies[attempt - 1][1] } : {}));
+
+    await clientWith({ maxAttempts: 4, baseBackoffMs: 10 }).postForm(url, {}, passThrough);
+
+    expect(sleeps).toEqual([10, 20, 40]);
+  });
+
+  it('keeps the values of fields that are not secret in an echoed error, and redacts the rest from 4 characters on', async () => {
+    const form = { grant_type: 'refresh_token', token_type_hint: 'access_token', redirect_uri: 'https://app/cb', scope: 'ZohoCRM.all', code: 'abcd', state: 'xyz' };
+    const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: Object.values(form).join(' ') }));
+
+    const error = await failureOf(clientWith().postForm(url, form, passThrough));
+
+    expect(error.message).toBe(`${where(500)}: server_error: refresh_token access_token https://app/cb ZohoCRM.all [redacted] xyz`);
+  });
+});
+
+describe(describeProviderError.name, () => {
+  it('joins error and description', () => {
+    expect(describeProviderError({ error: 'invalid_grant', error_description: 'revoked' })).toBe('invalid_grant: revoked');
+  });
+
+  it('flattens whitespace runs into one space', () => {
+    expect(describeProviderError({ error: 'a \n\t b' })).toBe('a b');
+  });
+
+  it('skips empty and non-string parts', () => {
+    expect(describeProviderError({ error: '', error_description: 'only this' })).toBe('only this');
+    expect(describeProviderError({ error: 42, error_description: 'only this' })).toBe('only this');
+  });
+
+  it.each([null, undefined, 'invalid_grant', {}])('says there is no error code in %j', (body) => {
+    expect(describeProviderError(body)).toBe('no error code in the answer');
+  });
+
+  it('keeps 200 characters and cuts the 201st with an ellipsis', () => {
+    expect(describeProviderError({ error: 'x'.repeat(200) })).toBe('x'.repeat(200));
+    expect(describeProviderError({ error: 'x'.repeat(201) })).toBe(`${'x'.repeat(200)}…`);
   });
 });

@@ -32,7 +32,7 @@ describe(ZohoProvider.name, () => {
   });
 
   beforeEach(() => {
-    const client = new HttpTokenClient({ timeoutMs: 200, maxAttempts: 3, sleep: async () => undefined });
+    const client = new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, sleep: async () => undefined });
     sut = new ZohoProvider(client, () => NOW);
   });
   afterEach(() => server?.close());
@@ -243,5 +243,34 @@ describe(ZohoProvider.name, () => {
 
       await expect(sut.revoke(aRefreshRequest())).resolves.toBeUndefined();
     });
+  });
+});
+
+describe(`${ZohoProvider.name} (error wording and URLs)`, () => {
+  let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
+  const sut = new ZohoProvider(new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, sleep: async () => undefined }), () => NOW);
+  const refresh = (accountsServer = server.origin) =>
+    sut.refresh({ refreshToken: REFRESH_TOKEN, accountsServer, credentials: { clientId: '1000.CLIENTID', clientSecret: CLIENT_SECRET } });
+
+  afterEach(() => server?.close());
+
+  it('is the provider named zoho', () => {
+    expect(sut.name).toBe('zoho');
+  });
+
+  it('says an unknown error string is unrecognised and quotes it', async () => {
+    server = await startTokenEndpoint((res) => json(res, 200, { error: 'something_new', error_description: 'details' }));
+
+    const error = await failureOf(refresh());
+
+    expect(error.message).toBe(`POST ${server.origin}/oauth/v2/token answered HTTP 200: Zoho answered an unrecognised error (something_new: details)`);
+  });
+
+  it('drops every trailing slash of the accounts server', async () => {
+    server = await startTokenEndpoint((res) => json(res, 200, { access_token: 'at' }));
+
+    await refresh(`${server.origin}//`);
+
+    expect(server.requests[0].path).toBe('/oauth/v2/token');
   });
 });

@@ -1,0 +1,217 @@
+'use strict';
+// Issue 13: the fleet API and the console under load, each against `{ __typename }` measured
+// in the same run through the same built server (autocannon, closed loop).
+//   - first page of tokens(filter: {status: [INVALID]}) and the console's fleet page: p99 ≤ 3× trivial
+//   - page 500 of tokens costs the same as page 1 (keyset, no OFFSET)
+//   - tokenHealthHistory of a connection with 10k events: p99 ≤ 2× a tokenHealth(clientId) lookup,
+//     both returning the same number of rows (the lookup returns rows/clients reports; the history
+//     is asked for as many events), so the ratio shows what 10k stored events cost, not JSON size
+//
+//   node bench/fleet-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
+//                               [--connections=10] [--events=10k] [--json=PATH]
+//
+// --quick: 100k rows / 10k clients, 10 s per query.
+const autocannon = require('autocannon');
+const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
+const { appEnv, ADMIN_API_TOKEN } = require('./lib/app-env');
+const { startAppServer, graphql } = require('./lib/app-server');
+const { runMain } = require('./lib/cleanup');
+const { createBenchDatabase, connect } = require('./lib/database');
+const { ms, count, ratio, verdict, table } = require('./lib/format');
+const { describeCpu, measureCpu, waitForQuietMachine } = require('./lib/machine-cpu');
+const { machine, writeResults } = require('./lib/results');
+const { seedTokens, clientId } = require('./lib/seed');
+
+const PAGE = 'edges { cursor node { clientId provider status lastHealthCheck error } } pageInfo { hasNextPage endCursor }';
+const TRIVIAL = '{ __typename }';
+const INVALID_PAGE = `{ tokens(filter: { status: [INVALID] }, first: 50) { ${PAGE} } }`;
+const INVALID_PAGE_COUNTED = `{ tokens(filter: { status: [INVALID] }, first: 50) { ${PAGE} totalCount } }`;
+const FLEET_PAGE = `query ($after: String) { tokens(first: 50, after: $after) { ${PAGE} } }`;
+const HISTORY = 'query ($clientId: String!, $first: Int) { tokenHealthHistory(clientId: $clientId, provider: "zoho", first: $first) { at fromStatus toStatus error source } }';
+const LOOKUP = 'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
+
+async function main() {
+  const flags = parseArgs();
+  const options = {
+    rows: sizeListFlag(flags, 'rows', [flags.quick ? 100_000 : 1_000_000])[0],
+    clients: sizeListFlag(flags, 'clients', [flags.quick ? 10_000 : 100_000])[0],
+    events: sizeListFlag(flags, 'events', [10_000])[0],
+    durationSeconds: numberFlag(flags, 'duration', flags.quick ? 10 : 30),
+    connections: numberFlag(flags, 'connections', 10),
+  };
+  const database = await createBenchDatabase('fleet');
+  const db = await connect(database.url);
+  console.log(`[fleet-latency] seeding ${count(options.rows)} tokens over ${count(options.clients)} clients`);
+  await seedTokens(db, { rows: options.rows, clients: options.clients });
+  const mix = await seedStatuses(db);
+  const historyClient = clientId(42, false);
+  await seedHistory(db, historyClient, options.events);
+  await db.query('VACUUM ANALYZE oauth_tokens');
+  await db.query('ANALYZE token_health_events');
+
+  const server = await startAppServer(appEnv({ databaseUrl: database.url }));
+  const cookie = await logInToConsole(server);
+  const page500 = await cursorOfPage(server, 500);
+  await checkAnswers(server, cookie, historyClient, options);
+
+  const reportsPerClient = Math.floor(options.rows / options.clients);
+  const gql = (query, variables = () => ({})) => ({ kind: 'graphql', body: () => JSON.stringify({ query, variables: variables() }) });
+  const randomClient = () => ({ clientId: clientId(Math.floor(Math.random() * options.clients), false) });
+  const queries = {
+    trivial: gql(TRIVIAL),
+    invalidPage: gql(INVALID_PAGE),
+    invalidPageCounted: gql(INVALID_PAGE_COUNTED),
+    consolePage: { kind: 'console', cookie },
+    page1: gql(FLEET_PAGE),
+    page500: gql(FLEET_PAGE, () => ({ after: page500 })),
+    history: gql(HISTORY, () => ({ clientId: historyClient, first: reportsPerClient })),
+    history50: gql(HISTORY, () => ({ clientId: historyClient, first: 50 })),
+    lookup: gql(LOOKUP, randomClient),
+  };
+  const runs = {};
+  for (const [name, query] of Object.entries(queries)) {
+    await load(server, query, { ...options, durationSeconds: 3, warmUp: true });
+    runs[name] = await load(server, query, options);
+    console.log(`[fleet-latency] ${name}: p50 ${ms(runs[name].p50)}, p99 ${ms(runs[name].p99)}`);
+  }
+  const results = { bench: 'fleet-latency', date: new Date().toISOString(), machine: machine(), database: database.description, options, mix, runs };
+  printReport(results);
+  writeResults(flags, results);
+}
+
+/** A realistic mix: a few percent unhealthy, last checks spread over the last half hour. */
+async function seedStatuses(db) {
+  await db.query(`UPDATE oauth_tokens SET
+      token_status = CASE WHEN r < 0.02 THEN 'invalid' WHEN r < 0.05 THEN 'refresh_failed' WHEN r < 0.06 THEN 'expiring' ELSE 'healthy' END,
+      health_check_error = CASE WHEN r < 0.06 THEN 'seeded error' END,
+      last_health_check = now() - r2 * interval '30 minutes'
+    FROM (SELECT id AS rid, random() AS r, random() AS r2 FROM oauth_tokens) AS draw WHERE id = draw.rid`);
+  const { rows } = await db.query('SELECT token_status AS status, count(*)::int AS n FROM oauth_tokens GROUP BY 1 ORDER BY 1');
+  return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+}
+
+/** `events` transitions of one connection over the last 90 days, as the trigger would have written them. */
+async function seedHistory(db, client, events) {
+  await db.query(
+    `INSERT INTO token_health_events (token_id, client_id, provider, at, from_status, to_status, error, source)
+     SELECT t.id, t.client_id, t.provider, now() - (n::float8 / $2) * interval '90 days',
+            CASE WHEN n % 2 = 0 THEN 'healthy' ELSE 'refresh_failed' END,
+            CASE WHEN n % 2 = 0 THEN 'refresh_failed' ELSE 'healthy' END,
+            CASE WHEN n % 2 = 0 THEN 'HTTP 503 from the accounts server' END, 'check'
+       FROM oauth_tokens t, generate_series(1, $2::int) AS n
+      WHERE t.client_id = $1 AND t.provider = 'zoho'`,
+    [client, events],
+  );
+}
+
+async function logInToConsole(server) {
+  const form = await fetch(`${server.url}/admin/login`);
+  const preLogin = form.headers.get('set-cookie').split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())[1];
+  const login = await fetch(`${server.url}/admin/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: preLogin, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: csrf, token: ADMIN_API_TOKEN }).toString(),
+  });
+  if (login.status !== 303) throw new Error(`console login answered ${login.status}`);
+  return login.headers.get('set-cookie').split(';')[0];
+}
+
+/** The cursor after page n-1, walking the default order (as a client paging through would). */
+async function cursorOfPage(server, n) {
+  let after = null;
+  for (let page = 1; page < n; page++) {
+    const data = await graphql(server, FLEET_PAGE, { after });
+    after = data.tokens.pageInfo.endCursor;
+  }
+  return after;
+}
+
+/** Every measured request must return real rows, else the timing would be of an empty answer. */
+async function checkAnswers(server, cookie, historyClient, options) {
+  const invalid = await graphql(server, INVALID_PAGE);
+  if (invalid.tokens.edges.length !== 50 || invalid.tokens.edges.some((edge) => edge.node.status !== 'INVALID')) throw new Error('INVALID page is not 50 invalid rows');
+  const history = await graphql(server, HISTORY, { clientId: historyClient, first: 50 });
+  if (history.tokenHealthHistory.length !== 50) throw new Error('history page is not 50 events');
+  const lookup = await graphql(server, LOOKUP, { clientId: clientId(7, false) });
+  if (lookup.tokenHealth.length !== Math.floor(options.rows / options.clients)) throw new Error('lookup returned an unexpected number of reports');
+  const page = await fetch(`${server.url}/admin`, { headers: { cookie } });
+  const text = await page.text();
+  if (page.status !== 200 || (text.match(/<tr>/g) ?? []).length < 50) throw new Error(`console fleet page answered ${page.status} without 50 rows`);
+}
+
+async function load(server, query, { connections, durationSeconds, warmUp = false }) {
+  // A warm-up only pays for JIT and pool start; it needs no quiet machine.
+  if (!warmUp) await waitForQuietMachine({ maxWaitMs: 30_000 });
+  let failures = 0;
+  const cpu = measureCpu({ labels: { [process.pid]: 'load generator' } });
+  const request =
+    query.kind === 'console'
+      ? {
+          method: 'GET',
+          path: '/admin',
+          headers: { cookie: query.cookie },
+          onResponse: (status) => status !== 200 && failures++,
+        }
+      : {
+          method: 'POST',
+          path: '/graphql',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_TOKEN}` },
+          setupRequest: (req) => ({ ...req, body: query.body() }),
+          onResponse: (status, body) => (status !== 200 || body.includes('"errors"')) && failures++,
+        };
+  const result = await autocannon({ url: server.url, connections, duration: durationSeconds, requests: [request] });
+  const failed = result.errors + result.timeouts + result.non2xx + failures;
+  if (failed > 0) throw new Error(`${failed} failed requests under load (status codes: ${JSON.stringify(result.statusCodeStats)})`);
+  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requestsPerSecond: result.requests.average, total: result.requests.total, cpu: cpu.stop() };
+}
+
+const LABELS = {
+  trivial: '`{ __typename }`',
+  invalidPage: '`tokens(filter:{status:[INVALID]})` first page',
+  invalidPageCounted: '… the same with `totalCount`',
+  consolePage: 'console fleet page `GET /admin`',
+  page1: '`tokens(first: 50)` page 1',
+  page500: '`tokens(first: 50, after: …)` page 500',
+  history: '`tokenHealthHistory` (10k events, first = reports per client)',
+  history50: '`tokenHealthHistory` (10k events, first 50)',
+  lookup: '`tokenHealth(clientId)`',
+};
+
+function printReport(results) {
+  const { options, runs, mix } = results;
+  console.log(`\n## Fleet API and console latency — ${results.date}\n${results.machine}; ${results.database}`);
+  console.log(
+    `${count(options.rows)} tokens / ${count(options.clients)} clients (${Object.entries(mix).map(([status, n]) => `${status} ${count(n)}`).join(', ')}); ` +
+      `${count(options.events)} events on one connection; autocannon, ${options.connections} connections, ${options.durationSeconds} s per query (autocannon resolves 1 ms)\n`,
+  );
+  const row = (name) => [LABELS[name], ms(runs[name].p50), ms(runs[name].p99), ms(runs[name].max), String(Math.round(runs[name].requestsPerSecond)), describeCpu(runs[name].cpu)];
+  console.log(table(['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'], Object.keys(LABELS).map(row)));
+  console.log('\nTargets (issue 13):');
+  for (const line of summarize(results)) console.log(`- ${line.figure}: ${line.measured}${line.target ? ` (target ${line.target})` : ''} ${line.verdict}`);
+}
+
+// autocannon resolves whole milliseconds: a 0 ms p99 would make every ratio infinite.
+const p99 = (run) => Math.max(run.p99, 1);
+
+function summarize({ options, runs }) {
+  const size = `${count(options.rows)} rows / ${count(options.clients)} clients`;
+  const invalid = p99(runs.invalidPage) / p99(runs.trivial);
+  const counted = p99(runs.invalidPageCounted) / p99(runs.trivial);
+  const consolePage = p99(runs.consolePage) / p99(runs.trivial);
+  const deep = p99(runs.page500) / p99(runs.page1);
+  const history = p99(runs.history) / p99(runs.lookup);
+  return [
+    { figure: `p99 INVALID first page / p99 __typename (${size})`, measured: ratio(invalid), target: '≤ 3×', verdict: verdict(invalid <= 3) },
+    { figure: 'p99 INVALID first page with totalCount / p99 __typename', measured: ratio(counted), target: '', verdict: '' },
+    { figure: 'p99 console fleet page / p99 __typename', measured: ratio(consolePage), target: '≤ 3×', verdict: verdict(consolePage <= 3) },
+    { figure: 'p99 page 500 / p99 page 1', measured: ratio(deep), target: '≈ 1× (≤ 1.5×)', verdict: verdict(deep <= 1.5) },
+    { figure: `p99 history of ${count(options.events)} events / p99 tokenHealth(clientId), same row count`, measured: ratio(history), target: '≤ 2×', verdict: verdict(history <= 2) },
+    { figure: 'p99 history, first 50 / p99 tokenHealth(clientId)', measured: ratio(p99(runs.history50) / p99(runs.lookup)), target: '', verdict: '' },
+  ];
+}
+
+if (require.main === module) runMain(main);
+
+module.exports = { summarize };

@@ -1,0 +1,134 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { namedSql } from '../database/named-sql';
+import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { OAuthTokenRow } from './oauth-token-rows';
+import { TokenStatus } from './token-status';
+
+/** Which alert a token is due: entering an unhealthy status, a reminder, or a resolved notice. */
+export type DueAlertKind = 'alert' | 'reminder' | 'resolved';
+
+// Named parameters: :repeatMinutes. Together they are exactly DUE_ALERT_SQL.
+export const DUE_ALERT_KIND_SQL: Record<DueAlertKind, string> = {
+  alert: `(token_status <> 'healthy' AND last_alert_status IS DISTINCT FROM token_status)`,
+  reminder: `(token_status <> 'healthy' AND last_alert_status = token_status
+              AND last_alerted_at <= now() - :repeatMinutes::float8 * interval '1 minute')`,
+  resolved: `(token_status = 'healthy' AND last_alert_status IS NOT NULL)`,
+};
+
+/** Due: entered an unhealthy status or moved between them, still unhealthy past the repeat interval, or healthy again after an alert. */
+export const DUE_ALERT_SQL = `(${DUE_ALERT_KIND_SQL.alert} OR ${DUE_ALERT_KIND_SQL.reminder} OR ${DUE_ALERT_KIND_SQL.resolved})`;
+
+/** Which due tokens a raise looks at. */
+export interface DueAlertFilter {
+  repeatMinutes: number;
+  /** Only these (client, provider) pairs; all tokens when absent. */
+  keys?: { clientId: string; provider: string }[];
+  /** Providers whose transient failures are not alerted per token (an outage is announced instead). */
+  heldProviders: string[];
+}
+
+export interface DueAlertRow {
+  id: string;
+  clientId: string;
+  provider: string;
+  status: TokenStatus;
+  error: string | null;
+  lastAlertStatus: TokenStatus | null;
+}
+
+// Most severe first, so a digest's top lines are the ones that matter most.
+const SEVERITY_ORDER = `CASE token_status WHEN 'invalid' THEN 0 WHEN 'refresh_failed' THEN 1 WHEN 'expiring' THEN 2 ELSE 3 END`;
+// One lock for every replica's digest decisions, so two replicas never split one storm into two halves under the threshold.
+const DIGEST_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('token_health.alert_digest'))`;
+
+/**
+ * Set-wise alert state of `oauth_tokens` for digests: count and claim every
+ * token due one kind of alert, and record them as alerted in one statement.
+ */
+@Injectable()
+export class TokenAlertStateRepository {
+  /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
+  async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { exclude: string[]; limit: number }): Promise<DueAlertRow[]> {
+    const [sql, params] = namedSql(
+      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
+         FROM oauth_tokens
+        WHERE ${DUE_ALERT_SQL} AND ${FILTER_SQL} AND NOT (id = ANY(:failed::uuid[]))
+        ORDER BY id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED`,
+      { ...values(filter), failed: filter.exclude, limit: filter.limit },
+    );
+    const rows = await manager.query<DueAlertDbRow[]>(sql, params);
+    return rows.map(toDueAlertRow);
+  }
+
+  /** Records that the token's current status has been alerted (healthy: the incident is closed). */
+  async recordAlerted(manager: EntityManager, id: string, status: TokenStatus): Promise<void> {
+    await manager.query('UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1', [
+      id,
+      status === TokenStatus.Healthy ? null : status,
+    ]);
+  }
+
+  /** Serialises digest decisions across replicas until the caller's transaction ends. */
+  async lockDigests(manager: EntityManager): Promise<void> {
+    await manager.query(DIGEST_LOCK_SQL);
+  }
+
+  async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
+    const [sql, params] = namedSql(`SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`, values(filter));
+    const [row]: { due: number }[] = await manager.query(sql, params);
+    return row.due;
+  }
+
+  /** Locks and returns every token due `kind` (skipping rows another transaction holds), most severe first. */
+  async claimDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<DueAlertRow[]> {
+    const [sql, params] = namedSql(
+      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
+         FROM oauth_tokens
+        WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}
+        ORDER BY ${SEVERITY_ORDER}, client_id, provider
+        FOR UPDATE SKIP LOCKED`,
+      values(filter),
+    );
+    const rows = await manager.query<DueAlertDbRow[]>(sql, params);
+    return rows.map(toDueAlertRow);
+  }
+
+  /** Records that these tokens' current status was alerted now (a healthy one closes its alert). */
+  async markAlerted(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE oauth_tokens SET last_alerted_at = now(),
+              last_alert_status = CASE WHEN token_status = 'healthy' THEN NULL ELSE token_status END
+        WHERE id::text = ANY($1::text[])`,
+      [ids],
+    );
+  }
+}
+
+const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+  AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
+
+function values(filter: DueAlertFilter): Record<string, unknown> {
+  return {
+    repeatMinutes: filter.repeatMinutes,
+    held: filter.heldProviders,
+    filtered: filter.keys !== undefined,
+    clientIds: (filter.keys ?? []).map((key) => key.clientId),
+    providers: (filter.keys ?? []).map((key) => key.provider),
+  };
+}
+
+type DueAlertDbRow = Pick<OAuthTokenRow, 'id' | 'client_id' | 'provider' | 'token_status' | 'health_check_error' | 'last_alert_status'>;
+
+function toDueAlertRow(row: DueAlertDbRow): DueAlertRow {
+  return {
+    id: String(row.id),
+    clientId: row.client_id,
+    provider: row.provider,
+    status: row.token_status,
+    error: row.health_check_error,
+    lastAlertStatus: row.last_alert_status,
+  };
+}
