@@ -2,34 +2,50 @@ import { Injectable } from '@nestjs/common';
 import { OAuthTokenFleetRepository, ProviderStatusCount } from '../oauth/oauth-token-fleet.repository';
 
 // Counts may lag this much behind the table: a summary is a glance, not an audit.
-const MAX_AGE_MS = 5_000;
+const MAX_AGE_MS = 15_000;
 
 /**
- * Token counts per provider and status for summaries, served from a short-lived
- * snapshot so a busy console or API costs one GROUP BY per few seconds, not one
- * per request. The single place to switch to a shared counts cache.
+ * Token counts per provider and status for summaries, from a snapshot: one
+ * GROUP BY per 15 s at most, run in the background while callers get the
+ * previous snapshot, so no request waits for a count of the whole table (only
+ * the first, or the first after `invalidate`). The single place to switch to a
+ * shared counts cache.
  */
 @Injectable()
 export class TokenCountsService {
-  private snapshot?: { at: number; counts: Promise<ProviderStatusCount[]> };
+  private snapshot?: { at: number; counts: ProviderStatusCount[] };
+  private refreshing?: Promise<ProviderStatusCount[]>;
 
   constructor(private readonly fleet: OAuthTokenFleetRepository) {}
 
-  counts(now = Date.now()): Promise<ProviderStatusCount[]> {
-    if (!this.snapshot || now - this.snapshot.at > MAX_AGE_MS) {
-      const counts = this.fleet.countByProviderAndStatus();
-      const snapshot = { at: now, counts };
-      this.snapshot = snapshot;
-      // A failed read is not kept: the next caller tries again.
-      counts.catch(() => {
-        if (this.snapshot === snapshot) this.snapshot = undefined;
-      });
-    }
+  async counts(now = Date.now()): Promise<ProviderStatusCount[]> {
+    if (!this.snapshot) return this.refresh(now);
+    if (now - this.snapshot.at > MAX_AGE_MS) void this.refresh(now).catch(() => undefined);
     return this.snapshot.counts;
   }
 
-  /** Forget the snapshot (after an action whose effect the caller is about to show). */
+  /** Forget the snapshot: the next caller waits for fresh counts (after an action whose effect it shows). */
   invalidate(): void {
     this.snapshot = undefined;
+    this.refreshing = undefined;
+  }
+
+  private refresh(now: number): Promise<ProviderStatusCount[]> {
+    if (this.refreshing) return this.refreshing;
+    const refreshing = this.fleet.countByProviderAndStatus().then(
+      (counts) => {
+        if (this.refreshing === refreshing) {
+          this.snapshot = { at: now, counts };
+          this.refreshing = undefined;
+        }
+        return counts;
+      },
+      (error: unknown) => {
+        if (this.refreshing === refreshing) this.refreshing = undefined;
+        throw error;
+      },
+    );
+    this.refreshing = refreshing;
+    return refreshing;
   }
 }
