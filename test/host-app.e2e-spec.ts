@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { MIGRATIONS } from '../migrations';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { buildHostApp, freePort, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -115,12 +116,23 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect([...required].filter((name) => !declared.has(name) && !declared.has(name.replace(/^node:/, '')))).toEqual([]);
   });
 
-  it('runs after the host\'s own oauth_tokens migration and upgrades that table in place', async () => {
+  it('runs every token-health migration after the host\'s own, upgrading its oauth_tokens in place', async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM migrations ORDER BY id');
-      expect(rows.map((row) => row.name).slice(0, 3)).toEqual(['CreateOAuthTokens1700000000000', 'CreateHostAlerts1700000000001', 'CreateOAuthTokens1764000000000']);
+      expect(rows.map((row) => row.name)).toEqual([
+        'CreateOAuthTokens1700000000000',
+        'CreateHostAlerts1700000000001',
+        ...MIGRATIONS.map((migration) => migration.name),
+      ]);
+      // The host's table (no unique of its own) got the health columns and the unique the upserts need.
+      const columns = await client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens'`);
+      expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['token_status', 'last_health_check', 'health_check_error']));
+      const { rows: [table] } = await client.query(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
+      expect(table.comment).toBeNull(); // still the host's table, not one token-health created
+      const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens'`);
+      expect(indexes.rows.map((row) => row.indexname)).toContain('uq_oauth_tokens_client_provider');
     } finally {
       await client.end();
     }
