@@ -192,6 +192,14 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect((await fetch(`${baseUrl}/admin/login`)).status).toBe(404);
   });
 
+  it('serves the Prometheus metrics where the host chose, leaving /metrics to the host', async () => {
+    const metrics = await fetch(`${baseUrl}/ops/metrics`);
+
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('oauth_tokens{provider="zoho",status="invalid"}');
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
+  });
+
   it("is configured in the README by the example's own module file", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const module = readFileSync(join(HOST_APP, 'src', 'app.module.ts'), 'utf8');
