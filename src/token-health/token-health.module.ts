@@ -10,6 +10,7 @@ import { ConnectFlowService } from '../connect/connect-flow.service';
 import { OAuthStateStore } from '../connect/oauth-state.store';
 import { ConnectStatePruner } from '../connect/connect-state.pruner';
 import { MetricsModule } from '../metrics/metrics.module';
+import { metricsControllerAt } from '../metrics/metrics.routes';
 import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
@@ -86,7 +87,11 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
     // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
-    controllers: [ConnectController, ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : [])],
+    controllers: [
+      ConnectController,
+      ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
+      ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
+    ],
     providers: [
       guard,
       TokenHealthGuard,
@@ -121,6 +126,10 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, MetricsModule, TOKEN_HEALTH_AUTH_GUARD],
   };
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
 }
