@@ -25,6 +25,8 @@ export interface DueAlertFilter {
   keys?: { clientId: string; provider: string }[];
   /** Providers whose transient failures are not alerted per token (an outage is announced instead). */
   heldProviders: string[];
+  /** Token ids already handled in this raise (text form). */
+  handledIds: string[];
 }
 
 export interface DueAlertRow {
@@ -91,12 +93,14 @@ export class TokenAlertStateRepository {
 }
 
 const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+  AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
 
 function values(filter: DueAlertFilter): Record<string, unknown> {
   return {
     repeatMinutes: filter.repeatMinutes,
     held: filter.heldProviders,
+    handled: filter.handledIds,
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),
     providers: (filter.keys ?? []).map((key) => key.provider),
