@@ -1,6 +1,8 @@
 'use strict';
 // Issue 13: the fleet API and the console under load, each against `{ __typename }` measured
-// in the same run through the same built server (autocannon, closed loop).
+// in the same run through the same built server (autocannon, closed loop). Each ratio comes
+// from a pair run side by side (half the connections each, same seconds), so both sides
+// see the same machine: on a shared machine, runs one after the other did not.
 //   - first page of tokens(filter: {status: [INVALID]}) and the console's fleet page: p99 ≤ 3× trivial
 //   - page 500 of tokens costs the same as page 1 (keyset, no OFFSET)
 //   - tokenHealthHistory of a connection with 10k events: p99 ≤ 2× a tokenHealth(clientId) lookup,
@@ -68,11 +70,21 @@ async function main() {
     history50: gql(HISTORY, () => ({ clientId: historyClient, first: 50 })),
     lookup: gql(LOOKUP, randomClient),
   };
+  const pairs = [
+    ['trivial', 'invalidPage'],
+    ['trivial', 'invalidPageCounted'],
+    ['trivial', 'consolePage'],
+    ['page1', 'page500'],
+    ['lookup', 'history'],
+    ['lookup', 'history50'],
+  ];
   const runs = {};
-  for (const [name, query] of Object.entries(queries)) {
-    await load(server, query, { ...options, durationSeconds: 3, warmUp: true });
-    runs[name] = await load(server, query, options);
-    console.log(`[fleet-latency] ${name}: p50 ${ms(runs[name].p50)}, p99 ${ms(runs[name].p99)}`);
+  for (const [base, measured] of pairs) {
+    await pairedLoad(server, queries[base], queries[measured], { ...options, durationSeconds: 3, warmUp: true });
+    const [baseRun, measuredRun] = await pairedLoad(server, queries[base], queries[measured], options);
+    runs[`${measured}.base`] = baseRun;
+    runs[measured] = measuredRun;
+    console.log(`[fleet-latency] ${LABELS[measured]}: p99 ${ms(measuredRun.p99)} beside ${LABELS[base]} p99 ${ms(baseRun.p99)}`);
   }
   const results = { bench: 'fleet-latency', date: new Date().toISOString(), machine: machine(), database: database.description, options, mix, runs };
   printReport(results);
@@ -141,11 +153,19 @@ async function checkAnswers(server, cookie, historyClient, options) {
   if (page.status !== 200 || (text.match(/<tr>/g) ?? []).length < 50) throw new Error(`console fleet page answered ${page.status} without 50 rows`);
 }
 
-async function load(server, query, { connections, durationSeconds, warmUp = false }) {
+/** Two loads side by side, half the connections each. */
+async function pairedLoad(server, base, measured, { connections, durationSeconds, warmUp = false }) {
   // A warm-up only pays for JIT and pool start; it needs no quiet machine.
   if (!warmUp) await waitForQuietMachine({ maxWaitMs: 30_000 });
-  let failures = 0;
   const cpu = measureCpu({ labels: { [process.pid]: 'load generator' } });
+  const half = Math.max(1, Math.floor(connections / 2));
+  const [baseRun, measuredRun] = await Promise.all([load(server, base, half, durationSeconds), load(server, measured, half, durationSeconds)]);
+  const used = cpu.stop();
+  return [{ ...baseRun, cpu: used }, { ...measuredRun, cpu: used }];
+}
+
+async function load(server, query, connections, durationSeconds) {
+  let failures = 0;
   const request =
     query.kind === 'console'
       ? {
@@ -164,7 +184,7 @@ async function load(server, query, { connections, durationSeconds, warmUp = fals
   const result = await autocannon({ url: server.url, connections, duration: durationSeconds, requests: [request] });
   const failed = result.errors + result.timeouts + result.non2xx + failures;
   if (failed > 0) throw new Error(`${failed} failed requests under load (status codes: ${JSON.stringify(result.statusCodeStats)})`);
-  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requestsPerSecond: result.requests.average, total: result.requests.total, cpu: cpu.stop() };
+  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requestsPerSecond: result.requests.average, total: result.requests.total };
 }
 
 const LABELS = {
@@ -174,20 +194,26 @@ const LABELS = {
   consolePage: 'console fleet page `GET /admin`',
   page1: '`tokens(first: 50)` page 1',
   page500: '`tokens(first: 50, after: …)` page 500',
-  history: '`tokenHealthHistory` (10k events, first = reports per client)',
-  history50: '`tokenHealthHistory` (10k events, first 50)',
+  history: '`tokenHealthHistory` (first = reports per client)',
+  history50: '`tokenHealthHistory` (first 50)',
   lookup: '`tokenHealth(clientId)`',
 };
+
+const BASES = { invalidPage: 'trivial', invalidPageCounted: 'trivial', consolePage: 'trivial', page500: 'page1', history: 'lookup', history50: 'lookup' };
 
 function printReport(results) {
   const { options, runs, mix } = results;
   console.log(`\n## Fleet API and console latency — ${results.date}\n${results.machine}; ${results.database}`);
   console.log(
     `${count(options.rows)} tokens / ${count(options.clients)} clients (${Object.entries(mix).map(([status, n]) => `${status} ${count(n)}`).join(', ')}); ` +
-      `${count(options.events)} events on one connection; autocannon, ${options.connections} connections, ${options.durationSeconds} s per query (autocannon resolves 1 ms)\n`,
+      `${count(options.events)} events on one connection; autocannon, each pair side by side with ${Math.floor(options.connections / 2)} connections each, ${options.durationSeconds} s (autocannon resolves 1 ms)\n`,
   );
-  const row = (name) => [LABELS[name], ms(runs[name].p50), ms(runs[name].p99), ms(runs[name].max), String(Math.round(runs[name].requestsPerSecond)), describeCpu(runs[name].cpu)];
-  console.log(table(['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'], Object.keys(LABELS).map(row)));
+  const rows = Object.entries(BASES).flatMap(([measured, base]) => {
+    const run = runs[measured];
+    const beside = runs[`${measured}.base`];
+    return [[LABELS[measured], ms(run.p50), ms(run.p99), String(Math.round(run.requestsPerSecond)), `${LABELS[base]}: ${ms(beside.p50)} / ${ms(beside.p99)}`, ratio(p99(run) / p99(beside)), describeCpu(run.cpu)]];
+  });
+  console.log(table(['query', 'p50', 'p99', 'req/s', 'beside it (p50 / p99)', 'p99 ratio', 'CPU during the pair'], rows));
   console.log('\nTargets (issue 13):');
   for (const line of summarize(results)) console.log(`- ${line.figure}: ${line.measured}${line.target ? ` (target ${line.target})` : ''} ${line.verdict}`);
 }
@@ -197,18 +223,19 @@ const p99 = (run) => Math.max(run.p99, 1);
 
 function summarize({ options, runs }) {
   const size = `${count(options.rows)} rows / ${count(options.clients)} clients`;
-  const invalid = p99(runs.invalidPage) / p99(runs.trivial);
-  const counted = p99(runs.invalidPageCounted) / p99(runs.trivial);
-  const consolePage = p99(runs.consolePage) / p99(runs.trivial);
-  const deep = p99(runs.page500) / p99(runs.page1);
-  const history = p99(runs.history) / p99(runs.lookup);
+  const against = (name) => p99(runs[name]) / p99(runs[`${name}.base`]);
+  const invalid = against('invalidPage');
+  const counted = against('invalidPageCounted');
+  const consolePage = against('consolePage');
+  const deep = against('page500');
+  const history = against('history');
   return [
     { figure: `p99 INVALID first page / p99 __typename (${size})`, measured: ratio(invalid), target: '≤ 3×', verdict: verdict(invalid <= 3) },
     { figure: 'p99 INVALID first page with totalCount / p99 __typename', measured: ratio(counted), target: '', verdict: '' },
     { figure: 'p99 console fleet page / p99 __typename', measured: ratio(consolePage), target: '≤ 3×', verdict: verdict(consolePage <= 3) },
     { figure: 'p99 page 500 / p99 page 1', measured: ratio(deep), target: '≈ 1× (≤ 1.5×)', verdict: verdict(deep <= 1.5) },
     { figure: `p99 history of ${count(options.events)} events / p99 tokenHealth(clientId), same row count`, measured: ratio(history), target: '≤ 2×', verdict: verdict(history <= 2) },
-    { figure: 'p99 history, first 50 / p99 tokenHealth(clientId)', measured: ratio(p99(runs.history50) / p99(runs.lookup)), target: '', verdict: '' },
+    { figure: 'p99 history, first 50 / p99 tokenHealth(clientId)', measured: ratio(against('history50')), target: '', verdict: '' },
   ];
 }
 

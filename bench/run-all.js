@@ -20,6 +20,7 @@ const BENCHES = [
   { script: 'replicas.js', title: 'Replicas (point 4)' },
   { script: 'api-latency.js', title: 'API latency (point 5)' },
   { script: 'fleet-latency.js', title: 'Fleet API and console latency (issue 13)' },
+  { script: 'surface-attacks.js', title: 'Surface attacks (issue 11)' },
 ];
 
 function benchArgs(flags) {

@@ -19,6 +19,7 @@ export { AlertingService } from './alerting/alerting.service';
 export { AlertSeverity } from './alerting/alert';
 export type { Alert } from './alerting/alert';
 export { ConfigError } from './config/config.error';
+export { MetricsService } from './metrics/metrics.service';
 
 /** Entity classes for the host's TypeORM `entities` list (only needed to query them from host code). */
 export const TOKEN_HEALTH_ENTITIES = [...OAUTH_ENTITIES];

@@ -162,7 +162,7 @@ describe(AdminConsoleController.name, () => {
     it('shows counts per status', async () => {
       await seedFleet(app, { prefix: 'ok', count: 4 });
       await seedFleet(app, { prefix: 'dead', count: 2, status: TokenStatus.Invalid });
-      app.get(TokenCountsService).invalidate(); // counts are a snapshot of up to 5 s; earlier tests filled it
+      app.get(TokenCountsService).invalidate(); // counts are a snapshot; earlier tests filled it
       await logIn();
 
       const summary = page.getByRole('region', { name: 'Summary' });

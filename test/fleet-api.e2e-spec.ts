@@ -4,6 +4,7 @@ import { TokenStatus } from '../src/oauth/token-status';
 import { seedToken } from './factories/token.factory';
 import { FleetResolver } from '../src/token-health/fleet.resolver';
 import { TokenCountsCache } from '../src/token-health/token-counts.cache';
+import { TokenCountsService } from '../src/token-health/token-counts.service';
 import { TokenHistoryPruner } from '../src/token-history/token-history.pruner';
 import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
@@ -54,6 +55,7 @@ describe(FleetResolver.name, () => {
   beforeEach(async () => {
     zoho.reset();
     await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox, token_health_events');
+    app.get(TokenCountsService).invalidate(); // summaries serve a snapshot; each test starts without one
   });
 
   afterAll(async () => {

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { MIGRATIONS } from '../migrations';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { buildHostApp, freePort, HOST_APP, installIntoHostApp, packRepository, PackedTarball, REPO } from './support/host-app-package';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -115,12 +116,23 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect([...required].filter((name) => !declared.has(name) && !declared.has(name.replace(/^node:/, '')))).toEqual([]);
   });
 
-  it('runs after the host\'s own oauth_tokens migration and upgrades that table in place', async () => {
+  it('runs every token-health migration after the host\'s own, upgrading its oauth_tokens in place', async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
       const { rows } = await client.query('SELECT name FROM migrations ORDER BY id');
-      expect(rows.map((row) => row.name).slice(0, 3)).toEqual(['CreateOAuthTokens1700000000000', 'CreateHostAlerts1700000000001', 'CreateOAuthTokens1764000000000']);
+      expect(rows.map((row) => row.name)).toEqual([
+        'CreateOAuthTokens1700000000000',
+        'CreateHostAlerts1700000000001',
+        ...MIGRATIONS.map((migration) => migration.name),
+      ]);
+      // The host's table (no unique of its own) got the health columns and the unique the upserts need.
+      const columns = await client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens'`);
+      expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['token_status', 'last_health_check', 'health_check_error']));
+      const { rows: [table] } = await client.query(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
+      expect(table.comment).toBeNull(); // still the host's table, not one token-health created
+      const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens'`);
+      expect(indexes.rows.map((row) => row.indexname)).toContain('uq_oauth_tokens_client_provider');
     } finally {
       await client.end();
     }
@@ -162,12 +174,14 @@ describe('examples/host-app with the packed token-health tarball', () => {
   it("shows the token-health indicator on the host's own /health", async () => {
     const body = await eventually(
       () => fetch(`${baseUrl}/health`).then((r) => r.json() as Promise<any>),
-      (value) => value?.details?.tokenHealth?.lastCompletedCycleAt != null,
+      // Counts come from a cache refreshed after each cycle: wait for one taken after the revocation.
+      (value) => value?.details?.tokenHealth?.counts?.invalid === 1,
     );
 
     expect(body.status).toBe('ok');
     expect(body.details.database).toMatchObject({ status: 'up' });
     expect(body.details.tokenHealth).toMatchObject({ status: 'up', scheduled: true, counts: expect.objectContaining({ invalid: 1 }) });
+    expect(body.details.tokenHealth.lastCompletedCycleAt).not.toBeNull();
   });
 
   it('mounts the admin console under the path the host chose, and nothing at /admin', async () => {
@@ -178,6 +192,14 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(page).toContain('Admin token');
     expect(page).toContain('action="/ops/token-health/login"');
     expect((await fetch(`${baseUrl}/admin/login`)).status).toBe(404);
+  });
+
+  it('serves the Prometheus metrics where the host chose, leaving /metrics to the host', async () => {
+    const metrics = await fetch(`${baseUrl}/ops/metrics`);
+
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('oauth_tokens{provider="zoho",status="invalid"}');
+    expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
   });
 
   it("is configured in the README by the example's own module file", () => {

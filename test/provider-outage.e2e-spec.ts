@@ -218,6 +218,41 @@ describe('Provider outages', () => {
     expect(await outages()).toEqual([]);
   }, 60_000);
 
+  describe('with reminders due at once (ALERT_REPEAT_INTERVAL_MINUTES=0)', () => {
+    const revokeAll = async (count: number) => {
+      for (const token of await seedFleet(count)) zoho.whenRefreshing(token, { status: 200, body: { error: 'invalid_code' } });
+    };
+    const queuedFor = async (channel: string) =>
+      (await app.dataSource.query(`SELECT payload->>'title' AS title FROM alert_outbox WHERE channel = $1`, [channel])).map(
+        (row: { title: string }) => row.title,
+      );
+
+    it('raises a storm of more than one batch once: one digest, one webhook event per token, no reminder in the same raise', async () => {
+      await revokeAll(250);
+
+      await cycle();
+
+      expect(await queuedFor('slack')).toEqual(['250 connections need re-authorization']);
+      expect(await queuedFor('webhook')).toHaveLength(250);
+    });
+
+    it('alerts more than one batch of tokens once each when digests are off', async () => {
+      const perToken = await startTestApp({ ...env, ALERT_DIGEST_THRESHOLD: '100000' });
+      try {
+        await revokeAll(250);
+        await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+
+        await perToken.get(TokenHealthService).checkAndAlert({});
+
+        const titles = await queuedFor('slack');
+        expect(titles).toHaveLength(250);
+        expect(new Set(titles).size).toBe(250);
+      } finally {
+        await perToken.close();
+      }
+    }, 60_000);
+  });
+
   it('writes no token or secret into any log or sink', async () => {
     await scan.expectNoLeaks();
   });

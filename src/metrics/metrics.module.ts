@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 import { MetricsTokenGuard } from './metrics-token.guard';
 
+// The route is mounted by TokenHealthModule, at the path its host chose.
 @Module({
-  controllers: [MetricsController],
   providers: [MetricsService, MetricsTokenGuard],
-  exports: [MetricsService],
+  exports: [MetricsService, MetricsTokenGuard],
 })
 export class MetricsModule {}

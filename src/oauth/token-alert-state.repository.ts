@@ -26,6 +26,8 @@ export interface DueAlertFilter {
   keys?: { clientId: string; provider: string }[];
   /** Providers whose transient failures are not alerted per token (an outage is announced instead). */
   heldProviders: string[];
+  /** Token ids already handled in this raise (text form). */
+  handledIds: string[];
 }
 
 export interface DueAlertRow {
@@ -49,15 +51,15 @@ const DIGEST_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('token_health.ale
 @Injectable()
 export class TokenAlertStateRepository {
   /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
-  async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { exclude: string[]; limit: number }): Promise<DueAlertRow[]> {
+  async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { limit: number }): Promise<DueAlertRow[]> {
     const [sql, params] = namedSql(
       `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
          FROM oauth_tokens
-        WHERE ${DUE_ALERT_SQL} AND ${FILTER_SQL} AND NOT (id = ANY(:failed::uuid[]))
+        WHERE ${DUE_ALERT_SQL} AND ${FILTER_SQL}
         ORDER BY id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), failed: filter.exclude, limit: filter.limit },
+      { ...values(filter), limit: filter.limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
@@ -108,12 +110,14 @@ export class TokenAlertStateRepository {
 }
 
 const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+  AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
 
 function values(filter: DueAlertFilter): Record<string, unknown> {
   return {
     repeatMinutes: filter.repeatMinutes,
     held: filter.heldProviders,
+    handled: filter.handledIds,
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),
     providers: (filter.keys ?? []).map((key) => key.provider),

@@ -48,14 +48,17 @@ export class TokenAlertService {
   async raiseDueAlerts(keys?: TokenKey[], heldProviders?: string[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
     const held = heldProviders ?? (await this.outages.heldProviders());
-    const failed: string[] = [];
+    // Tokens this raise already handled (alerted or refused): with ALERT_REPEAT_INTERVAL_MINUTES=0
+    // an alerted token is due a reminder again at once, and must not be taken by the next batch.
+    const handled: string[] = [];
     let raised = 0;
     for (const kind of DIGEST_KINDS) {
-      raised += await this.raiseDigest(kind, { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held });
+      const filter = { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held, handledIds: handled };
+      raised += await this.raiseDigest(kind, filter, handled);
     }
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
-        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, failed)),
+        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, handled)),
       );
       raised += batch.raised;
       if (batch.claimed < BATCH_SIZE) return raised;
@@ -67,7 +70,7 @@ export class TokenAlertService {
    * one digest, machines (the webhook) still one event per token, all in one transaction.
    * At or under the threshold nothing happens here and the per-token path sends them.
    */
-  private async raiseDigest(kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
+  private async raiseDigest(kind: DueAlertKind, filter: DueAlertFilter, handled: string[]): Promise<number> {
     const threshold = this.config.alerts.digestThreshold;
     return this.dataSource.transaction((manager) =>
       TransactionContext.run(manager, async () => {
@@ -84,28 +87,29 @@ export class TokenAlertService {
         await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
         this.metrics.recordAlert('digest');
         await this.alertState.markAlerted(manager, rows.map((row) => row.id));
+        handled.push(...rows.map((row) => row.id));
         this.logger.log(`One ${kind} digest for ${rows.length} connections instead of ${rows.length} messages`);
         return rows.length;
       }),
     );
   }
 
-  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], failed: string[]) {
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], handled: string[]) {
     const rows = await this.alertState.lockDueBatch(manager, {
       repeatMinutes: this.config.alerts.repeatIntervalMinutes,
       keys,
       heldProviders: held,
-      exclude: failed,
+      handledIds: handled,
       limit: BATCH_SIZE,
     });
     let raised = 0;
     for (const row of rows) {
       const alert = this.composer.compose(row);
+      handled.push(String(row.id));
       try {
         await this.alerting.sendAlert(alert);
       } catch (error) {
         // Not recorded, so still due: the next cycle tries again.
-        failed.push(row.id);
         this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);
         continue;
       }

@@ -6,6 +6,7 @@ import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectModule } from '../connect/connect.module';
 import { MetricsModule } from '../metrics/metrics.module';
+import { metricsControllerAt } from '../metrics/metrics.routes';
 import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
@@ -80,7 +81,10 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       MetricsModule,
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
-    controllers: [...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : [])],
+    controllers: [
+      ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
+      ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
+    ],
     providers: [
       guard,
       TokenHealthGuard,
@@ -111,6 +115,10 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, MetricsModule, TOKEN_HEALTH_AUTH_GUARD],
   };
+}
+
+function trimSlashes(path: string): string {
+  return path.replace(/^\/+|\/+$/g, '');
 }

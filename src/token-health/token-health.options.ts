@@ -48,4 +48,6 @@ export interface TokenHealthModuleExtras {
    * SSO session), replacing its login with the admin token; its forms still carry CSRF tokens.
    */
   console?: { enabled?: boolean; path?: string; guard?: Type<CanActivate> };
+  /** Prometheus text on `GET /metrics` (or `path`); `enabled: false` leaves the route out (the registry stays in MetricsService). */
+  metrics?: { enabled?: boolean; path?: string };
 }

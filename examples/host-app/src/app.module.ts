@@ -31,6 +31,7 @@ import { HelloResolver } from './hello.resolver';
       }),
       alerting: { useClass: HostAlertingService },
       console: { path: 'ops/token-health' },
+      metrics: { path: 'ops/metrics' },
     }),
   ],
   controllers: [HealthController],

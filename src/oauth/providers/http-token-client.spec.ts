@@ -211,6 +211,27 @@ describe(HttpTokenClient.name, () => {
     expect(error.message).toContain('bad secret [redacted] for [redacted]');
   });
 
+  it('redacts a secret before cutting the text, so no part of one straddling the cut survives', async () => {
+    const secret = 'cs-0123456789abcdefghij';
+    const url = await serve((res) => json(res, 400, { error: 'invalid_client', error_description: `${'x'.repeat(190)}${secret}` }));
+    const sut = clientWith({ maxAttempts: 1 });
+    const classify = (_status: number, body: unknown) => new OAuthProviderError(OAuthProviderErrorCode.Configuration, describeProviderError(body));
+
+    const error = await failureOf(sut.postForm(url, { client_secret: secret }, classify));
+
+    expect(error.message).not.toContain(secret.slice(0, 8));
+    expect(error.message).toContain('[redac');
+  });
+
+  it('hands the classifier a success answer untouched, even when it repeats a value that was sent', async () => {
+    const url = await serve((res) => json(res, 200, { access_token: 'at', refresh_token: 'rt-same-123' }));
+    const sut = clientWith();
+
+    const result = await sut.postForm(url, { grant_type: 'refresh_token', refresh_token: 'rt-same-123' }, passThrough);
+
+    expect(result.body).toEqual({ access_token: 'at', refresh_token: 'rt-same-123' });
+  });
+
   it('truncates long provider error descriptions', async () => {
     const url = await serve((res) => json(res, 503, { error: 'temporarily_unavailable', error_description: 'x'.repeat(5000) }));
     const sut = clientWith({ maxAttempts: 1 });
