@@ -19,7 +19,7 @@ const { dist } = require('./lib/paths');
 const { machine, writeResults } = require('./lib/results');
 const { seedTokens, clientId } = require('./lib/seed');
 
-const { OAuthTokenRepository } = require(dist('src/oauth/oauth-token.repository'));
+const { OAuthTokenReportRepository } = require(dist('src/oauth/oauth-token-report.repository'));
 
 const TRIVIAL = JSON.stringify({ query: '{ __typename }' });
 const LOOKUP = 'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
@@ -68,7 +68,7 @@ async function checkLookupAnswers(server, { rows, clients }) {
 async function explainLookup(db, client) {
   let captured;
   const recorder = { query: async (sql, params) => ((captured = { sql, params }), []) };
-  await new OAuthTokenRepository(recorder, null).findReports(client);
+  await new OAuthTokenReportRepository(recorder).findReports(client);
   const { rows } = await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${captured.sql}`, captured.params);
   return rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n');
 }

@@ -117,9 +117,9 @@ async function runMeasured({ db, fake, url, options }, script, { concurrency, du
 function describePhases(run) {
   const names = {
     classifyWithoutProviderCall: 'classify',
-    claimForRefresh: 'claims',
-    refreshForHealthCheck: 'refreshes',
-    refresh: 'provider calls',
+    claimDue: 'claims',
+    writeResults: 'result writes',
+    refresh: 'refreshes',
     raiseDueAlerts: 'alert scan',
   };
   return Object.entries(run.phases)

@@ -1,7 +1,7 @@
 'use strict';
 // EXPLAIN (ANALYZE, BUFFERS) of the statements of one check cycle at size N, in the order
 // the cycle runs them (classification, then one claim), inside a transaction that is rolled
-// back. The SQL is captured from the built TokenSweepRepository, so it is exactly the app's.
+// back. The SQL is captured from the built repositories, so it is exactly the app's.
 //
 //   node bench/explain-cycle.js [--rows=100k] [--concurrency=10] [--json=PATH]
 const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
@@ -12,7 +12,8 @@ const { writeResults } = require('./lib/results');
 const { seedTokens } = require('./lib/seed');
 const { dist } = require('./lib/paths');
 
-const { TokenSweepRepository } = require(dist('src/token-health/token-sweep.repository'));
+const { OAuthTokenSweepRepository } = require(dist('src/oauth/oauth-token-sweep.repository'));
+const { OAuthTokenLeaseRepository } = require(dist('src/oauth/oauth-token-lease.repository'));
 
 const POLICY = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 120 };
 
@@ -44,10 +45,11 @@ async function main() {
 async function captureCycleSql(limit) {
   const captured = [];
   const recorder = { query: async (sql, params) => (captured.push({ sql, params }), [[], 0]) };
-  const sweep = new TokenSweepRepository(recorder);
+  const sweep = new OAuthTokenSweepRepository(recorder);
+  const leases = new OAuthTokenLeaseRepository(recorder, null);
   const cycleStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   await sweep.classifyWithoutProviderCall(cycleStart, {}, POLICY);
-  await sweep.claimForRefresh(cycleStart, {}, POLICY, limit);
+  await leases.claimDue(cycleStart, {}, POLICY, limit);
   const names = ['classify: no refresh token', 'classify: verified without a call', 'classify: throttled', 'claim one batch'];
   return captured.map((statement, index) => ({ name: names[index] ?? `statement ${index + 1}`, ...statement }));
 }

@@ -16,19 +16,19 @@ const { AppModule } = require(dist('src/app.module'));
 const { parseAppConfig } = require(dist('src/config/parse-app-config'));
 const { TokenHealthService } = require(dist('src/token-health/token-health.service'));
 const { CheckCycleStats } = require(dist('src/token-health/check-cycle.stats'));
-const { TokenSweepRepository } = require(dist('src/token-health/token-sweep.repository'));
+const { OAuthTokenSweepRepository } = require(dist('src/oauth/oauth-token-sweep.repository'));
+const { OAuthTokenLeaseRepository } = require(dist('src/oauth/oauth-token-lease.repository'));
+const { TokenRefresher } = require(dist('src/oauth/token-refresher'));
 const { TokenAlertService } = require(dist('src/token-health/token-alert.service'));
-const { OAuthTokenService } = require(dist('src/oauth/oauth-token.service'));
-const { OAuthProviderRegistry } = require(dist('src/oauth/oauth-provider.registry'));
 
 // The cycle's phases, timed by wrapping these methods of the live instances: it shows
 // where a cycle spends its time (classification SQL, claims, refreshes, alert scan).
 const PHASES = [
-  [TokenSweepRepository, 'classifyWithoutProviderCall'],
-  [TokenSweepRepository, 'claimForRefresh'],
-  [OAuthTokenService, 'refreshForHealthCheck'],
-  // The HTTP call alone: refreshForHealthCheck minus this is the per-token database work.
-  [(app) => app.get(OAuthProviderRegistry, { strict: false }).get('zoho'), 'refresh'],
+  [OAuthTokenSweepRepository, 'classifyWithoutProviderCall'],
+  [OAuthTokenLeaseRepository, 'claimDue'],
+  [OAuthTokenLeaseRepository, 'writeResults'],
+  // One refresh: the provider call plus the app's own work around it (no database).
+  [TokenRefresher, 'refresh'],
   [TokenAlertService, 'raiseDueAlerts'],
 ];
 

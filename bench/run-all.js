@@ -15,6 +15,7 @@ const { table } = require('./lib/format');
 const { machine } = require('./lib/results');
 
 const BENCHES = [
+  { script: 'pipeline.js', title: 'Refresh pipeline, started servers (issue 12)' },
   { script: 'check-cycle.js', title: 'Check cycle (points 1–3)' },
   { script: 'replicas.js', title: 'Replicas (point 4)' },
   { script: 'api-latency.js', title: 'API latency (point 5)' },

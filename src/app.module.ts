@@ -1,6 +1,6 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { DynamicModule, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Logger, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -10,7 +10,10 @@ import { DataSource } from 'typeorm';
 import { runMigrationsExclusively } from './database/run-migrations';
 import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
+import { checkConnectionBudget } from './database/connection-budget';
 import { buildDataSourceOptions, SessionTimeouts } from './database/database-options';
+import { OAUTH_ENTITIES } from './oauth/oauth.entities';
+import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
 import { graphqlLimits } from './common/graphql-limits';
 import { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
 import { HealthModule } from './health/health.module';
@@ -28,9 +31,10 @@ export interface AppModuleOptions extends TokenHealthModuleExtras {
 
 /**
  * 60 s is far above any statement of a cycle at 1M tokens (the set-wise
- * classification is the longest, a few seconds). A refresh holds its row lock
- * in a transaction across the provider call, retries and backoff included, so
- * the idle-in-transaction limit is that worst case plus a minute.
+ * classification is the longest, a few seconds). A registration's verification
+ * holds its transaction across one provider call, retries and backoff included
+ * (the checker's refreshes hold none), so the idle-in-transaction limit is that
+ * worst case plus a minute.
  */
 const STATEMENT_TIMEOUT_MS = 60_000;
 /** Longest pause the provider HTTP client makes between attempts (its backoff cap; Retry-After is capped lower). */
@@ -61,18 +65,26 @@ export class AppModule implements NestModule, OnModuleInit {
 
   static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
     const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
+    const poolSize = databasePoolSize(config);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, config.tokenHealth.concurrency + 10, sessionTimeouts(config)),
+            ...buildDataSourceOptions(config.databaseUrl!, poolSize, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
             // Keep retrying the first connection briefly, then fail the start with the cause.
             retryAttempts: 3,
             retryDelay: 1000,
           }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
+            try {
+              const warning = await checkConnectionBudget(dataSource, poolSize);
+              if (warning) new Logger('Database').warn(warning);
+            } catch (error) {
+              await dataSource.destroy();
+              throw error;
+            }
             await runMigrationsExclusively(dataSource);
             return dataSource;
           },
@@ -104,4 +116,9 @@ export class AppModule implements NestModule, OnModuleInit {
       controllers: [RootController],
     };
   }
+}
+
+/** The pool follows from the work that holds connections, not from the number of provider calls in flight. */
+export function databasePoolSize(config: ServerConfig): number {
+  return config.databasePoolSize ?? CHECKER_CONNECTIONS + SERVING_CONNECTIONS;
 }

@@ -1,7 +1,7 @@
 // The package's public entry (`import … from 'token-health'`): what a host NestJS app uses.
 // Nothing reachable from here may import server-only code (main.ts, env schema, embedded database).
 import { MIGRATIONS } from '../migrations';
-import { ENTITIES } from './database/database-options';
+import { OAUTH_ENTITIES } from './oauth/oauth.entities';
 
 export { TokenHealthModule } from './token-health/token-health.module';
 export type { TokenHealthModuleOptions, TokenHealthModuleExtras } from './token-health/token-health.options';
@@ -22,6 +22,6 @@ export { ConfigError } from './config/config.error';
 export { MetricsService } from './metrics/metrics.service';
 
 /** Entity classes for the host's TypeORM `entities` list (only needed to query them from host code). */
-export const TOKEN_HEALTH_ENTITIES = [...ENTITIES];
+export const TOKEN_HEALTH_ENTITIES = [...OAUTH_ENTITIES];
 /** Migration classes for the host's TypeORM `migrations` list; they upgrade an existing `oauth_tokens` in place. */
 export const TOKEN_HEALTH_MIGRATIONS = [...MIGRATIONS];

@@ -243,13 +243,16 @@ describe(ConnectFlowService.name, () => {
     expect(await readToken(app, 'acme')).toBeUndefined();
   });
 
-  it('re-connects an invalid token: healthy, old refresh token revoked, one resolved notice', async () => {
+  it('re-connects an invalid token: healthy, old refresh token revoked, one resolved notice from the next cycle', async () => {
     const { refreshToken: oldRefreshToken } = await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
     await app.dataSource.query(`UPDATE oauth_tokens SET last_alert_status = 'invalid', last_alerted_at = now(), health_check_error = 'dead' WHERE client_id = 'acme'`);
     const state = await startConnect('acme');
     const newRefreshToken = exchangeable('code-1');
 
     await callback({ code: 'code-1', state }).expect(200);
+    expect(await readToken(app, 'acme')).toMatchObject({ token_status: TokenStatus.Healthy, health_check_error: null });
+    // The alert state is derived from the stored status by the cycle's alert scan, not by the connect flow.
+    await app.get(TokenHealthService).runScheduledCheck();
 
     const row = await readToken(app, 'acme');
     expect(row).toMatchObject({ token_status: TokenStatus.Healthy, health_check_error: null, last_alert_status: null });

@@ -32,6 +32,7 @@ async function startAppServer(env, { nodeArgs = [] } = {}) {
   const forget = onCleanup(stop);
   const server = {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid,
     async stop() {
       forget();
       await stop();

@@ -14,21 +14,20 @@ const { onCleanup } = require('./cleanup');
 const { EmbeddedDatabase } = require(dist('src/database/embedded-database'));
 const { buildDataSourceOptions } = require(dist('src/database/database-options'));
 
-async function startServer() {
+async function startServer(maxConnections) {
   if (process.env.BENCH_DATABASE_URL) {
     return { adminUrl: process.env.BENCH_DATABASE_URL, description: 'BENCH_DATABASE_URL' };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'token-health-bench-'));
   onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  // 4 replicas × (concurrency + 10) connections plus the bench's own must fit.
-  const server = await EmbeddedDatabase.start({ dataDir, maxConnections: 300 });
+  const server = await EmbeddedDatabase.start({ dataDir, maxConnections });
   onCleanup(() => server.stop());
-  return { adminUrl: server.url, description: 'embedded PostgreSQL (default settings)' };
+  return { adminUrl: server.url, description: `embedded PostgreSQL (default settings, max_connections=${maxConnections})` };
 }
 
 /** Starts (or reaches) the server, creates and migrates a throwaway database; returns its URL. */
-async function createBenchDatabase(label) {
-  const { adminUrl, description } = await startServer();
+async function createBenchDatabase(label, { maxConnections = 300 } = {}) {
+  const { adminUrl, description } = await startServer(maxConnections);
   const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
   onCleanup(() => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));

@@ -14,6 +14,8 @@ export const envSchema = Joi.object({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: Joi.number().port().default(3000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
+  // Unset: sized from the work (see databasePoolSize in app.module.ts), independent of TOKEN_HEALTH_CONCURRENCY.
+  DATABASE_POOL_SIZE: positiveInt.max(1000),
   TOKEN_HEALTH_DATA_DIR: Joi.string().default('.data'),
   PUBLIC_BASE_URL: httpUrl,
   ADMIN_API_TOKEN: Joi.string().min(16),
@@ -26,7 +28,7 @@ export const envSchema = Joi.object({
   TOKEN_HEALTH_ENABLED: Joi.boolean().truthy('1').falsy('0').default(true),
   TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: Joi.number().integer().min(0).default(60),
   TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: Joi.number().min(0).default(10),
-  TOKEN_HEALTH_CONCURRENCY: positiveInt.max(500).default(10),
+  TOKEN_HEALTH_CONCURRENCY: positiveInt.max(1000).default(10),
   TOKEN_HEALTH_REFRESH_EXPIRY_WARNING_DAYS: Joi.number().min(0).default(7),
   TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: positiveInt.default(10_000),
   TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: positiveInt.max(10).default(3),

@@ -37,6 +37,7 @@ export function parseAppConfig(env: Env): ServerConfig {
   config.nodeEnv = v.NODE_ENV;
   config.port = v.PORT;
   config.databaseUrl = v.DATABASE_URL;
+  config.databasePoolSize = v.DATABASE_POOL_SIZE;
   config.dataDir = v.TOKEN_HEALTH_DATA_DIR;
   config.publicBaseUrl = (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   config.adminApiToken = v.ADMIN_API_TOKEN;

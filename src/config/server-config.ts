@@ -6,6 +6,8 @@ export class ServerConfig extends AppConfig {
   port!: number;
   /** Unset means: start the embedded PostgreSQL (main.ts fills it in before the app is created). */
   databaseUrl?: string;
+  /** Undefined: sized from the work (app.module.ts). */
+  databasePoolSize?: number;
   dataDir!: string;
   /** Schema introspection for authenticated callers of the server's /graphql; off unless GRAPHQL_INTROSPECTION=true. */
   graphqlIntrospection!: boolean;

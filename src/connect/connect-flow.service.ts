@@ -7,7 +7,6 @@ import { OAuthProviderError } from '../oauth/oauth-provider.error';
 import { OAuthProviderRegistry } from '../oauth/oauth-provider.registry';
 import { OAuthTokenRepository } from '../oauth/oauth-token.repository';
 import { OAuthProvider, ProviderTokenSet } from '../oauth/providers/oauth-provider';
-import { TokenAlertService } from '../token-health/token-alert.service';
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
@@ -37,7 +36,6 @@ export class ConnectFlowService {
     private readonly providers: OAuthProviderRegistry,
     private readonly clientConfig: ClientConfigService,
     private readonly tokens: OAuthTokenRepository,
-    private readonly alerts: TokenAlertService,
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly events: TokenHealthEventRepository,
@@ -99,7 +97,6 @@ export class ConnectFlowService {
     if (previousRefreshToken && previousRefreshToken !== tokenSet.refreshToken) {
       await this.revokeQuietly(adapter, target, previousRefreshToken, previousAccountsServer, credentials);
     }
-    await this.resolveAlerts(target);
     return target;
   }
 
@@ -181,15 +178,6 @@ export class ConnectFlowService {
       await adapter.revoke({ refreshToken, accountsServer, credentials });
     } catch (error) {
       this.logger.warn(`Could not revoke the replaced ${target.provider} token of ${target.clientId}: ${(error as Error).message}`);
-    }
-  }
-
-  // The token is healthy now; an open alert is resolved by the regular sweep rules (one resolved notice).
-  private async resolveAlerts(target: ConnectTarget): Promise<void> {
-    try {
-      await this.alerts.raiseDueAlerts([target]);
-    } catch (error) {
-      this.logger.error(`Resolved notice for ${target.clientId}/${target.provider} not queued yet: ${(error as Error).message}`);
     }
   }
 

@@ -1,8 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { OAuthToken } from '../oauth/oauth-token.entity';
-
-export const ENTITIES = [OAuthToken];
 
 /** Server-side limits on each pooled session; unset (the CLI) means PostgreSQL's defaults. */
 export interface SessionTimeouts {
@@ -12,11 +9,17 @@ export interface SessionTimeouts {
   idleInTransactionTimeoutMs: number;
 }
 
-export function buildDataSourceOptions(url: string, poolSize = 20, timeouts?: SessionTimeouts): DataSourceOptions {
+export interface DataSourceExtras {
+  /** The features' entities, handed in by whoever wires them (the database knows none). */
+  entities?: NonNullable<DataSourceOptions['entities']>;
+  timeouts?: SessionTimeouts;
+}
+
+export function buildDataSourceOptions(url: string, poolSize = 20, { entities = [], timeouts }: DataSourceExtras = {}): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    entities: ENTITIES,
+    entities,
     migrations: MIGRATIONS,
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,

@@ -9,7 +9,8 @@ type Row = Record<string, any>;
 
 // Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
 // so that a page is a range scan of that index starting at its cursor.
-const RANK = `(CASE token_status WHEN 'invalid' THEN 3 WHEN 'refresh_failed' THEN 2 WHEN 'expiring' THEN 1 ELSE 0 END)`;
+// Spelled from the enum (an index expression cannot take parameters); the text is the migration's.
+const RANK = `(CASE token_status WHEN '${TokenStatus.Invalid}' THEN 3 WHEN '${TokenStatus.RefreshFailed}' THEN 2 WHEN '${TokenStatus.Expiring}' THEN 1 ELSE 0 END)`;
 const CHECKED = `(COALESCE(last_health_check, 'epoch'::timestamptz))`;
 const POSITION = `${RANK}, ${CHECKED}, id`;
 const CURSOR = `:rank::int, 'epoch'::timestamptz + :checkedMicros::int8 * interval '1 microsecond', :id::uuid`;

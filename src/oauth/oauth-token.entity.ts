@@ -1,12 +1,17 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { TokenStatus } from './token-status';
 
 /**
  * One OAuth token set per (client, provider). Token columns hold ciphertext
  * (see TokenCipher); nothing outside OAuthTokenRepository sees them decrypted.
  */
-@Entity({ name: 'oauth_tokens' })
+@Entity({ name: 'oauth_tokens', comment: 'created by token-health' })
 @Unique('uq_oauth_tokens_client_provider', ['clientId', 'provider'])
+@Check('ck_oauth_tokens_token_status', `token_status IN ('${Object.values(TokenStatus).join("', '")}')`)
+@Index('ix_oauth_tokens_token_status', ['tokenStatus'])
+// Expression and operator-class indexes TypeORM cannot describe; the migrations own them.
+@Index('ix_oauth_tokens_refresh_due', { synchronize: false })
+@Index('ix_oauth_tokens_fleet_order', { synchronize: false })
 export class OAuthToken {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,36 +1,31 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
-import { MetricsService } from '../metrics/metrics.service';
-import { ClientConfigService } from './client-config.service';
+import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
-import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
-import { OAuthProviderRegistry } from './oauth-provider.registry';
-import { ProviderTokenSet } from './providers/oauth-provider';
-import { NO_REFRESH_TOKEN_ERROR, UNREADABLE_TOKEN_ERROR, verdictForRefreshFailure } from './refresh-verdict';
-import { StoredToken } from './stored-token';
-import { TokenReencryptionRepository } from './token-reencryption.repository';
-import { TokenStatus } from './token-status';
 import { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth-token.errors';
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
-import { EntityManager } from 'typeorm';
+import { ROTATION_LOST_ERROR } from './refresh-result.writer';
+import { StoredToken } from './stored-token';
+import { TokenRefresher } from './token-refresher';
+import { TokenStatus } from './token-status';
+import { isWorking, needsRefreshBeforeHandOut } from './token-status.policy';
 
-/** Access tokens closer than this to expiry are refreshed before being handed out. */
-const HAND_OUT_MARGIN_MS = 5 * 60_000;
+/** How often a caller that found another refresh in flight looks for its outcome. */
+const WAIT_POLL_MS = 50;
 
 export interface RefreshOutcome {
   status: TokenStatus;
   error: string | null;
-  /** True when the provider was asked (attempted), false when the stored token was already fine. */
-  calledProvider: boolean;
   accessToken?: string;
 }
 
-type RefreshNeed = 'hand-out' | 'health-check';
-
 /**
- * Refreshes OAuth tokens safely: at most one refresh per token at a time, in
- * this process (shared promise) and across processes (row lock, re-read after it).
+ * Hands out access tokens, refreshing first when one is near expiry. At most
+ * one refresh per token runs at a time: in this process callers share one
+ * promise, across processes they share the row's lease — a caller that finds
+ * a live lease waits for its holder's result instead of calling the provider too.
  */
 @Injectable()
 export class OAuthTokenService {
@@ -39,12 +34,10 @@ export class OAuthTokenService {
 
   constructor(
     private readonly tokens: OAuthTokenRepository,
-    private readonly providers: OAuthProviderRegistry,
-    private readonly clientConfig: ClientConfigService,
+    private readonly leases: OAuthTokenLeaseRepository,
+    private readonly refresher: TokenRefresher,
     private readonly config: AppConfig,
-    private readonly metrics: MetricsService,
     private readonly events: TokenHealthEventRepository,
-    private readonly reencryption: TokenReencryptionRepository,
   ) {}
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
@@ -52,43 +45,15 @@ export class OAuthTokenService {
     const token = await this.tokens.findToken(clientId, provider);
     if (!token) throw new TokenNotFoundError(clientId, provider);
     if (token.unreadable) {
-      await this.refreshById(token.id, 'hand-out'); // records the verdict, so the token is alerted
+      // Records the verdict (refresh_failed, unreadable) under the lease, so the token is alerted.
+      await this.singleFlight(token.id, () => this.refreshUnderLease(token, () => true));
       throw new TokenUnreadableError(clientId, provider);
     }
-    if (isUsable(token, Date.now())) return token.accessToken!;
+    if (usable(token)) return token.accessToken!;
 
-    const outcome = await this.refreshById(token.id, 'hand-out');
+    const outcome = await this.singleFlight(token.id, () => this.refreshForHandOut(token));
     if (!outcome.accessToken) throw new TokenUnusableError(clientId, provider, outcome.status, outcome.error);
     return outcome.accessToken;
-  }
-
-  /** The checker's entry: refresh one claimed token if it still needs it, and record the verdict. */
-  refreshForHealthCheck(id: string): Promise<RefreshOutcome> {
-    return this.refreshById(id, 'health-check');
-  }
-
-  private refreshById(id: string, need: RefreshNeed): Promise<RefreshOutcome> {
-    const running = this.inFlight.get(id);
-    if (running) return running;
-    const refresh = this.refreshLocked(id, need).finally(() => this.inFlight.delete(id));
-    this.inFlight.set(id, refresh);
-    return refresh;
-  }
-
-  private async refreshLocked(id: string, need: RefreshNeed): Promise<RefreshOutcome> {
-    const outcome = await this.tokens.withLockedToken(id, async (token, manager) => {
-      if (need === 'hand-out') await this.events.tagSource(manager, TokenEventSource.Access);
-      if (token.unreadable) return this.recordUnreadable(manager, token);
-      // The row is written below anyway: values under an old key or format move onto the current one.
-      await this.reencryption.reencryptStale(manager, token);
-      if (!this.stillNeedsRefresh(token, need)) {
-        const status = this.statusAfterRefresh(token.refreshTokenExpiresAt);
-        if (need === 'health-check') await this.tokens.saveCheckResult(manager, id, status, null, false);
-        return { status, error: null, calledProvider: false, accessToken: token.accessToken ?? undefined };
-      }
-      return this.refreshAndRecord(manager, token);
-    });
-    return outcome ?? { status: TokenStatus.Invalid, error: 'The token was deleted during the check', calledProvider: false };
   }
 
   /**
@@ -96,73 +61,84 @@ export class OAuthTokenService {
    * token, one refresh at the provider decides its status. A failure rolls the whole store back.
    */
   async verifyStoredInTransaction(manager: EntityManager, id: string): Promise<void> {
-    const token = await this.tokens.lockToken(manager, id);
-    if (!token || token.unreadable || isUsable(token, Date.now())) return;
-    await this.refreshAndRecord(manager, token);
-  }
-
-  /** One refresh at the provider for a token locked in `manager`'s transaction, with its verdict stored. */
-  private async refreshAndRecord(manager: EntityManager, token: StoredToken): Promise<RefreshOutcome> {
-    if (!token.refreshToken) {
-      await this.tokens.saveCheckResult(manager, token.id, TokenStatus.Invalid, NO_REFRESH_TOKEN_ERROR, false);
-      return { status: TokenStatus.Invalid, error: NO_REFRESH_TOKEN_ERROR, calledProvider: false };
+    const leased = await this.leases.claimOne(id, this.config.tokenHealth.leaseSeconds, manager);
+    if (!leased) return;
+    if (!needsRefreshBeforeHandOut(leased, new Date())) {
+      await this.leases.release(leased, manager);
+      return;
     }
-    let result: ProviderTokenSet;
-    try {
-      result = await this.callProvider(token);
-    } catch (error) {
-      const verdict = verdictForRefreshFailure(error);
-      this.metrics.recordRefresh(token.provider, verdict.status === TokenStatus.Invalid ? 'dead_grant' : 'failure');
-      this.logger.warn(`Refresh of ${token.clientId}/${token.provider} failed (${verdict.status}): ${verdict.error}`);
-      await this.tokens.saveCheckResult(manager, token.id, verdict.status, verdict.error, true);
-      return { status: verdict.status, error: verdict.error, calledProvider: true };
+    // A failed write is a database fault, not the provider's verdict: it propagates and the transaction rolls back.
+    await this.leases.writeResultsWith(manager, [await this.refresher.refresh(leased)]);
+  }
+
+  private singleFlight(id: string, work: () => Promise<RefreshOutcome>): Promise<RefreshOutcome> {
+    const running = this.inFlight.get(id);
+    if (running) return running;
+    const refresh = work().finally(() => this.inFlight.delete(id));
+    this.inFlight.set(id, refresh);
+    return refresh;
+  }
+
+  private refreshForHandOut(token: StoredToken): Promise<RefreshOutcome> {
+    return this.refreshUnderLease(token, (leased) => needsRefreshBeforeHandOut(leased, new Date()));
+  }
+
+  /**
+   * Takes the token's lease and refreshes it if `stillNeeded` says so once the
+   * lease is ours (another process may have refreshed it meanwhile). While
+   * someone else holds the lease, waits for their result.
+   */
+  private async refreshUnderLease(
+    token: Pick<StoredToken, 'id' | 'clientId' | 'provider'>,
+    stillNeeded: (leased: LeasedToken) => boolean,
+  ): Promise<RefreshOutcome> {
+    const waitingSince = new Date();
+    for (;;) {
+      const leased = await this.leases.claimOne(token.id, this.config.tokenHealth.leaseSeconds);
+      if (leased) return this.refreshLeased(leased, stillNeeded);
+
+      const current = await this.waitForLease(token);
+      if (!current) return { status: TokenStatus.Invalid, error: 'The token was deleted during the refresh' };
+      if (usable(current)) return { status: current.tokenStatus, error: current.healthCheckError, accessToken: current.accessToken! };
+      // The holder tried and failed: its verdict stands, asking the provider again at once would not help.
+      if (current.lastRefreshAttemptAt && current.lastRefreshAttemptAt >= waitingSince && !isWorking(current.tokenStatus)) {
+        return { status: current.tokenStatus, error: current.healthCheckError };
+      }
     }
-    // A failed save is a database fault, not the provider's verdict: it propagates and the transaction rolls back.
-    const status = this.statusAfterRefresh(result.refreshTokenExpiresAt ?? token.refreshTokenExpiresAt);
-    await this.tokens.saveRefreshSuccess(manager, token, result, status, null);
-    this.metrics.recordRefresh(token.provider, 'success');
-    return { status, error: null, calledProvider: true, accessToken: result.accessToken };
   }
 
-  // Never sent to the provider: a value that fails to decrypt may be another row's token.
-  private async recordUnreadable(manager: EntityManager, token: StoredToken): Promise<RefreshOutcome> {
-    this.logger.warn(`Stored token of ${token.clientId}/${token.provider} is unreadable (${token.unreadable}); marked ${TokenStatus.RefreshFailed}`);
-    this.metrics.recordUnreadable(token.provider);
-    await this.tokens.saveCheckResult(manager, token.id, TokenStatus.RefreshFailed, UNREADABLE_TOKEN_ERROR, false);
-    return { status: TokenStatus.RefreshFailed, error: UNREADABLE_TOKEN_ERROR, calledProvider: false };
-  }
-
-  private callProvider(token: StoredToken) {
-    const provider = this.providers.get(token.provider);
-    if (!provider) {
-      throw new OAuthProviderError(OAuthProviderErrorCode.Configuration, `No OAuth provider adapter is registered for "${token.provider}"`);
+  private async refreshLeased(leased: LeasedToken, stillNeeded: (leased: LeasedToken) => boolean): Promise<RefreshOutcome> {
+    if (!stillNeeded(leased)) {
+      await this.leases.release(leased);
+      const accessToken = this.leases.openAccessToken(leased);
+      return { status: leased.status, error: null, accessToken: accessToken ?? undefined };
     }
-    return provider.refresh({
-      refreshToken: token.refreshToken!,
-      accountsServer: this.clientConfig.accountsServerFor(token.provider, token.accountsServer),
-      credentials: this.clientConfig.credentialsFor(token.clientId, token.provider),
-    });
+    const result = await this.refresher.refresh(leased);
+    // The status change is recorded in the history as a hand-out's (the trigger reads the tag).
+    const landed = await this.leases.writeResults([result], (manager) => this.events.tagSource(manager, TokenEventSource.Access));
+    if (!landed.has(leased.id)) await this.onLostLease(leased, result);
+    return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
   }
 
-  /** Re-evaluated under the row lock: another process may have refreshed meanwhile. */
-  private stillNeedsRefresh(token: StoredToken, need: RefreshNeed): boolean {
-    const now = Date.now();
-    const { expiryWindowMinutes, minRefreshIntervalMinutes } = this.config.tokenHealth;
-    if (!token.refreshToken) return true;
-    if (need === 'hand-out') return !isUsable(token, now);
-    const refreshedRecently = token.lastRefreshedAt && now - token.lastRefreshedAt.getTime() < minRefreshIntervalMinutes * 60_000;
-    const expiresInWindow = !token.accessToken || !token.tokenExpiry || token.tokenExpiry.getTime() <= now + expiryWindowMinutes * 60_000;
-    return expiresInWindow && !refreshedRecently;
+  private async onLostLease(leased: LeasedToken, result: RefreshResult): Promise<void> {
+    if (result.tokenSet?.refreshToken === undefined) {
+      this.logger.warn(`The refresh of ${leased.clientId}/${leased.provider} outlived its lease; its result was not stored`);
+      return;
+    }
+    this.logger.error(`The rotated refresh token of ${leased.clientId}/${leased.provider} was lost with an expired lease; marking it refresh_failed`);
+    await this.leases.markRotationLost([leased.id], ROTATION_LOST_ERROR);
   }
 
-  private statusAfterRefresh(refreshTokenExpiresAt: Date | null | undefined): TokenStatus {
-    if (!refreshTokenExpiresAt) return TokenStatus.Healthy;
-    const warningMs = this.config.tokenHealth.refreshExpiryWarningDays * 86_400_000;
-    return refreshTokenExpiresAt.getTime() <= Date.now() + warningMs ? TokenStatus.Expiring : TokenStatus.Healthy;
+  /** Polls until the lease is released or has expired; returns the token as then stored. */
+  private async waitForLease(token: Pick<StoredToken, 'clientId' | 'provider'>): Promise<StoredToken | undefined> {
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      const current = await this.tokens.findToken(token.clientId, token.provider);
+      if (!current || !current.leaseUntil || current.leaseUntil.getTime() < Date.now() || usable(current)) return current;
+    }
   }
 }
 
-function isUsable(token: StoredToken, now: number): boolean {
-  if (!token.accessToken) return false;
-  return !token.tokenExpiry || token.tokenExpiry.getTime() > now + HAND_OUT_MARGIN_MS;
+function usable(token: StoredToken): boolean {
+  return token.accessToken !== null && !needsRefreshBeforeHandOut({ hasAccessToken: true, tokenExpiry: token.tokenExpiry }, new Date());
 }

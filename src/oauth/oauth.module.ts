@@ -4,6 +4,9 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { OAuthTokenFleetRepository } from './oauth-token-fleet.repository';
+import { OAuthReportsModule } from './oauth-reports.module';
+import { OAuthTokenLeaseRepository } from './oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from './oauth-token-sweep.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { RefreshTallyRepository } from './refresh-tally.repository';
@@ -12,6 +15,7 @@ import { HttpTokenClient } from './providers/http-token-client';
 import { createProviderAdapter } from './providers/provider-adapter.factory';
 import { loadProviderCatalog } from './providers/provider-catalog';
 import { TokenCipher } from './token-cipher';
+import { TokenRefresher } from './token-refresher';
 import { TokenReadabilityRepository } from './token-readability.repository';
 import { TokenReencryptionRepository } from './token-reencryption.repository';
 import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
@@ -19,7 +23,7 @@ import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
 @Module({
-  imports: [MetricsModule, TokenHistoryModule],
+  imports: [MetricsModule, TokenHistoryModule, OAuthReportsModule],
   providers: [
     {
       provide: TokenCipher,
@@ -27,14 +31,21 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
       useFactory: (config: AppConfig) => new TokenCipher(config.tokenEncryptionKey!, config.previousEncryptionKeys),
     },
     {
-      provide: OAuthProviderRegistry,
+      provide: HttpTokenClient,
       inject: [AppConfig],
-      // Async: a custom provider's discovery document is fetched (once, cached) before the first use.
-      useFactory: async (config: AppConfig) => {
-        const client = new HttpTokenClient({
+      useFactory: (config: AppConfig) =>
+        new HttpTokenClient({
           timeoutMs: config.tokenHealth.providerTimeoutMs,
           maxAttempts: config.tokenHealth.providerMaxAttempts,
-        });
+          // One kept-alive connection per refresh in flight, plus a few for hand-outs and the connect flow.
+          connections: config.tokenHealth.concurrency + 10,
+        }),
+    },
+    {
+      provide: OAuthProviderRegistry,
+      inject: [AppConfig, HttpTokenClient],
+      // Async: a custom provider's discovery document is fetched (once, cached) before the first use.
+      useFactory: async (config: AppConfig, client: HttpTokenClient) => {
         const catalog = await loadProviderCatalog(config);
         return new OAuthProviderRegistry(catalog.map((entry) => ({ adapter: createProviderAdapter(entry, client), entry })));
       },
@@ -42,6 +53,9 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     ClientConfigService,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
+    OAuthTokenLeaseRepository,
+    OAuthTokenSweepRepository,
+    TokenRefresher,
     OAuthTokenService,
     RefreshTallyRepository,
     TokenAlertStateRepository,
@@ -55,8 +69,12 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     TokenCipher,
     OAuthProviderRegistry,
     ClientConfigService,
+    OAuthReportsModule,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
+    OAuthTokenLeaseRepository,
+    OAuthTokenSweepRepository,
+    TokenRefresher,
     OAuthTokenService,
     RefreshTallyRepository,
     TokenAlertStateRepository,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { CONFIGURATION_ERROR_PREFIX } from './refresh-verdict';
+import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { TokenStatus } from './token-status';
 
 /** What one provider's refreshes did since a cycle began, read from the tokens' stored state. */

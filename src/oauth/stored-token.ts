@@ -21,6 +21,10 @@ export interface StoredToken extends TokenIdentity {
   tokenStatus: TokenStatus;
   lastRefreshedAt: Date | null;
   refreshTokenExpiresAt: Date | null;
+  lastRefreshAttemptAt: Date | null;
+  healthCheckError: string | null;
+  /** Set while a refresh of this token is in flight somewhere (see OAuthTokenLeaseRepository). */
+  leaseUntil: Date | null;
 }
 
 /** What the checker and the API may show about a token: no secrets. */

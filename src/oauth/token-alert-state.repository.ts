@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
 
 /** Which alert a token is due: entering an unhealthy status, a reminder, or a resolved notice. */
@@ -49,6 +50,29 @@ const DIGEST_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('token_health.ale
  */
 @Injectable()
 export class TokenAlertStateRepository {
+  /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
+  async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { limit: number }): Promise<DueAlertRow[]> {
+    const [sql, params] = namedSql(
+      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
+         FROM oauth_tokens
+        WHERE ${DUE_ALERT_SQL} AND ${FILTER_SQL}
+        ORDER BY id
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED`,
+      { ...values(filter), limit: filter.limit },
+    );
+    const rows = await manager.query<DueAlertDbRow[]>(sql, params);
+    return rows.map(toDueAlertRow);
+  }
+
+  /** Records that the token's current status has been alerted (healthy: the incident is closed). */
+  async recordAlerted(manager: EntityManager, id: string, status: TokenStatus): Promise<void> {
+    await manager.query('UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1', [
+      id,
+      status === TokenStatus.Healthy ? null : status,
+    ]);
+  }
+
   /** Serialises digest decisions across replicas until the caller's transaction ends. */
   async lockDigests(manager: EntityManager): Promise<void> {
     await manager.query(DIGEST_LOCK_SQL);
@@ -70,15 +94,8 @@ export class TokenAlertStateRepository {
         FOR UPDATE SKIP LOCKED`,
       values(filter),
     );
-    const rows: Record<string, any>[] = await manager.query(sql, params);
-    return rows.map((row) => ({
-      id: String(row.id),
-      clientId: row.client_id,
-      provider: row.provider,
-      status: row.token_status,
-      error: row.health_check_error,
-      lastAlertStatus: row.last_alert_status,
-    }));
+    const rows = await manager.query<DueAlertDbRow[]>(sql, params);
+    return rows.map(toDueAlertRow);
   }
 
   /** Records that these tokens' current status was alerted now (a healthy one closes its alert). */
@@ -104,5 +121,18 @@ function values(filter: DueAlertFilter): Record<string, unknown> {
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),
     providers: (filter.keys ?? []).map((key) => key.provider),
+  };
+}
+
+type DueAlertDbRow = Pick<OAuthTokenRow, 'id' | 'client_id' | 'provider' | 'token_status' | 'health_check_error' | 'last_alert_status'>;
+
+function toDueAlertRow(row: DueAlertDbRow): DueAlertRow {
+  return {
+    id: String(row.id),
+    clientId: row.client_id,
+    provider: row.provider,
+    status: row.token_status,
+    error: row.health_check_error,
+    lastAlertStatus: row.last_alert_status,
   };
 }

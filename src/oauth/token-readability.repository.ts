@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { namedSql } from '../database/named-sql';
-import { UNREADABLE_TOKEN_ERROR } from './refresh-verdict';
+import { UNREADABLE_TOKEN_ERROR } from './token-status.policy';
 import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { TokenHealthError } from '../common/token-health.error';
 import { ClientConfigService } from './client-config.service';
 import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { OAuthTokenReportRepository } from './oauth-token-report.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { OAuthTokenService } from './oauth-token.service';
 import { TokenHealthRow, TokenSetInput } from './stored-token';
@@ -20,6 +21,7 @@ export class TokenRegistrationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tokens: OAuthTokenRepository,
+    private readonly reports: OAuthTokenReportRepository,
     private readonly oauthTokens: OAuthTokenService,
     private readonly providers: OAuthProviderRegistry,
     private readonly clientConfig: ClientConfigService,
@@ -44,7 +46,7 @@ export class TokenRegistrationService {
       }
       // Without a usable access token nothing vouches for the refresh token: one refresh decides the status.
       await this.oauthTokens.verifyStoredInTransaction(manager, id);
-      return (await this.tokens.findReport(input.clientId, input.provider, manager))!;
+      return (await this.reports.findReport(input.clientId, input.provider, manager))!;
     });
   }
 

@@ -1,12 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { LeasedToken, OAuthTokenLeaseRepository } from '../oauth/oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from '../oauth/oauth-token-sweep.repository';
+import { RefreshResultWriter } from '../oauth/refresh-result.writer';
 import { DatabaseClock } from '../database/database-clock';
 import { MetricsService } from '../metrics/metrics.service';
-import { OAuthTokenService } from '../oauth/oauth-token.service';
 import { TokenReadabilityRepository } from '../oauth/token-readability.repository';
-import { CheckPolicy, CheckScope } from '../oauth/stored-token';
 import { TokenStatus } from '../oauth/token-status';
-import { TokenSweepRepository } from './token-sweep.repository';
+import { CheckPolicy, CheckScope } from '../oauth/stored-token';
+import { checkPolicyOf, TokenRefresher } from '../oauth/token-refresher';
+import { isWorking, verdictForFailure } from '../oauth/token-status.policy';
 
 export interface CycleSummary {
   startedAt: Date;
@@ -16,42 +19,67 @@ export interface CycleSummary {
   failed: number;
 }
 
+/** Claims hand out between these many tokens at once: fewer claims for a small concurrency, a bounded batch for a large one. */
+const MIN_CLAIM = 200;
+/** A claim that found nothing while due rows were locked elsewhere (a writer, the re-encryption pass) tries again. */
+const LOCKED_RETRIES = 50;
+const LOCKED_RETRY_MS = 100;
+const MAX_CLAIM = 1000;
+/** The next claim is taken only when the previous one is done. */
+export const CLAIMS_IN_FLIGHT = 1;
+
 export interface CycleOptions {
   /** Asked for now (API, host code): checks every token in scope, even one checked a moment ago. */
   onDemand?: boolean;
 }
 
 /**
- * One check cycle: classify set-wise what needs no provider call, then drain
- * the tokens that need a refresh through a fixed number of workers that share
- * leased batches. Memory stays bounded by the batch size, not the table size.
+ * One check cycle. Tokens due for a refresh are claimed in leased batches
+ * (the claim commits at once), refreshed with up to `concurrency` provider calls
+ * in flight and no database connection held meanwhile, and their results written
+ * back in batches under their leases. Then every other token is classified
+ * set-wise. Memory stays bounded by the batch size, not the table size.
  */
 @Injectable()
-export class CheckCycleRunner {
+export class CheckCycleRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckCycleRunner.name);
+  private readonly running = new Set<Promise<unknown>>();
+  private stopping = false;
 
   constructor(
-    private readonly sweep: TokenSweepRepository,
-    private readonly oauthTokens: OAuthTokenService,
+    private readonly sweep: OAuthTokenSweepRepository,
+    private readonly leases: OAuthTokenLeaseRepository,
+    private readonly refresher: TokenRefresher,
     private readonly config: AppConfig,
     private readonly readability: TokenReadabilityRepository,
     private readonly clock: DatabaseClock,
     private readonly metrics: MetricsService,
   ) {}
 
-  async run(scope: CheckScope = {}, options: CycleOptions = {}): Promise<CycleSummary> {
+  /**
+   * At shutdown, refreshes in flight finish and their results (a rotated refresh token among
+   * them) are written before the pool closes; no new token is taken.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running]);
+  }
+
+  run(scope: CheckScope = {}, options: CycleOptions = {}): Promise<CycleSummary> {
+    const cycle = this.runCycle(scope, options);
+    this.running.add(cycle);
+    void cycle.finally(() => this.running.delete(cycle)).catch(() => undefined);
+    return cycle;
+  }
+
+  private async runCycle(scope: CheckScope, options: CycleOptions): Promise<CycleSummary> {
     const startedAt = await this.cycleStart(options);
-    const policy = this.policy();
+    const policy = checkPolicyOf(this.config);
     const unreadable = await this.markUnreadable(startedAt, scope);
-    // The two halves touch disjoint rows (due for a refresh or not), so they run side by side.
-    const [classified, refreshes] = await Promise.allSettled([
-      this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
-      this.refreshDue(startedAt, scope, policy),
-    ]);
-    if (classified.status === 'rejected') throw classified.reason;
-    if (refreshes.status === 'rejected') throw refreshes.reason;
-    const { refreshed, failed } = refreshes.value;
-    return { startedAt, finishedAt: new Date(), classifiedWithoutCall: classified.value, refreshed, failed: failed + unreadable };
+    // Refreshes first: they are the urgent work, and the two would only compete for the same CPU.
+    const { refreshed, failed } = await this.refreshDue(startedAt, scope, policy);
+    const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
+    return { startedAt, finishedAt: new Date(), classifiedWithoutCall, refreshed, failed: failed + unreadable };
   }
 
   // Scheduled: whole seconds, so replicas fired by the same cron tick agree on the cycle's start
@@ -70,52 +98,79 @@ export class CheckCycleRunner {
     return providers.length;
   }
 
+  // A row locked by another transaction is skipped by the claim, not gone: the cycle waits
+  // for it (briefly) instead of leaving a due token unchecked.
+  private async claimNext(startedAt: Date, scope: CheckScope, policy: CheckPolicy, limit: number): Promise<LeasedToken[]> {
+    for (let attempt = 0; ; attempt++) {
+      const claimed = await this.leases.claimDue(startedAt, scope, policy, limit);
+      if (claimed.length > 0 || attempt >= LOCKED_RETRIES) return claimed;
+      if ((await this.leases.countUnclaimed(startedAt, scope, policy)) === 0) return claimed;
+      await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
+    }
+  }
+
   private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
     const concurrency = this.config.tokenHealth.concurrency;
-    const queue: string[] = [];
+    // Each claim walks the due index from its start, so a few larger claims cost less than many small ones;
+    // the queue is refilled once it holds less than one round of work, so a replica does not hoard tokens.
+    const claimSize = Math.min(MAX_CLAIM, Math.max(2 * concurrency, MIN_CLAIM));
+    const writer = new RefreshResultWriter(this.leases);
+    const queue: LeasedToken[] = [];
+    const counts = { refreshed: 0, failed: 0 };
     let exhausted = false;
     let claiming: Promise<void> | undefined;
-    const counts = { refreshed: 0, failed: 0 };
+    let claimError: unknown;
 
-    // Keeps up to one batch queued ahead, so workers never wait for a claim in lock-step.
+    // Keeps about one round of work queued ahead, so workers never wait for a claim in lock-step.
     const refill = (): Promise<void> | undefined => {
       if (exhausted || claiming || queue.length >= concurrency) return claiming;
-      claiming = this.sweep
-        .claimForRefresh(startedAt, scope, policy, concurrency)
-        .then((ids) => {
-          if (ids.length === 0) exhausted = true;
-          queue.push(...ids);
-        })
+      claiming = this.claimNext(startedAt, scope, policy, claimSize)
+        .then(
+          (tokens) => {
+            if (tokens.length === 0) exhausted = true;
+            queue.push(...tokens);
+          },
+          (error: unknown) => {
+            // Claimed nothing; the cycle ends after the work in hand and reports the fault.
+            claimError = error;
+            exhausted = true;
+          },
+        )
         .finally(() => (claiming = undefined));
       return claiming;
     };
-    const nextId = async (): Promise<string | undefined> => {
+    const next = async (): Promise<LeasedToken | undefined> => {
+      // Claimed but not started at shutdown: their leases expire and another process takes them.
+      if (this.stopping) return undefined;
       while (queue.length === 0 && !exhausted) await refill();
-      const id = queue.shift();
-      // A failed prefetch is retried (and its error surfaced) by the next worker that needs an id.
-      refill()?.catch(() => undefined);
-      return id;
+      const token = queue.shift();
+      void refill();
+      return token;
     };
 
     const worker = async () => {
-      for (let id = await nextId(); id !== undefined; id = await nextId()) {
-        try {
-          const outcome = await this.oauthTokens.refreshForHealthCheck(id);
-          if (outcome.status === TokenStatus.Healthy || outcome.status === TokenStatus.Expiring) counts.refreshed++;
-          else counts.failed++;
-        } catch (error) {
-          // A database fault on one token must not end the cycle; its lease expires and a later cycle retries.
-          counts.failed++;
-          this.logger.error(`Check of token ${id} failed: ${(error as Error).message}`);
-        }
+      for (let token = await next(); token !== undefined; token = await next()) {
+        const result = await this.refresher.refresh(token).catch((error: unknown) => ({
+          id: token.id,
+          clientId: token.clientId,
+          provider: token.provider,
+          leaseUntil: token.leaseUntil,
+          presentedRefreshToken: token.sealedRefreshToken,
+          attempted: true,
+          verdict: verdictForFailure(error),
+        }));
+        if (isWorking(result.verdict.status)) counts.refreshed++;
+        else counts.failed++;
+        writer.add(result);
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+    await writer.drained();
+    if (claimError !== undefined) {
+      const error = claimError instanceof Error ? claimError : new Error('Claiming tokens failed');
+      this.logger.error(`Claiming tokens for a refresh failed: ${error.message}`);
+      throw error;
+    }
     return counts;
-  }
-
-  private policy(): CheckPolicy {
-    const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds } = this.config.tokenHealth;
-    return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds };
   }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { FleetFilter, FleetPosition } from '../oauth/fleet-query';
 import { OAuthTokenFleetRepository } from '../oauth/oauth-token-fleet.repository';
-import { OAuthTokenRepository } from '../oauth/oauth-token.repository';
+import { OAuthTokenReportRepository } from '../oauth/oauth-token-report.repository';
 import { TokenStatus } from '../oauth/token-status';
 import { TokenHealthEvent } from '../token-history/token-health-event';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
@@ -48,7 +48,7 @@ export interface FleetSummary {
 export class FleetService {
   constructor(
     private readonly fleet: OAuthTokenFleetRepository,
-    private readonly tokens: OAuthTokenRepository,
+    private readonly tokens: OAuthTokenReportRepository,
     private readonly events: TokenHealthEventRepository,
     private readonly counts: TokenCountsService,
     private readonly outages: ProviderOutageSource,

@@ -1,5 +1,5 @@
 import { ConnectLinkService } from '../connect/connect-link.service';
-import { CONFIGURATION_ERROR_PREFIX } from '../oauth/refresh-verdict';
+import { CONFIGURATION_ERROR_PREFIX } from '../oauth/token-status.policy';
 import { TokenStatus } from '../oauth/token-status';
 import { TokenAlertComposer } from './token-alert.composer';
 

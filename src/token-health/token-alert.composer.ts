@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Alert, AlertSeverity } from '../alerting/alert';
 import { ConnectLinkService } from '../connect/connect-link.service';
-import { CONFIGURATION_ERROR_PREFIX } from '../oauth/refresh-verdict';
+import { CONFIGURATION_ERROR_PREFIX } from '../oauth/token-status.policy';
 import { TokenStatus } from '../oauth/token-status';
 
 export interface AlertableToken {

@@ -2,15 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AlertingService } from '../alerting/alerting.service';
 import { AppConfig } from '../config/app-config';
-import { namedSql } from '../database/named-sql';
 import { TransactionContext } from '../database/transaction-context';
-import { TRANSIENT_FAILURE_SQL } from '../oauth/refresh-tally.repository';
-import { TokenStatus } from '../oauth/token-status';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
-import { DUE_ALERT_SQL, DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
+import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
 import { AlertAudience } from '../alerting/alert';
 
 export interface TokenKey {
@@ -98,37 +95,16 @@ export class TokenAlertService {
   }
 
   private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], handled: string[]) {
-    const [sql, params] = namedSql(
-      `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
-         FROM oauth_tokens
-        WHERE ${DUE_ALERT_SQL}
-          AND NOT (id::text = ANY(:handled::text[]))
-          AND NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
-          AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))
-        ORDER BY id
-        LIMIT :limit
-        FOR UPDATE SKIP LOCKED`,
-      {
-        repeatMinutes: this.config.alerts.repeatIntervalMinutes,
-        handled,
-        held,
-        filtered: keys !== undefined,
-        clientIds: (keys ?? []).map((key) => key.clientId),
-        providers: (keys ?? []).map((key) => key.provider),
-        limit: BATCH_SIZE,
-      },
-    );
-    const rows: Record<string, any>[] = await manager.query(sql, params);
+    const rows = await this.alertState.lockDueBatch(manager, {
+      repeatMinutes: this.config.alerts.repeatIntervalMinutes,
+      keys,
+      heldProviders: held,
+      handledIds: handled,
+      limit: BATCH_SIZE,
+    });
     let raised = 0;
     for (const row of rows) {
-      const status = row.token_status as TokenStatus;
-      const alert = this.composer.compose({
-        clientId: row.client_id,
-        provider: row.provider,
-        status,
-        error: row.health_check_error,
-        lastAlertStatus: row.last_alert_status,
-      });
+      const alert = this.composer.compose(row);
       handled.push(String(row.id));
       try {
         await this.alerting.sendAlert(alert);
@@ -137,10 +113,7 @@ export class TokenAlertService {
         this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);
         continue;
       }
-      await manager.query(
-        `UPDATE oauth_tokens SET last_alert_status = $2, last_alerted_at = now() WHERE id = $1`,
-        [row.id, status === TokenStatus.Healthy ? null : status],
-      );
+      await this.alertState.recordAlerted(manager, row.id, row.status);
       this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
       raised++;
     }

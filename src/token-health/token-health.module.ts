@@ -5,10 +5,6 @@ import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
 import { ConnectModule } from '../connect/connect.module';
-import { ConnectController } from '../connect/connect.controller';
-import { ConnectFlowService } from '../connect/connect-flow.service';
-import { OAuthStateStore } from '../connect/oauth-state.store';
-import { ConnectStatePruner } from '../connect/connect-state.pruner';
 import { MetricsModule } from '../metrics/metrics.module';
 import { metricsControllerAt } from '../metrics/metrics.routes';
 import { OAuthModule } from '../oauth/oauth.module';
@@ -21,7 +17,6 @@ import { TokenHealthCron } from './token-health.cron';
 import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
-import { TokenSweepRepository } from './token-sweep.repository';
 import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from '../config/token-health-config.module';
 import {
@@ -86,16 +81,13 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       MetricsModule,
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
-    // The connect flow lives here, not in ConnectModule: it needs OAuth and alert providers, which would make a cycle.
     controllers: [
-      ConnectController,
       ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
     ],
     providers: [
       guard,
       TokenHealthGuard,
-      TokenSweepRepository,
       DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,
@@ -106,9 +98,6 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthCron,
       TokenHealthIndicator,
       TokenHealthResolver,
-      OAuthStateStore,
-      ConnectStatePruner,
-      ConnectFlowService,
       TokenCountsCache,
       TokenCountsService,
       ProviderOutageRepository,

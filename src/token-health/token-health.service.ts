@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { OAuthTokenRepository } from '../oauth/oauth-token.repository';
+import { OAuthTokenReportRepository } from '../oauth/oauth-token-report.repository';
 import { CheckScope } from '../oauth/stored-token';
 import { CheckCycleRunner, CycleSummary } from './check-cycle.runner';
 import { TokenAlertService } from './token-alert.service';
@@ -23,7 +23,7 @@ export class TokenHealthService {
 
   constructor(
     private readonly runner: CheckCycleRunner,
-    private readonly tokens: OAuthTokenRepository,
+    private readonly tokens: OAuthTokenReportRepository,
     private readonly alerts: TokenAlertService,
     private readonly stats: CheckCycleStats,
     private readonly scheduler: SchedulerRegistry,

@@ -1,3 +1,5 @@
+import { IncomingHttpHeaders } from 'node:http';
+import { Agent, Dispatcher, request } from 'undici';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 
 /** Turns one parsed answer of a token endpoint into a result, or into the adapter's classified failure. */
@@ -10,6 +12,8 @@ export interface HttpTokenClientOptions {
   baseBackoffMs?: number;
   maxRetryAfterSeconds?: number;
   maxBodyBytes?: number;
+  /** Kept-alive connections per provider origin; sized from the refresh concurrency. Default 10. */
+  connections?: number;
   /** Injectable so tests do not wait through backoff and Retry-After delays. */
   sleep?: (ms: number) => Promise<void>;
 }
@@ -25,6 +29,8 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: OAuthProviderErro
 const { Transient, Configuration } = OAuthProviderErrorCode;
 const MAX_BACKOFF_MS = 10_000;
 const MAX_PROVIDER_TEXT = 200;
+// Shorter than the keep-alive of common servers, so a pooled socket is not reused just as the server closes it.
+const KEEP_ALIVE_MS = 4_000;
 // Values of these fields are not secret; redacting them would garble messages such as "refresh_token is invalid".
 const NON_SECRET_FIELDS = new Set(['grant_type', 'token_type_hint', 'redirect_uri', 'scope', 'response_type']);
 // The answer fields messages are built from (describeProviderError, the providers' error tables).
@@ -41,8 +47,11 @@ export class HttpTokenClient {
   private readonly maxRetryAfterSeconds: number;
   private readonly maxBodyBytes: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  // One pool of kept-alive connections per origin: a refresh reuses a socket instead of a TCP handshake each time.
+  private readonly agent: Agent;
 
   constructor(private readonly options: HttpTokenClientOptions) {
+    this.agent = new Agent({ connections: options.connections ?? 10, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
     this.baseBackoffMs = options.baseBackoffMs ?? 250;
     this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 5;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -63,6 +72,11 @@ export class HttpTokenClient {
     }
   }
 
+  /** Closes the kept-alive connections once requests in flight are answered (Nest calls this last at shutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.close();
+  }
+
   private async attempt<T>(
     url: string,
     body: string,
@@ -71,27 +85,28 @@ export class HttpTokenClient {
     headers: Record<string, string>,
     secrets: string[],
   ): Promise<Outcome<T>> {
-    let response: Response;
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    let response: Dispatcher.ResponseData;
     try {
-      response = await fetch(url, {
+      // undici's request follows no redirect: following one could replay our client secret to another host.
+      response = await request(url, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', ...headers },
         body,
-        // Following a redirect could replay our client secret to another host; a redirect means a wrong URL.
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        dispatcher: this.agent,
+        signal,
       });
     } catch (error) {
-      return this.networkFailure(error, target);
+      return this.networkFailure(error, target, signal);
     }
-    const status = response.status;
+    const status = response.statusCode;
     const where = `${target} answered HTTP ${status}`;
     const infrastructureFault = status === 429 || status >= 500;
     let text: string;
     try {
       text = await readCapped(response, this.maxBodyBytes);
     } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) return this.networkFailure(error, target);
+      if (!(error instanceof BodyTooLargeError)) return this.networkFailure(error, target, signal);
       return failure(Transient, `${where}: malformed response (body over ${this.maxBodyBytes} bytes)`, infrastructureFault);
     }
     // Redacted before anything is described or cut short: a secret straddling the cut would otherwise slip out in part.
@@ -111,9 +126,9 @@ export class HttpTokenClient {
     return { ok: true, value: result };
   }
 
-  private networkFailure(error: unknown, target: string): Outcome<never> {
+  private networkFailure(error: unknown, target: string, signal: AbortSignal): Outcome<never> {
     const name = (error as { name?: unknown } | undefined)?.name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    if (signal.aborted || name === 'TimeoutError' || name === 'AbortError') {
       return failure(Transient, `${target}: no answer within ${this.options.timeoutMs} ms`, true);
     }
     return failure(Transient, `${target}: network error (${networkErrorCode(error)})`, true);
@@ -185,29 +200,33 @@ function secretValues(url: string, form: Record<string, string>): string[] {
 
 // Belt and braces: a provider may echo what we sent inside error_description.
 function finalError(error: OAuthProviderError, attempts: number, secrets: string[]): OAuthProviderError {
-  let message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
+  const message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
   return new OAuthProviderError(error.code, redact(message, secrets), error.retryAfterSeconds);
 }
 
 // Reads at most `maxBytes` and then hangs up, so a runaway answer costs neither memory nor time.
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  if (Number(response.headers.get('content-length')) > maxBytes) {
-    void reader.cancel().catch(() => undefined);
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
+  const { body } = response;
+  if (Number(header(response.headers, 'content-length')) > maxBytes) {
+    body.destroy();
     throw new BodyTooLargeError();
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
     if (size > maxBytes) {
-      void reader.cancel().catch(() => undefined);
+      body.destroy();
       throw new BodyTooLargeError();
     }
-    chunks.push(read.value);
+    chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 const MALFORMED = Symbol('malformed');
@@ -221,8 +240,8 @@ function parseJson(text: string): unknown {
   }
 }
 
-function retryAfterSeconds(status: number, headers: Headers): number | undefined {
-  const raw = headers.get('retry-after')?.trim();
+function retryAfterSeconds(status: number, headers: IncomingHttpHeaders): number | undefined {
+  const raw = header(headers, 'retry-after')?.trim();
   if ((status !== 429 && status !== 503) || !raw) return undefined;
   if (/^\d+$/.test(raw)) return Number(raw);
   const date = Date.parse(raw);

@@ -1,8 +1,8 @@
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
-import { CONFIGURATION_ERROR_PREFIX, NO_REFRESH_TOKEN_ERROR, verdictForRefreshFailure } from './refresh-verdict';
+import { CONFIGURATION_ERROR_PREFIX, NO_REFRESH_TOKEN_ERROR, verdictForFailure as verdictForRefreshFailure } from './token-status.policy';
 import { TokenStatus } from './token-status';
 
-describe(verdictForRefreshFailure.name, () => {
+describe('verdictForFailure', () => {
   const providerError = (code: OAuthProviderErrorCode) => new OAuthProviderError(code, 'invalid_code from Zoho');
 
   it('marks a dead grant invalid, quoting the provider', () => {

@@ -1,0 +1,314 @@
+'use strict';
+// Issue 12: the refresh pipeline as a started server runs it. Every scenario starts
+// `node dist/src/main.js` with a one-shot cron (fires once, a few seconds after start),
+// and reads the cycle's start and end from outside: the cron's tick and the table.
+//
+//   node bench/pipeline.js [--quick] [--full] [--json=PATH]
+//
+// Scenarios (PostgreSQL with max_connections=100, the fake provider in this process):
+//   throughput   N=20k all due, 1 ms latency, C=100: refreshes/s and CPU per refresh
+//   latency      N=20k all due, 200 ms latency, C=250: cycle / floor ⌈N/C⌉×latency
+//   one-percent  N=100k (and 1M with --full), 1 % due, 50 ms latency, C=50: cycle / floor
+//   replicas     N=2000 all due, 50 ms, C=10 per replica, 1, 2 and 4 servers
+//   single-flight  3 replica processes, 200 concurrent getAccessToken on one token
+// --quick shrinks N to keep the whole run to a few minutes.
+const { fork } = require('node:child_process');
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { parseArgs } = require('./lib/args');
+const { appEnv } = require('./lib/app-env');
+const { startAppServer } = require('./lib/app-server');
+const { stopProcess } = require('./lib/child');
+const { onCleanup, runMain } = require('./lib/cleanup');
+const { createBenchDatabase, connect } = require('./lib/database');
+const { FakeZoho } = require('./lib/fake-zoho');
+const { ms, mb, ratio, count, verdict, table } = require('./lib/format');
+const { measureCpu } = require('./lib/machine-cpu');
+const { machine, writeResults } = require('./lib/results');
+const { seedTokens, resetTokens } = require('./lib/seed');
+
+const CRON_LEAD_MS = 10_000;
+
+async function main() {
+  const flags = parseArgs();
+  const quick = Boolean(flags.quick);
+  const database = await createBenchDatabase('pipeline', { maxConnections: 100 });
+  const db = await connect(database.url);
+  const fake = await FakeZoho.start({ latencyMs: 1 });
+  const context = { db, fake, url: database.url };
+  const results = { bench: 'pipeline', date: new Date().toISOString(), machine: machine(), database: database.description, quick };
+
+  const allDue = quick ? 5_000 : 20_000;
+  if (flags.only === 'throughput') {
+    await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
+    return;
+  }
+  results.throughput = await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
+  results.latency = await cycle(context, { label: 'latency', rows: allDue, dueEvery: 1, latencyMs: 200, concurrency: 250 });
+  results.onePercent = [];
+  for (const rows of quick ? [100_000] : flags.full ? [100_000, 1_000_000] : [100_000]) {
+    results.onePercent.push(await cycle(context, { label: 'one-percent', rows, dueEvery: 100, latencyMs: 50, concurrency: 50, bulkUpdate: true }));
+  }
+  results.replicas = [];
+  for (const replicas of [1, 2, 4]) {
+    results.replicas.push(await cycle(context, { label: 'replicas', rows: 2000, dueEvery: 1, latencyMs: 50, concurrency: 10, replicas }));
+  }
+  results.singleFlight = await singleFlight(context);
+  printReport(results);
+  writeResults(flags, results);
+}
+
+/**
+ * Seeds, starts `replicas` servers whose cron fires once at a known tick, waits
+ * until the table says every token was checked, and reads the cycle back from it.
+ */
+async function cycle({ db, fake, url }, scenario) {
+  const { label, rows, dueEvery, latencyMs, concurrency, replicas = 1 } = scenario;
+  log(`${label}: seeding N=${count(rows)}${dueEvery === 1 ? ' (all due)' : ` (1 in ${dueEvery} due)`}`);
+  const { due } = await seedTokens(db, { rows, dueEvery });
+  let bulkUpdateMs;
+  if (scenario.bulkUpdate) {
+    bulkUpdateMs = await timeBulkUpdate(db);
+    log(`${label}: bulk UPDATE of every row ${ms(bulkUpdateMs)}`);
+  }
+  fake.latencyMs = latencyMs;
+  fake.resetCounts();
+  const { tick, servers } = await startServersFiringAt({ db, url, fake, concurrency, replicas, label });
+  await sleep(tick.getTime() - Date.now());
+  const cpu = measureCpu({ labels: Object.fromEntries(servers.map((server, i) => [String(server.pid), `app ${i + 1}`])) });
+  const progress = await waitForAllChecked(db, tick, rows);
+  const machineCpu = cpu.stop();
+  const rss = servers.map((server) => peakRss(server.pid));
+  const perReplica = await Promise.all(servers.map(refreshesDoneBy));
+  await Promise.all(servers.map((server) => server.stop()));
+
+  const [stats] = (
+    await db.query(
+      `SELECT max(last_health_check) AS last_check, min(last_health_check) AS first_check,
+              count(*) FILTER (WHERE last_refreshed_at >= $1)::int AS refreshed,
+              count(*) FILTER (WHERE token_status <> 'healthy')::int AS unhealthy
+         FROM oauth_tokens`,
+      [tick],
+    )
+  ).rows;
+  const elapsedMs = stats.last_check.getTime() - tick.getTime();
+  if (process.env.BENCH_TIMELINE) {
+    const { rows: buckets } = await db.query(
+      `SELECT floor(extract(epoch FROM last_health_check - $1::timestamptz) * 4) / 4 AS at, count(*)::int AS n
+         FROM oauth_tokens GROUP BY 1 ORDER BY 1`,
+      [tick],
+    );
+    log(`${label}: checks per 250 ms from the tick: ${buckets.map((b) => `${b.at}s:${b.n}`).join(' ')}`);
+  }
+  const floorMs = Math.ceil(due / (concurrency * replicas)) * latencyMs + (bulkUpdateMs ?? 0);
+  const result = {
+    label,
+    rows,
+    due,
+    latencyMs,
+    concurrency,
+    replicas,
+    elapsedMs,
+    firstCheckMs: stats.first_check.getTime() - tick.getTime(),
+    floorMs,
+    bulkUpdateMs,
+    refreshed: stats.refreshed,
+    unhealthy: stats.unhealthy,
+    providerRefreshes: fake.refreshes,
+    duplicates: fake.duplicates,
+    perReplica,
+    peakRssBytes: rss,
+    cpuSeconds: machineCpu?.secondsByCommand ?? {},
+    machineBusy: machineCpu?.busy,
+    timedOut: progress.timedOut,
+  };
+  log(
+    `${label}: N=${count(rows)} R=${due} C=${concurrency}×${replicas} latency ${latencyMs} ms → ${ms(elapsedMs)} (first check after ${ms(result.firstCheckMs)}; floor ${ms(floorMs)}, ${ratio(elapsedMs / floorMs)}); ` +
+      `refreshed ${stats.refreshed}, provider calls ${fake.refreshes}, duplicates ${fake.duplicates}, unhealthy ${stats.unhealthy}; ${describeCpuSplit(result)}`,
+  );
+  if (progress.timedOut || stats.refreshed !== due || fake.duplicates !== 0) {
+    throw new Error(`${label}: the cycle did not do its job (refreshed ${stats.refreshed} of ${due}, ${fake.duplicates} duplicates)`);
+  }
+  await resetTokens(db);
+  return result;
+}
+
+/**
+ * Starts the servers with a cron that fires once, at a tick far enough ahead for them
+ * to be up; on a machine too busy for that, tries again with a longer lead.
+ */
+async function startServersFiringAt({ db, url, fake, concurrency, replicas, label }) {
+  for (let lead = CRON_LEAD_MS + replicas * 3000; ; lead *= 2) {
+    const tick = new Date(Math.ceil((Date.now() + lead) / 1000) * 1000);
+    const cron = `${tick.getUTCSeconds()} ${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`;
+    const servers = await Promise.all(
+      Array.from({ length: replicas }, () =>
+        startAppServer({
+          ...appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency }),
+          TZ: 'UTC',
+          TOKEN_HEALTH_ENABLED: 'true',
+          TOKEN_HEALTH_CRON: cron,
+        }),
+      ),
+    );
+    if (Date.now() < tick.getTime() - 500) return { tick, servers };
+    log(`${label}: the servers took longer than ${ms(lead)} to start; trying again with a longer lead`);
+    await Promise.all(servers.map((server) => server.stop()));
+    await resetTokens(db);
+  }
+}
+
+/** Completion as seen from outside: every row carries a check from this cycle. */
+async function waitForAllChecked(db, tick, rows, timeoutMs = 30 * 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows: [row] } = await db.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check >= $1', [tick]);
+    if (row.checked === rows) return { timedOut: false };
+    await sleep(100);
+  }
+  return { timedOut: true };
+}
+
+async function timeBulkUpdate(db) {
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    await db.query('UPDATE oauth_tokens SET last_health_check = now()');
+    best = Math.min(best, performance.now() - started);
+    await resetTokens(db);
+  }
+  return best;
+}
+
+/**
+ * Three processes, each the real AppModule (no HTTP listener), call getAccessToken on
+ * one token that needs a refresh, 200 calls in all, released at the same moment.
+ */
+async function singleFlight({ db, fake, url }) {
+  await seedTokens(db, { rows: 1, dueEvery: 1 });
+  await db.query(`UPDATE oauth_tokens SET token_expiry = now() + interval '1 minute'`);
+  fake.latencyMs = 200;
+  fake.resetCounts();
+  const env = { ...appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency: 10 }), TOKEN_HEALTH_ENABLED: 'false' };
+  const children = [0, 1, 2].map(() => fork(join(__dirname, 'lib', 'hand-out-child.js'), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  for (const child of children) onCleanup(() => stopProcess(child));
+  await Promise.all(children.map((child) => nextMessage(child)));
+  const calls = [67, 67, 66];
+  children.forEach((child, i) => child.send({ clientId: 'due-0000000', calls: calls[i] }));
+  const answers = await Promise.all(children.map((child) => nextMessage(child)));
+  await Promise.all(children.map((child) => stopProcess(child)));
+  const tokens = new Set(answers.flatMap((answer) => answer.tokens));
+  const result = { replicas: 3, calls: 200, providerCalls: fake.refreshes, distinctTokens: tokens.size, errors: answers.reduce((sum, a) => sum + a.errors, 0) };
+  log(`single flight: 3 replicas, 200 getAccessToken → ${result.providerCalls} provider call(s), ${result.distinctTokens} distinct token(s), ${result.errors} errors`);
+  await db.query('TRUNCATE oauth_tokens');
+  return result;
+}
+
+function nextMessage(child) {
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => (message.error ? reject(new Error(message.error)) : resolve(message)));
+    child.once('exit', (code) => reject(new Error(`hand-out child exited (${code})`)));
+  });
+}
+
+/** Refreshes this server did, from its Prometheus counter. */
+async function refreshesDoneBy(server) {
+  const text = await fetch(`${server.url}/metrics`).then((res) => res.text());
+  const line = text.split('\n').find((l) => l.startsWith('oauth_token_refresh_total{') && l.includes('outcome="success"'));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
+function peakRss(pid) {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+function describeCpuSplit(result) {
+  const split = cpuPerRefresh(result);
+  return `CPU per refresh: app ${split.app} ms, PostgreSQL ${split.postgres} ms, fake+bench ${split.fake} ms`;
+}
+
+function cpuPerRefresh({ cpuSeconds, due }) {
+  let app = 0;
+  let postgres = 0;
+  let fake = 0;
+  for (const [command, seconds] of Object.entries(cpuSeconds)) {
+    if (command.startsWith('app')) app += seconds;
+    else if (command.startsWith('postgres')) postgres += seconds;
+    else if (command === 'node') fake += seconds;
+  }
+  const per = (seconds) => ((seconds * 1000) / Math.max(1, due)).toFixed(3);
+  return { app: per(app), postgres: per(postgres), fake: per(fake) };
+}
+
+function printReport(results) {
+  console.log(`\n## Refresh pipeline (issue 12) — ${results.date}\n${results.machine}; ${results.database}\n`);
+  const cycles = [results.throughput, results.latency, ...results.onePercent, ...results.replicas];
+  console.log(
+    table(
+      ['scenario', 'N', 'R', 'latency', 'C × replicas', 'cycle (cron tick → last check)', 'floor', 'ratio', 'refreshes/s', 'CPU/refresh app · pg · fake', 'peak RSS', 'duplicates'],
+      cycles.map((r) => {
+        const cpu = cpuPerRefresh(r);
+        return [
+          r.label,
+          count(r.rows),
+          String(r.due),
+          `${r.latencyMs} ms`,
+          `${r.concurrency} × ${r.replicas}`,
+          ms(r.elapsedMs),
+          ms(r.floorMs),
+          ratio(r.elapsedMs / r.floorMs),
+          String(Math.round(r.due / (r.elapsedMs / 1000))),
+          `${cpu.app} · ${cpu.postgres} · ${cpu.fake} ms`,
+          r.peakRssBytes.map((b) => (b ? mb(b) : 'n/a')).join(' / '),
+          String(r.duplicates),
+        ];
+      }),
+    ),
+  );
+  console.log('\nTargets (issue 12):');
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured} (target ${row.target}) ${row.verdict}`);
+}
+
+function summarize(results) {
+  const { throughput, latency, onePercent, replicas, singleFlight: flight } = results;
+  const rate = throughput.due / (throughput.elapsedMs / 1000);
+  const rows = [
+    { figure: `throughput, N=${count(throughput.rows)} all due, 1 ms`, measured: `${Math.round(rate)} refreshes/s`, target: '≥ 2500/s', verdict: verdict(rate >= 2500) },
+    {
+      figure: `latency-bound, N=${count(latency.rows)}, C=250, 200 ms, max_connections=100`,
+      measured: `${ms(latency.elapsedMs)} = ${ratio(latency.elapsedMs / latency.floorMs)} the floor`,
+      target: '≤ 1.3×',
+      verdict: verdict(latency.elapsedMs / latency.floorMs <= 1.3),
+    },
+  ];
+  for (const run of onePercent) {
+    rows.push({ figure: `1 % due, N=${count(run.rows)}, C=50`, measured: `${ratio(run.elapsedMs / run.floorMs)} the floor`, target: '≤ 1.2×', verdict: verdict(run.elapsedMs / run.floorMs <= 1.2) });
+  }
+  const single = replicas[0];
+  replicas.slice(1).forEach((run, i) => {
+    rows.push({
+      figure: `${run.replicas} replicas`,
+      measured: `speed-up ${ratio(single.elapsedMs / run.elapsedMs)}`,
+      target: 'faster than with fewer',
+      verdict: verdict(run.elapsedMs < replicas[i].elapsedMs),
+    });
+  });
+  const duplicates = replicas.reduce((sum, run) => sum + run.duplicates, 0);
+  rows.push({ figure: 'duplicate refreshes with replicas', measured: String(duplicates), target: '0', verdict: verdict(duplicates === 0) });
+  if (onePercent.length > 0) {
+    const small = throughput.peakRssBytes[0];
+    const big = onePercent[onePercent.length - 1];
+    rows.push({ figure: `peak RSS N=${count(big.rows)} / N=${count(throughput.rows)}`, measured: ratio(big.peakRssBytes[0] / small), target: 'report, bounded', verdict: '' });
+  }
+  rows.push({ figure: 'single flight, 3 replicas × 200 getAccessToken', measured: `${flight.providerCalls} provider call(s)`, target: '1', verdict: verdict(flight.providerCalls === 1 && flight.errors === 0) });
+  return rows;
+}
+
+const sleep = (msToWait) => new Promise((resolve) => setTimeout(resolve, Math.max(0, msToWait)));
+const log = (message) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+if (require.main === module) runMain(main);
+
+module.exports = { summarize };

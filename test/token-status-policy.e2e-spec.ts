@@ -1,0 +1,154 @@
+// The cycle applies the status rules set-wise in SQL; the single-token path applies
+// them in TypeScript (token-status.policy.ts). Both run here on the same fixture rows
+// — every combination of the facts the rules look at — and must agree row by row.
+import { OAuthTokenLeaseRepository } from '../src/oauth/oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from '../src/oauth/oauth-token-sweep.repository';
+import { CheckPolicy } from '../src/oauth/stored-token';
+import { TokenStatus } from '../src/oauth/token-status';
+import { CheckDecision, decideCheck, TokenFacts } from '../src/oauth/token-status.policy';
+import { createTestDatabase, TestDatabase } from './support/test-database';
+import { startTestApp, TestApp } from './support/test-app';
+
+const POLICY: CheckPolicy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 60 };
+// Offsets sit well away from every boundary, so the seconds between the database's and this process's clock don't matter.
+const ACCESS_EXPIRY_MINUTES = [null, -30, 5, 50, 70, 600];
+const MINUTES_AGO = [null, 3, 30];
+const REFRESH_EXPIRY_DAYS = [null, -1, 3, 30];
+const PRESENT = [true, false];
+
+interface Fixture {
+  clientId: string;
+  hasRefreshToken: boolean;
+  hasAccessToken: boolean;
+  expiryMinutes: number | null;
+  refreshedMinutesAgo: number | null;
+  attemptedMinutesAgo: number | null;
+  refreshExpiryDays: number | null;
+}
+
+function fixtures(): Fixture[] {
+  const rows: Fixture[] = [];
+  for (const hasRefreshToken of PRESENT)
+    for (const hasAccessToken of PRESENT)
+      for (const expiryMinutes of ACCESS_EXPIRY_MINUTES)
+        for (const refreshedMinutesAgo of MINUTES_AGO)
+          for (const attemptedMinutesAgo of MINUTES_AGO)
+            for (const refreshExpiryDays of REFRESH_EXPIRY_DAYS) {
+              const clientId = `c${rows.length}`;
+              rows.push({ clientId, hasRefreshToken, hasAccessToken, expiryMinutes, refreshedMinutesAgo, attemptedMinutesAgo, refreshExpiryDays });
+            }
+  return rows;
+}
+
+const at = (now: Date, offsetMs: number | null) => (offsetMs === null ? null : new Date(now.getTime() + offsetMs));
+
+function factsOf(fixture: Fixture, now: Date): TokenFacts {
+  return {
+    hasRefreshToken: fixture.hasRefreshToken,
+    hasAccessToken: fixture.hasAccessToken,
+    tokenExpiry: at(now, fixture.expiryMinutes === null ? null : fixture.expiryMinutes * 60_000),
+    lastRefreshedAt: at(now, fixture.refreshedMinutesAgo === null ? null : -fixture.refreshedMinutesAgo * 60_000),
+    lastRefreshAttemptAt: at(now, fixture.attemptedMinutesAgo === null ? null : -fixture.attemptedMinutesAgo * 60_000),
+    refreshTokenExpiresAt: at(now, fixture.refreshExpiryDays === null ? null : fixture.refreshExpiryDays * 86_400_000),
+  };
+}
+
+// What the SQL did to a row, in the policy's terms.
+interface Observed {
+  claimed: boolean;
+  status: TokenStatus;
+  error: string | null;
+  checked: boolean;
+}
+
+function expectedFor(decision: CheckDecision): Observed {
+  switch (decision.action) {
+    case 'refresh':
+      return { claimed: true, status: TokenStatus.RefreshFailed, error: 'before', checked: false };
+    case 'keep':
+      return { claimed: false, status: TokenStatus.RefreshFailed, error: 'before', checked: true };
+    case 'record':
+      return { claimed: false, status: decision.verdict.status, error: decision.verdict.error, checked: true };
+  }
+}
+
+describe('token status policy: SQL and TypeScript agree', () => {
+  let database: TestDatabase;
+  let app: TestApp;
+  const rows = fixtures();
+  const observed = new Map<string, Observed>();
+  let now: Date;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startTestApp({ DATABASE_URL: database.url });
+    const [{ now: dbNow }] = await app.dataSource.query<{ now: Date }[]>('SELECT now() AS now');
+    now = dbNow;
+    // Every row starts refresh_failed with a marker error, so "left alone" is visible.
+    await app.dataSource.query(
+      `INSERT INTO oauth_tokens (client_id, provider, refresh_token, access_token, token_expiry, last_refreshed_at,
+                                 last_refresh_attempt_at, refresh_token_expires_at, token_status, health_check_error)
+       SELECT f.client_id, 'zoho', CASE WHEN f.has_refresh THEN 'sealed' END, CASE WHEN f.has_access THEN 'sealed' END,
+              f.expiry, f.refreshed, f.attempted, f.refresh_expiry, $8, 'before'
+         FROM unnest($1::text[], $2::boolean[], $3::boolean[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
+              AS f(client_id, has_refresh, has_access, expiry, refreshed, attempted, refresh_expiry)`,
+      [
+        rows.map((row) => row.clientId),
+        rows.map((row) => row.hasRefreshToken),
+        rows.map((row) => row.hasAccessToken),
+        ...(['tokenExpiry', 'lastRefreshedAt', 'lastRefreshAttemptAt', 'refreshTokenExpiresAt'] as const).map((key) =>
+          rows.map((row) => factsOf(row, now)[key]),
+        ),
+        TokenStatus.RefreshFailed,
+      ],
+    );
+
+    const cycleStart = new Date(now.getTime() + 1000);
+    const claimed = await app.get(OAuthTokenLeaseRepository).claimDue(cycleStart, {}, POLICY, rows.length);
+    await app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(cycleStart, {}, POLICY);
+    const claimedIds = new Set(claimed.map((token) => token.clientId));
+    const stored = await app.dataSource.query<
+      { client_id: string; token_status: TokenStatus; health_check_error: string | null; last_health_check: Date | null }[]
+    >('SELECT client_id, token_status, health_check_error, last_health_check FROM oauth_tokens');
+    for (const row of stored) {
+      observed.set(row.client_id, {
+        claimed: claimedIds.has(row.client_id),
+        status: row.token_status,
+        error: row.health_check_error,
+        checked: row.last_health_check !== null,
+      });
+    }
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await database.drop();
+  });
+
+  it('covers every decision the policy can make', () => {
+    const actions = new Set(rows.map((row) => decideCheck(factsOf(row, now), POLICY, now).action));
+    const statuses = new Set(
+      rows
+        .map((row) => decideCheck(factsOf(row, now), POLICY, now))
+        .flatMap((decision) => (decision.action === 'record' ? [decision.verdict.status] : [])),
+    );
+    expect([...actions].sort()).toEqual(['keep', 'record', 'refresh']);
+    expect([...statuses].sort()).toEqual([TokenStatus.Expiring, TokenStatus.Healthy, TokenStatus.Invalid]);
+  });
+
+  it.each(fixtures().map((row) => [describeFixture(row), row] as const))('%s', (_name, row) => {
+    expect(observed.get(row.clientId)).toEqual(expectedFor(decideCheck(factsOf(row, now), POLICY, now)));
+  });
+});
+
+function describeFixture(row: Fixture): string {
+  const minutes = (value: number | null, what: string) => (value === null ? `no ${what}` : `${what} ${value} min`);
+  return [
+    row.hasRefreshToken ? 'refresh token' : 'no refresh token',
+    row.hasAccessToken ? 'access token' : 'no access token',
+    row.expiryMinutes === null ? 'expiry unknown' : `expires in ${row.expiryMinutes} min`,
+    minutes(row.refreshedMinutesAgo, 'refreshed ago'),
+    minutes(row.attemptedMinutesAgo, 'attempted ago'),
+    row.refreshExpiryDays === null ? 'refresh token expiry unknown' : `refresh token expires in ${row.refreshExpiryDays} d`,
+  ].join(', ');
+}
