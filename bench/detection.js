@@ -4,7 +4,7 @@
 // the same build with both switched off (baseline: one alert per token, as before),
 // and what the detection costs per cycle. Both run in this process, one after the other.
 //
-//   node bench/detection.js [--sizes=200,5000] [--latency=20] [--concurrency=10] [--json=PATH]
+//   node bench/detection.js [--sizes=200,2000] [--latency=20] [--concurrency=10] [--repeats=3] [--json=PATH]
 //
 // Scenario A (provider outage), per size N: every refresh answers 500 for 3 cycles except
 // 10 revoked grants (invalid_code), then the provider recovers for 1 cycle.
@@ -93,7 +93,7 @@ async function scenario(db, app, provider, steps) {
   } finally {
     outages.evaluateCycle = evaluate;
   }
-  const rows = (await db.query(`SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2`)).rows;
+  const rows = (await db.query(`SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2 ORDER BY 1, 2`)).rows;
   const byChannel = {};
   for (const { channel, event, n } of rows) {
     byChannel[channel] ??= { total: 0 };
@@ -122,33 +122,31 @@ const stormSteps = () => [
   },
 ];
 
-async function runMode(label, env, db, provider, sizes) {
-  const app = await bootApp(env);
-  onCleanup(() => app.close());
-  const results = [];
-  try {
-    for (const size of sizes) {
-      await seedTokens(db, { rows: size, dueEvery: 1 });
-      await waitForQuietMachine();
+/** Ours and the baseline alternate, so a machine that gets busier mid-run disturbs both alike. */
+async function runSize(apps, db, provider, size, repeats) {
+  await seedTokens(db, { rows: size, dueEvery: 1 });
+  const runs = { ours: [], baseline: [] };
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    for (const [mode, app] of Object.entries(apps)) {
       const outage = await scenario(db, app, provider, outageSteps(size));
       const storm = await scenario(db, app, provider, stormSteps());
-      results.push({ mode: label, size, outage, storm });
+      runs[mode].push({ outage, storm });
     }
-  } finally {
-    await app.close();
   }
-  return results;
+  return runs;
 }
 
-const people = (byChannel) => byChannel.slack?.total ?? 0;
+const TYPES = ['provider.outage', 'provider.recovered', 'token.unhealthy', 'token.reminder', 'token.recovered', 'digest'];
+const slackBreakdown = (byChannel) => TYPES.map((type) => byChannel.slack?.[type] ?? 0);
 const perChannel = (byChannel, channel) => byChannel[channel]?.total ?? 0;
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function main() {
   const flags = parseArgs();
-  const sizes = sizeListFlag(flags, 'sizes', [200, 5000]);
+  const sizes = sizeListFlag(flags, 'sizes', [200, 2000]);
   const latencyMs = numberFlag(flags, 'latency', 20);
   const concurrency = numberFlag(flags, 'concurrency', 10);
+  const repeats = numberFlag(flags, 'repeats', 3);
   const { url, description } = await createBenchDatabase('detection');
   const db = await connect(url);
   const provider = await startProvider(latencyMs);
@@ -169,40 +167,44 @@ async function main() {
       ALERT_WEBHOOK_SECRET: 'whsec_' + Buffer.alloc(32, 7).toString('base64'),
     },
   });
-  console.log(`# Detection bench — ${new Date().toISOString()}, ${description}, fake latency ${latencyMs} ms, C=${concurrency}\n\nMachine: ${machine()}\n`);
-  const ours = await runMode('ours', base, db, provider, sizes);
-  const baseline = await runMode('baseline', { ...base, PROVIDER_OUTAGE_MIN_FAILURES: OFF, ALERT_DIGEST_THRESHOLD: OFF }, db, provider, sizes);
+  console.log(`# Detection bench — ${new Date().toISOString()}, ${description}, fake latency ${latencyMs} ms, C=${concurrency}, ${repeats} alternating runs per size\n\nMachine: ${machine()}\n`);
+  const apps = {
+    ours: await bootApp(base),
+    baseline: await bootApp({ ...base, PROVIDER_OUTAGE_MIN_FAILURES: OFF, ALERT_DIGEST_THRESHOLD: OFF }),
+  };
+  for (const app of Object.values(apps)) onCleanup(() => app.close());
+  if (!flags['no-wait']) await waitForQuietMachine();
 
-  const rows = [];
+  const countRows = [];
   const timingRows = [];
+  const results = {};
   for (const size of sizes) {
-    const o = ours.find((r) => r.size === size);
-    const b = baseline.find((r) => r.size === size);
-    rows.push([
-      count(size),
-      `${people(o.outage.byChannel)} (${o.outage.byChannel.slack?.['provider.outage'] ?? 0} outage + reminders, ${o.outage.byChannel.slack?.['provider.recovered'] ?? 0} recovered, ${o.outage.byChannel.slack?.['token.unhealthy'] ?? 0} per-token)`,
-      String(people(b.outage.byChannel)),
-      `${perChannel(o.outage.byChannel, 'sms')} / ${perChannel(b.outage.byChannel, 'sms')}`,
-      `${perChannel(o.outage.byChannel, 'webhook')} / ${perChannel(b.outage.byChannel, 'webhook')}`,
-      `${people(o.storm.byChannel)} / ${people(b.storm.byChannel)}`,
-      `${perChannel(o.storm.byChannel, 'webhook')} / ${perChannel(b.storm.byChannel, 'webhook')}`,
-    ]);
-    const oursCycle = median(o.outage.cycles);
-    const baseCycle = median(b.outage.cycles);
-    timingRows.push([
-      count(size),
-      ms(oursCycle),
-      ms(baseCycle),
-      ratio(oursCycle / baseCycle),
-      ms(o.outage.evaluateMs / o.outage.cycles.length),
-      ratio(o.outage.evaluateMs / o.outage.cycles.length / oursCycle),
-    ]);
+    const runs = (results[size] = await runSize(apps, db, provider, size, repeats));
+    // Message counts should be the same in every run (a difference is printed); times are medians.
+    for (const mode of ['ours', 'baseline']) {
+      const counts = runs[mode].map((run) => JSON.stringify([run.outage.byChannel, run.storm.byChannel]));
+      if (new Set(counts).size !== 1) console.warn(`[bench] ${mode} queued different messages in different runs at N=${size} (first run shown):\n${counts.join('\n')}`);
+      const { outage, storm } = runs[mode][0];
+      countRows.push([
+        count(size),
+        mode,
+        ...slackBreakdown(outage.byChannel).map(String),
+        String(perChannel(outage.byChannel, 'slack')),
+        String(perChannel(outage.byChannel, 'sms')),
+        String(perChannel(outage.byChannel, 'webhook')),
+        `${perChannel(storm.byChannel, 'slack')} / ${perChannel(storm.byChannel, 'sms')} / ${perChannel(storm.byChannel, 'webhook')}`,
+      ]);
+    }
+    const cycles = (mode) => median(runs[mode].flatMap((run) => run.outage.cycles));
+    const evaluation = median(runs.ours.map((run) => run.outage.evaluateMs / run.outage.cycles.length));
+    timingRows.push([count(size), ms(cycles('ours')), ms(cycles('baseline')), ratio(cycles('ours') / cycles('baseline')), ms(evaluation), ratio(evaluation / cycles('ours'))]);
   }
-  console.log('## Messages queued (Slack; email gets the same)\n');
-  console.log(table(['N', 'outage, ours (3 failing cycles + recovery)', 'outage, baseline', 'SMS ours / baseline', 'webhook ours / baseline', `${REVOKED_STORM} revoked, people: ours / baseline`, `${REVOKED_STORM} revoked, webhook: ours / baseline`], rows));
-  console.log('\n## Cost (median cycle of the outage scenario, alerts included)\n');
-  console.log(table(['N', 'cycle, ours', 'cycle, baseline', 'ours / baseline', 'outage evaluation per cycle', 'share of the cycle'], timingRows));
-  writeResults(flags, { sizes, latencyMs, concurrency, ours, baseline });
+  console.log(`## Messages queued in the outage scenario (3 failing cycles with ${REVOKED_IN_OUTAGE} revoked grants, then 1 recovered cycle; ALERT_REPEAT_INTERVAL_MINUTES=0, so every later cycle reminds)\n`);
+  console.log('Slack by type (email gets the same), then totals per channel; last column: the storm scenario.\n');
+  console.log(table(['N', 'mode', ...TYPES, 'Slack', 'SMS', 'webhook', `${REVOKED_STORM} revoked, no outage: Slack / SMS / webhook`], countRows));
+  console.log('\n## Cost: median cycle of the outage scenario (refreshes, outage evaluation, alerts)\n');
+  console.log(table(['N', 'cycle, ours', 'cycle, baseline', 'ours / baseline', 'outage evaluation per cycle', 'share of our cycle'], timingRows));
+  writeResults(flags, { sizes, latencyMs, concurrency, repeats, results });
 }
 
 runMain(main);
