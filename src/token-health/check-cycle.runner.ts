@@ -62,6 +62,9 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    if (this.running.size === 0) return;
+    // Says why the stop takes a moment (a provider's answer may still be on its way).
+    this.logger.log(`Waiting for ${this.running.size} check cycle(s) in flight before closing`);
     await Promise.allSettled([...this.running]);
   }
 

@@ -1,11 +1,21 @@
 // The built server (dist/src/main.js) as a child process, for fault tests that
 // need real processes: replicas, kill -9, restarts. Output is captured for leak checks.
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { secretScan } from './secret-scan';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+// Start-up is bounded by progress, not by speed: on a loaded machine a healthy start (module
+// loading, migrations, provider catalog) may take many times longer than on an idle one, but it
+// keeps using CPU or writing output. A start that does neither for STALL_MS waits on something
+// that will not come: its own waits are shorter (database connect 5 s, discovery 10 s by default)
+// or wait on a replica that is itself moving (the migration lock). One that spins without
+// becoming live is cut at START_LIMIT_MS, below the 120 s hooks that start servers.
+const STALL_MS = 30_000;
+const START_LIMIT_MS = 100_000;
 
 export class ServerProcess {
   private output = '';
@@ -31,7 +41,7 @@ export class ServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
-    await server.waitForHealth(30_000);
+    await server.waitUntilLive();
     return server;
   }
 
@@ -53,16 +63,35 @@ export class ServerProcess {
     return this.output;
   }
 
-  async waitForHealth(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
+  /** Waits for /health/live while the process makes progress (see STALL_MS and START_LIMIT_MS). */
+  async waitUntilLive(): Promise<void> {
+    const started = Date.now();
+    let progress = this.progressMark();
+    let lastProgressAt = started;
     for (;;) {
       const status = await fetch(`${this.url}/health/live`).then((r) => r.status, () => 0);
       if (status === 200) return;
-      if (this.child.exitCode !== null || Date.now() > deadline) {
-        throw new Error(`Server on ${this.port} did not become live:\n${this.output.slice(-2000)}`);
+      const mark = this.progressMark();
+      if (mark !== progress) [progress, lastProgressAt] = [mark, Date.now()];
+      const stalled = Date.now() - lastProgressAt > STALL_MS;
+      if (this.child.exitCode !== null || stalled || Date.now() - started > START_LIMIT_MS) {
+        const why = this.child.exitCode !== null ? 'exited' : stalled ? `made no progress for ${STALL_MS} ms` : `was not live after ${START_LIMIT_MS} ms`;
+        throw new Error(`Server on ${this.port} did not become live (${why}):\n${this.output.slice(-2000)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  // CPU time used (Linux /proc) and output written so far: either growing means the start is moving.
+  private progressMark(): string {
+    let cpu = '';
+    try {
+      const fields = readFileSync(`/proc/${this.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      cpu = `${fields[11]}+${fields[12]}`; // utime, stime (fields 14 and 15 of the whole line)
+    } catch {
+      // No /proc (not Linux) or the process is gone: output alone tells progress.
+    }
+    return `${cpu}/${this.output.length}`;
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

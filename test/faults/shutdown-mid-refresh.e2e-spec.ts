@@ -1,0 +1,69 @@
+// A graceful stop (SIGTERM) that arrives while a refresh is waiting for the provider's
+// answer. The provider rotates and spends the old refresh token the moment it answers,
+// so the answer must still be stored before the process lets go of its database.
+import { TokenCipher } from '../../src/oauth/token-cipher';
+import { readToken, seedToken } from '../factories/token.factory';
+import { waitUntil } from '../support/alert-sinks';
+import { RotatingOAuthProvider } from '../support/rotating-oauth-provider';
+import { ServerProcess } from '../support/server-process';
+import { createTestDatabase, TestDatabase } from '../support/test-database';
+import { startTestApp, TestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+useSecretScan();
+
+describe('graceful stop during a refresh', () => {
+  let database: TestDatabase;
+  let provider: RotatingOAuthProvider;
+  let seeder: TestApp;
+  let replica: ServerProcess | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    provider = await RotatingOAuthProvider.start('strict');
+  });
+
+  afterAll(async () => {
+    await replica?.stop('SIGKILL');
+    await seeder?.close();
+    await provider?.close();
+    await database?.drop();
+  });
+
+  it('stores the rotated refresh token of a refresh in flight before the process exits', async () => {
+    const env = testEnv({
+      DATABASE_URL: database.url,
+      OAUTH_PROVIDERS: 'zoho,rot',
+      ROT_TOKEN_URL: `${provider.url}/token`,
+      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
+      ROT_CLIENT_ID: 'rot-client',
+      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
+    });
+    seeder = await startTestApp(env);
+    await seedToken(seeder, { clientId: 'tenant-a', provider: 'rot', refreshToken: provider.grant('tenant-a'), expiresInMinutes: 5 });
+    let answerHeld = false;
+    let releaseAnswer!: () => void;
+    const released = new Promise<void>((resolve) => (releaseAnswer = resolve));
+    provider.beforeAnswer = async () => {
+      answerHeld = true;
+      await released;
+    };
+    replica = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '* * * * * *' });
+    await waitUntil(() => answerHeld, 60_000, 'the refresh to reach the provider');
+
+    const stopped = replica.stop('SIGTERM');
+    let exited = false;
+    void replica.exited.then(() => (exited = true));
+    // The new token is issued and the old one spent; the answer goes out once the process
+    // is either waiting for it to close, or gone without it.
+    await waitUntil(() => exited || replica!.logs().includes('in flight before closing'), 60_000, 'the stop to reach the database pool');
+    releaseAnswer();
+    await stopped;
+
+    const row = await readToken(seeder, 'tenant-a', 'rot');
+    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token, { clientId: 'tenant-a', provider: 'rot', column: 'refresh_token' });
+    expect(provider.issuedCount('tenant-a')).toBe(2);
+    expect(stored).toBe(provider.current('tenant-a'));
+    expect(row.token_status).toBe('healthy');
+  }, 120_000);
+});
