@@ -34,15 +34,23 @@ export class ServerProcess {
   }
 
   static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const port = await freePort();
     secretScan.secretsOfEnv(env);
-    const child = spawn(process.execPath, [MAIN], {
-      env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
-    await server.waitUntilLive();
-    return server;
+    // A free port can be taken by another process between picking it and the child's listen
+    // (other suites and servers start beside this one); only that case starts again on a new port.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const child = spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
+      try {
+        await server.waitUntilLive();
+        return server;
+      } catch (error) {
+        if (attempt >= 3 || !server.logs().includes('EADDRINUSE')) throw error;
+      }
+    }
   }
 
   get url(): string {
