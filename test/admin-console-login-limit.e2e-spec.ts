@@ -3,6 +3,9 @@ import request from 'supertest';
 import { ConsoleLoginService } from '../src/admin-console/console-login.service';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe(`${ConsoleLoginService.name} rate limit`, () => {
   let database: TestDatabase;

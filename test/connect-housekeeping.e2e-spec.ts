@@ -8,6 +8,9 @@ import { STATE_RATE_LIMIT } from '../src/connect/oauth-state.store';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe(ConnectStatePruner.name, () => {
   let database: TestDatabase;

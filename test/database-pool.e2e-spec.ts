@@ -2,6 +2,9 @@ import { databasePoolSize } from '../src/app.module';
 import { parseAppConfig } from '../src/config/parse-app-config';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, testEnv } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('database pool', () => {
   let database: TestDatabase;

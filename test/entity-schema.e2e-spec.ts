@@ -5,6 +5,9 @@ import { buildDataSourceOptions } from '../src/database/database-options';
 import { OAUTH_ENTITIES } from '../src/oauth/oauth.entities';
 import { OAuthToken } from '../src/oauth/oauth-token.entity';
 import { createTestDatabase, TestDatabase } from './support/test-database';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe(OAuthToken.name, () => {
   let database: TestDatabase;

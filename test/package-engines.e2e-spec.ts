@@ -1,6 +1,9 @@
 // `engines` promises the Node versions the service runs on; each package it loads has its own promise.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 // semver comes with the test tooling (no types of its own); only this one function is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

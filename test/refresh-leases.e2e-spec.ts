@@ -8,6 +8,9 @@ import { seedToken } from './factories/token.factory';
 import { FakeOAuthProvider, TokenRequest, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
+import { useSecretScan } from './support/secret-scan';
+
+const scan = useSecretScan();
 
 describe('refresh leases', () => {
   let database: TestDatabase;

@@ -7,6 +7,9 @@ import { FakeOAuthProvider, zohoSuccess } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
+import { useSecretScan } from '../support/secret-scan';
+
+const scan = useSecretScan();
 
 const LEASE_SECONDS = 15;
 
