@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Alert } from './alert';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 export interface OutboxEntry {
   id: string;
@@ -12,7 +13,7 @@ export interface OutboxEntry {
 /** SQL of the `alert_outbox` table: enqueue, claim with a lease, settle. */
 @Injectable()
 export class AlertOutboxRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async enqueue(alert: Alert, channels: string[], manager: EntityManager = this.dataSource.manager): Promise<void> {
     if (channels.length === 0) return;

@@ -1,16 +1,18 @@
 import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import { TOKEN_HEALTH_DATA_SOURCE, tokenHealthDataSourceProvider } from '../database/token-health-data-source-token';
 import { TOKEN_HEALTH_MODULE_OPTIONS } from '../token-health/token-health.module-definition';
 import { AppConfig } from './app-config';
 import { resolveTokenHealthConfig } from './resolve-token-health-config';
 
 /**
- * Holds the module's options and the AppConfig resolved from them. Global, so
- * every feature module of TokenHealthModule (and a host's code) can inject
- * AppConfig; the options factory of `forRootAsync` runs here, with the host's imports.
+ * Holds the module's options, the AppConfig resolved from them and the host's
+ * DataSource the module uses. Global, so every feature module of TokenHealthModule
+ * (and a host's code) can inject AppConfig and TOKEN_HEALTH_DATA_SOURCE; the
+ * options factory of `forRootAsync` runs here, with the host's imports.
  */
 @Module({})
 export class TokenHealthConfigModule {
-  static register(optionsProviders: Provider[], imports: ModuleMetadata['imports'] = []): DynamicModule {
+  static register(optionsProviders: Provider[], imports: ModuleMetadata['imports'] = [], dataSource?: string): DynamicModule {
     return {
       module: TokenHealthConfigModule,
       global: true,
@@ -18,8 +20,9 @@ export class TokenHealthConfigModule {
       providers: [
         ...optionsProviders,
         { provide: AppConfig, inject: [TOKEN_HEALTH_MODULE_OPTIONS], useFactory: resolveTokenHealthConfig },
+        tokenHealthDataSourceProvider(dataSource),
       ],
-      exports: [AppConfig, TOKEN_HEALTH_MODULE_OPTIONS],
+      exports: [AppConfig, TOKEN_HEALTH_MODULE_OPTIONS, TOKEN_HEALTH_DATA_SOURCE],
     };
   }
 }

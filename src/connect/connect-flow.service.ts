@@ -12,6 +12,7 @@ import { TokenHealthEventRepository } from '../token-history/token-health-event.
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { ConnectTarget, OAuthStateStore } from './oauth-state.store';
 import { SignedTokenCodec, SignedTokenError } from './signed-token';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** What the provider's redirect brought to the callback, as plain strings. */
 export interface CallbackQuery {
@@ -36,7 +37,7 @@ export class ConnectFlowService {
     private readonly providers: OAuthProviderRegistry,
     private readonly clientConfig: ClientConfigService,
     private readonly tokens: OAuthTokenRepository,
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly events: TokenHealthEventRepository,
   ) {}

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { SignedTokenCodec, SignedTokenError } from './signed-token';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** At most this many connect starts (states issued) per connection within the window below. */
 export const STATE_RATE_LIMIT = 10;
@@ -22,7 +23,7 @@ export interface ConnectTarget {
 @Injectable()
 export class OAuthStateStore {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly codec: SignedTokenCodec,
     private readonly config: AppConfig,
   ) {}

@@ -4,6 +4,7 @@ import { namedSql } from '../database/named-sql';
 import { FleetFilter, FleetPosition, STATUS_RANK } from './fleet-query';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 type Row = Record<string, any>;
 
@@ -34,7 +35,7 @@ export interface ProviderStatusCount {
 export class OAuthTokenFleetRepository {
   private searchMode?: Promise<'substring' | 'prefix'>;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   /**
    * Up to `limit` rows strictly after (`forward`) or before `from` in the fleet

@@ -10,6 +10,7 @@ import { sealContext } from './oauth-token.repository';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { StatusVerdict } from './token-status.policy';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** A token claimed for a refresh: the lease is ours until `leaseUntil`, and identifies this claim. */
 export interface LeasedToken {
@@ -73,7 +74,7 @@ const LEASED_COLUMNS = `t.id, t.client_id, t.provider, t.token_status, t.account
 @Injectable()
 export class OAuthTokenLeaseRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
   ) {}
 

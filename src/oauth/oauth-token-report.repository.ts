@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenReportRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 export interface StatusCount {
   status: TokenStatus;
@@ -24,7 +25,7 @@ const REPORT_COLUMNS = 'client_id, provider, token_status, last_refreshed_at, la
 /** Read-only views of `oauth_tokens` for the API, /health and /metrics: never token material. */
 @Injectable()
 export class OAuthTokenReportRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async findReports(clientId?: string): Promise<TokenHealthRow[]> {
     const rows = await this.dataSource.query<OAuthTokenReportRow[]>(

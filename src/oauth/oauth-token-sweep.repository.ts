@@ -12,6 +12,7 @@ import {
   REFRESH_TOKEN_EXPIRING,
 } from './token-due.sql';
 import { NO_REFRESH_TOKEN_ERROR, REFRESH_TOKEN_EXPIRED_ERROR } from './token-status.policy';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /**
  * The set-wise half of a cycle: every token that needs no provider call is
@@ -20,7 +21,7 @@ import { NO_REFRESH_TOKEN_ERROR, REFRESH_TOKEN_EXPIRED_ERROR } from './token-sta
  */
 @Injectable()
 export class OAuthTokenSweepRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   /** Classifies every token in scope that needs no provider call; returns how many rows it touched. */
   async classifyWithoutProviderCall(cycleStart: Date, scope: CheckScope, policy: CheckPolicy): Promise<number> {

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { StoredToken, TokenSetInput } from './stored-token';
 import { SealContext, SealedColumn, TokenCipher, UnreadableReason, UnreadableValueError } from './token-cipher';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** What replacing a token set found in its place. */
 export interface ReplacedTokenSet {
@@ -22,7 +23,7 @@ export interface ReplacedTokenSet {
 @Injectable()
 export class OAuthTokenRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
   ) {}
 

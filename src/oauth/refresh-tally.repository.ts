@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { TokenStatus } from './token-status';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** What one provider's refreshes did since a cycle began, read from the tokens' stored state. */
 export interface ProviderRefreshTally {
@@ -32,7 +33,7 @@ export const TRANSIENT_FAILURE_SQL = `(token_status = '${TokenStatus.RefreshFail
  */
 @Injectable()
 export class RefreshTallyRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async tallySince(cycleStart: Date): Promise<ProviderRefreshTally[]> {
     const rows: Record<string, any>[] = await this.dataSource.query(

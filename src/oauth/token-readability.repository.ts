@@ -5,6 +5,7 @@ import { UNREADABLE_TOKEN_ERROR } from './token-status.policy';
 import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 // Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
 // decrypt (moved from another row or column); that is found when it is decrypted.
@@ -19,7 +20,7 @@ const readable = (column: string) =>
 @Injectable()
 export class TokenReadabilityRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
   ) {}
 

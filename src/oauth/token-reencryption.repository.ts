@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { StoredToken } from './stored-token';
 import { SealedColumn, TokenCipher, UnreadableValueError } from './token-cipher';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 type Row = { client_id: string; provider: string; access_token: string | null; refresh_token: string | null };
 
@@ -30,7 +31,7 @@ export interface ReencryptionBatch {
 @Injectable()
 export class TokenReencryptionRepository {
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly cipher: TokenCipher,
   ) {}
 

@@ -9,6 +9,7 @@ import { OAuthTokenService } from './oauth-token.service';
 import { TokenHealthRow, TokenSetInput } from './stored-token';
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /**
  * Imports an existing token set (e.g. from another system) after checking what it
@@ -19,7 +20,7 @@ export class TokenRegistrationService {
   private readonly logger = new Logger(TokenRegistrationService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly tokens: OAuthTokenRepository,
     private readonly reports: OAuthTokenReportRepository,
     private readonly oauthTokens: OAuthTokenService,

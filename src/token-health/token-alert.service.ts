@@ -9,6 +9,7 @@ import { TokenAlertComposer } from './token-alert.composer';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
 import { AlertAudience } from '../alerting/alert';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 export interface TokenKey {
   clientId: string;
@@ -30,7 +31,7 @@ export class TokenAlertService {
   private readonly logger = new Logger(TokenAlertService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly alerting: AlertingService,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,

@@ -45,7 +45,8 @@ import { TokenCountsCache } from './token-counts.cache';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
- * The host provides: TypeOrmModule (default DataSource, with
+ * The host provides: TypeOrmModule (its default DataSource or the one named by
+ * the `dataSource` extra, with
  * TOKEN_HEALTH_ENTITIES and TOKEN_HEALTH_MIGRATIONS), ScheduleModule.forRoot()
  * and a code-first GraphQL driver the resolver joins. Nothing here is global
  * but the resolved config; no filters, pipes or interceptors are installed app-wide.
@@ -73,7 +74,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
   return {
     module: definition.module,
     imports: [
-      TokenHealthConfigModule.register(definition.providers ?? [], hostImports),
+      TokenHealthConfigModule.register(definition.providers ?? [], hostImports, extras.dataSource),
       ...hostImports,
       TerminusModule,
       OAuthModule,

@@ -41,6 +41,8 @@ export interface TokenHealthModuleExtras {
   alerting?: AlertingServiceProvider;
   /** Your own guard for the GraphQL API (e.g. a JWT guard). Default: `Authorization: Bearer <adminApiToken>`. */
   guard?: Type<CanActivate>;
+  /** The name you gave `TypeOrmModule.forRoot({ name })` for the module's tables. Default: your default DataSource. */
+  dataSource?: string;
   /** Modules your alerting service, guard or options factory need. */
   imports?: ModuleMetadata['imports'];
   /**

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { TokenEventSource } from './token-event-source';
 import { TokenHealthEvent } from './token-health-event';
+import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 type Row = Record<string, any>;
 
@@ -12,7 +13,7 @@ type Row = Record<string, any>;
  */
 @Injectable()
 export class TokenHealthEventRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   /** Names who is changing statuses in this transaction (read by the trigger; gone at commit). */
   async tagSource(manager: EntityManager, source: TokenEventSource): Promise<void> {

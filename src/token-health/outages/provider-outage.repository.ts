@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { InjectTokenHealthDataSource } from '../../database/token-health-data-source-token';
 
 export interface ProviderOutage {
   id: string;
@@ -20,7 +21,7 @@ type Row = Record<string, any>;
  */
 @Injectable()
 export class ProviderOutageRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async listOpen(manager: EntityManager = this.dataSource.manager): Promise<ProviderOutage[]> {
     const rows: Row[] = await manager.query(

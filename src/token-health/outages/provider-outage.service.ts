@@ -10,6 +10,7 @@ import { OutageVerdict, outageVerdict } from './outage-policy';
 import { ProviderOutageComposer } from './provider-outage.composer';
 import { ProviderOutage, ProviderOutageRepository } from './provider-outage.repository';
 import { ProviderOutageSource } from '../provider-outage.source';
+import { InjectTokenHealthDataSource } from '../../database/token-health-data-source-token';
 
 /**
  * Turns a cycle's refresh outcomes per provider into at most one incident per
@@ -26,7 +27,7 @@ export class ProviderOutageService implements ProviderOutageSource {
     private readonly composer: ProviderOutageComposer,
     private readonly alerting: AlertingService,
     private readonly metrics: MetricsService,
-    private readonly dataSource: DataSource,
+    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
   ) {}
 
