@@ -168,4 +168,16 @@ describe(resolveTokenHealthConfig.name, () => {
 
     expect(sut.zoho.allowedAccountsOrigins).toEqual(['https://accounts.zoho.eu', 'https://accounts.zoho.in']);
   });
+
+  it('names zoho.accountsUrl when the accounts server is not an https URL', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, zoho: { accountsUrl: 'http://accounts.zoho.example' } })).toThrow(
+      new ConfigError('Invalid configuration: zoho.accountsUrl must be https URLs (got "http://accounts.zoho.example")'),
+    );
+  });
+
+  it('names zoho.allowedAccountsOrigins when one of them is not an https URL', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, zoho: { allowedAccountsOrigins: ['ftp://accounts.zoho.example'] } })).toThrow(
+      new ConfigError('Invalid configuration: zoho.allowedAccountsOrigins must be https URLs (got "ftp://accounts.zoho.example")'),
+    );
+  });
 });
