@@ -151,7 +151,7 @@ describe(resolveTokenHealthConfig.name, () => {
       minFailures = 2;
     }
 
-    const sut = resolveTokenHealthConfig({ ...required, outage: new Outage() as never });
+    const sut = resolveTokenHealthConfig({ ...required, outage: new Outage() });
 
     expect(sut.outage).toEqual(new Outage());
     expect(sut.outage).not.toHaveProperty('failureRatio');
