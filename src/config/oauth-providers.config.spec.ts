@@ -59,4 +59,76 @@ describe(parseOAuthProviders.name, () => {
   it('refuses a tenant that is not an id or a domain', () => {
     expect(failureOf({ OAUTH_PROVIDERS: 'microsoft', MICROSOFT_TENANT: '../evil' })).toMatch(/^Invalid configuration: MICROSOFT_TENANT/);
   });
+
+  it('refuses a list that names no provider', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: ' , ' })).toBe('Invalid configuration: OAUTH_PROVIDERS must name at least one provider');
+  });
+
+  it('accepts providers separated by spaces alone, ignoring leading and doubled separators', () => {
+    expect(parseOAuthProviders({ OAUTH_PROVIDERS: ', google\tmicrosoft,,  idp ' }).map((p) => p.name)).toEqual(['google', 'microsoft', 'idp']);
+  });
+
+  it('lower-cases provider names and reads each only once', () => {
+    expect(parseOAuthProviders({ OAUTH_PROVIDERS: 'Google,GOOGLE' }).map((p) => p.name)).toEqual(['google']);
+  });
+
+  it('accepts a provider name of 32 characters', () => {
+    const name = 'a'.repeat(32);
+
+    expect(parseOAuthProviders({ OAUTH_PROVIDERS: name })[0].name).toBe(name);
+  });
+
+  it('refuses a provider name of 33 characters', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'a'.repeat(33) })).toContain(`"${'a'.repeat(33)}" is not a provider name`);
+  });
+
+  it('quotes at most 40 characters of a refused provider name', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'a'.repeat(50) })).toContain(`OAUTH_PROVIDERS: "${'a'.repeat(40)}" is not a provider name`);
+  });
+
+  it('names both providers and the shared prefix when two would share their variables', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'my-idp,my_idp' })).toBe('Invalid configuration: OAUTH_PROVIDERS: "my-idp" and "my_idp" would share the MY_IDP_* variables');
+  });
+
+  it('trims the values of the provider variables', () => {
+    expect(parseOAuthProviders({ OAUTH_PROVIDERS: 'google', GOOGLE_CLIENT_ID: '  g-id  ' })[0].clientId).toBe('g-id');
+  });
+
+  it('refuses a value over 2048 characters, naming the variable', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'google', GOOGLE_CLIENT_SECRET: 'x'.repeat(2049) })).toBe(
+      'Invalid configuration: GOOGLE_CLIENT_SECRET length must be less than or equal to 2048 characters long',
+    );
+  });
+
+  it('quotes at most 100 characters of a refused URL', () => {
+    const url = `http://idp.example.test/${'p'.repeat(200)}`;
+
+    expect(failureOf({ OAUTH_PROVIDERS: 'idp', IDP_ISSUER: url })).toBe(
+      `Invalid configuration: IDP_ISSUER must be an https URL (plain http only for loopback hosts), got "${url.slice(0, 100)}"`,
+    );
+  });
+
+  it('reads every endpoint URL of a provider', () => {
+    const [sut] = parseOAuthProviders({
+      OAUTH_PROVIDERS: 'idp',
+      IDP_TOKEN_URL: 'https://idp.example.test/token',
+      IDP_AUTHORIZE_URL: 'https://idp.example.test/authorize',
+      IDP_REVOKE_URL: 'https://idp.example.test/revoke',
+    });
+
+    expect(sut).toMatchObject({ tokenUrl: 'https://idp.example.test/token', authorizeUrl: 'https://idp.example.test/authorize', revokeUrl: 'https://idp.example.test/revoke' });
+    expect(sut.issuer).toBeUndefined();
+  });
+
+  it('accepts a tenant domain and lower-cases the preset name', () => {
+    const [sut] = parseOAuthProviders({ OAUTH_PROVIDERS: 'idp', IDP_TENANT: 'contoso.onmicrosoft.com', IDP_PRESET: 'Microsoft' });
+
+    expect(sut).toMatchObject({ tenant: 'contoso.onmicrosoft.com', preset: 'microsoft' });
+  });
+
+  it('refuses a tenant of more than 100 characters, saying what a tenant is', () => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'microsoft', MICROSOFT_TENANT: 'a'.repeat(101) })).toBe(
+      'Invalid configuration: MICROSOFT_TENANT must be a tenant id or domain (letters, digits, "." and "-")',
+    );
+  });
 });

@@ -111,6 +111,32 @@ describe(parseAppConfig.name, () => {
     expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: short })).toThrow(/24 to 64 bytes/);
   });
 
+  it('accepts a webhook secret of exactly 24 bytes', () => {
+    const secret = 'whsec_' + Buffer.alloc(24, 1).toString('base64');
+
+    expect(parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: secret }).alerts.webhook?.secret).toBe(secret);
+  });
+
+  it('accepts a webhook secret of exactly 64 bytes', () => {
+    const secret = 'whsec_' + Buffer.alloc(64, 1).toString('base64');
+
+    expect(parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: secret }).alerts.webhook?.secret).toBe(secret);
+  });
+
+  it('refuses a webhook secret of 23 bytes, saying how many it holds', () => {
+    const short = 'whsec_' + Buffer.alloc(23, 1).toString('base64');
+
+    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: short })).toThrow(
+      new ConfigError('Invalid configuration: ALERT_WEBHOOK_SECRET must hold 24 to 64 bytes of base64 after "whsec_" (it holds 23)'),
+    );
+  });
+
+  it('refuses a webhook secret longer than 64 bytes', () => {
+    const long = 'whsec_' + Buffer.alloc(65, 1).toString('base64');
+
+    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: long })).toThrow(/24 to 64 bytes .*\(it holds 65\)/);
+  });
+
   it('applies the outage and digest defaults', () => {
     const sut = parseAppConfig({});
 

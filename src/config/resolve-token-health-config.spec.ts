@@ -67,4 +67,117 @@ describe(resolveTokenHealthConfig.name, () => {
   it('refuses an empty provider list', () => {
     expect(() => resolveTokenHealthConfig({ ...required, oauthProviders: [] })).toThrow(/oauthProviders/);
   });
+
+  it('refuses a null key as missing', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: null! })).toThrow(new ConfigError('Invalid TokenHealthModule options: encryptionKey is required'));
+  });
+
+  it('refuses a key Buffer that is not 32 bytes, naming the option', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: Buffer.alloc(33) })).toThrow(new ConfigError('Invalid configuration: encryptionKey must be 32 bytes'));
+  });
+
+  it('takes previous keys as Buffers or text', () => {
+    const previous = Buffer.alloc(32, 9);
+
+    const sut = resolveTokenHealthConfig({ ...required, previousEncryptionKeys: [previous, previous.toString('hex')] });
+
+    expect(sut.previousEncryptionKeys).toEqual([previous, previous]);
+  });
+
+  it('refuses a previous key of the wrong length, naming previousEncryptionKeys', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, previousEncryptionKeys: [Buffer.alloc(31)] })).toThrow(
+      new ConfigError('Invalid configuration: previousEncryptionKeys must be 32 bytes'),
+    );
+  });
+
+  it('accepts an https public base URL', () => {
+    expect(resolveTokenHealthConfig({ ...required, publicBaseUrl: 'https://app.example' }).publicBaseUrl).toBe('https://app.example');
+  });
+
+  it('refuses a public base URL that has http:// anywhere but at the start, quoting it', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, publicBaseUrl: 'see http://app.example' })).toThrow(
+      new ConfigError('Invalid TokenHealthModule options: publicBaseUrl must be an absolute http(s) URL (got "see http://app.example")'),
+    );
+  });
+
+  it('refuses an empty public base URL', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, publicBaseUrl: '' })).toThrow(/publicBaseUrl must be an absolute http\(s\) URL/);
+  });
+
+  it('drops every trailing slash of the public base URL, and only those', () => {
+    expect(resolveTokenHealthConfig({ ...required, publicBaseUrl: 'http://app.example//base///' }).publicBaseUrl).toBe('http://app.example//base');
+  });
+
+  it('names the cron option and quotes the invalid expression', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, tokenHealth: { cron: 'often' } })).toThrow(
+      new ConfigError('Invalid TokenHealthModule options: tokenHealth.cron is not a valid cron expression ("often")'),
+    );
+  });
+
+  it('names the empty provider list in its refusal', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, oauthProviders: [] })).toThrow(
+      new ConfigError('Invalid TokenHealthModule options: oauthProviders must name at least one provider'),
+    );
+  });
+
+  it('keeps a provider\'s own variable prefix', () => {
+    const sut = resolveTokenHealthConfig({ ...required, oauthProviders: [{ name: 'my-idp', envPrefix: 'IDP' }] });
+
+    expect(sut.oauthProviders).toEqual([{ name: 'my-idp', envPrefix: 'IDP' }]);
+  });
+
+  it('keeps a default when the option is given as undefined', () => {
+    const sut = resolveTokenHealthConfig({ ...required, tokenHealth: { cron: '*/10 * * * * *', concurrency: undefined } });
+
+    expect(sut.tokenHealth.concurrency).toBe(10);
+  });
+
+  it('replaces a default list instead of merging into it', () => {
+    const sut = resolveTokenHealthConfig({ ...required, zoho: { scopes: ['ZohoCRM.users.READ'] } });
+
+    expect(sut.zoho.scopes).toEqual(['ZohoCRM.users.READ']);
+  });
+
+  it('takes a group the defaults leave unset as given', () => {
+    const twilio = { accountSid: 'AC1', authToken: 'tok', from: '+15550001' };
+
+    const sut = resolveTokenHealthConfig({ ...required, alerts: { twilio } as never });
+
+    expect(sut.alerts.twilio).toEqual(twilio);
+  });
+
+  it('replaces a default group with a class instance whole, not key by key', () => {
+    class Outage {
+      minFailures = 2;
+    }
+
+    const sut = resolveTokenHealthConfig({ ...required, outage: new Outage() });
+
+    expect(sut.outage).toEqual(new Outage());
+    expect(sut.outage).not.toHaveProperty('failureRatio');
+  });
+
+  it('replaces a default group given as null', () => {
+    const sut = resolveTokenHealthConfig({ ...required, connect: null as never });
+
+    expect(sut.connect).toBeNull();
+  });
+
+  it('allows only the given accounts origins, with the configured one, when the host lists them', () => {
+    const sut = resolveTokenHealthConfig({ ...required, zoho: { accountsUrl: 'https://accounts.zoho.eu', allowedAccountsOrigins: ['https://accounts.zoho.in/'] } });
+
+    expect(sut.zoho.allowedAccountsOrigins).toEqual(['https://accounts.zoho.eu', 'https://accounts.zoho.in']);
+  });
+
+  it('names zoho.accountsUrl when the accounts server is not an https URL', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, zoho: { accountsUrl: 'http://accounts.zoho.example' } })).toThrow(
+      new ConfigError('Invalid configuration: zoho.accountsUrl must be https URLs (got "http://accounts.zoho.example")'),
+    );
+  });
+
+  it('names zoho.allowedAccountsOrigins when one of them is not an https URL', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, zoho: { allowedAccountsOrigins: ['ftp://accounts.zoho.example'] } })).toThrow(
+      new ConfigError('Invalid configuration: zoho.allowedAccountsOrigins must be https URLs (got "ftp://accounts.zoho.example")'),
+    );
+  });
 });

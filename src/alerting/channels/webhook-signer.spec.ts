@@ -60,4 +60,37 @@ describe(WebhookSigner.name, () => {
   it('does not show the secret in its refusal', () => {
     expect(() => new WebhookSigner('whsec_sec!ret')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sec!ret') }));
   });
+
+  it('accepts a key part padded with one or two "="', () => {
+    expect(WebhookSigner.decodeSecret('whsec_AAAAAA==')).toEqual(Buffer.alloc(4));
+    expect(WebhookSigner.decodeSecret('whsec_AAAAAAA=')).toEqual(Buffer.alloc(5));
+  });
+
+  it('accepts "+" and "/" in the key part', () => {
+    expect(WebhookSigner.decodeSecret('whsec_+/+/')).toEqual(Buffer.from('+/+/', 'base64'));
+  });
+
+  it('refuses a key part with three "=" of padding', () => {
+    expect(() => WebhookSigner.decodeSecret('whsec_AAAAA===')).toThrow(/base64/);
+  });
+
+  it('refuses a key part whose length is not a multiple of four', () => {
+    expect(() => WebhookSigner.decodeSecret('whsec_AAAAA')).toThrow(/base64/);
+  });
+
+  it('refuses a key part that only ends in base64', () => {
+    expect(() => WebhookSigner.decodeSecret('whsec_!!!!AAAA')).toThrow(/base64/);
+  });
+
+  it('refuses a key part that only starts with base64', () => {
+    expect(() => WebhookSigner.decodeSecret('whsec_AAAA!!!!')).toThrow(/base64/);
+  });
+
+  it('refuses an empty key part', () => {
+    expect(() => WebhookSigner.decodeSecret('whsec_')).toThrow(/base64/);
+  });
+
+  it('refuses a secret that carries whsec_ anywhere but at the start', () => {
+    expect(() => WebhookSigner.decodeSecret('AAAAwhsec_AAAA')).toThrow(/whsec_/);
+  });
 });

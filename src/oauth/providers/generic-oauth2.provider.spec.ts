@@ -183,6 +183,23 @@ describe(GenericOAuth2Provider.name, () => {
       expect(Object.fromEntries(url.searchParams)).toMatchObject({ existing: '1', scope: 'a,b,offline_access', access_type: 'offline', prompt: 'consent' });
     });
 
+    it('leaves out an authorize parameter whose value is empty', () => {
+      const sut = providerWith({ authorizeUrl: 'https://login.example.test/authorize?prompt=login', authorizeParams: { prompt: '', access_type: 'offline' } });
+
+      const url = new URL(sut.authorizeUrl(anAuthorizeRequest));
+
+      expect(url.searchParams.getAll('prompt')).toEqual(['login']);
+      expect(url.searchParams.get('access_type')).toBe('offline');
+    });
+
+    it('sends no scope parameter when there is no scope to ask for', () => {
+      const sut = providerWith();
+
+      const url = new URL(sut.authorizeUrl({ ...anAuthorizeRequest, scopes: [] }));
+
+      expect(url.searchParams.has('scope')).toBe(false);
+    });
+
     it('sends client_secret_basic credentials in the Authorization header, not in the form', async () => {
       let authorization: string | undefined;
       await serve((res) => json(res, 200, { access_token: 'at' }));

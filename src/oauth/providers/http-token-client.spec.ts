@@ -394,6 +394,90 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
 
     expect(error.message).toBe(`${where(500)}: server_error: refresh_token access_token https://app/cb ZohoCRM.all [redacted] xyz`);
   });
+
+  it('redacts the longer of two secrets that begin alike whole, leaving no remainder', async () => {
+    const form = { client_secret: 'abcd1234', refresh_token: 'abcd1234efgh' };
+    const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: 'got abcd1234efgh' }));
+
+    const error = await failureOf(clientWith().postForm(url, form, passThrough));
+
+    expect(error.message).toBe(`${where(500)}: server_error: got [redacted]`);
+  });
+
+  it('redacts the error, status and message fields of an echoed error, and no other field', async () => {
+    const secret = 'cs-0123456789';
+    const url = await serve((res) => json(res, 400, { error: secret, error_description: secret, status: secret, message: secret, hint: secret }));
+
+    const result = await clientWith().postForm(url, { client_secret: secret }, passThrough);
+
+    expect(result.body).toEqual({ error: '[redacted]', error_description: '[redacted]', status: '[redacted]', message: '[redacted]', hint: secret });
+  });
+
+  it('leaves non-text error fields as they are', async () => {
+    const url = await serve((res) => json(res, 400, { error: 42, message: null }));
+
+    const result = await clientWith().postForm(url, { client_secret: 'cs-0123456789' }, passThrough);
+
+    expect(result.body).toEqual({ error: 42, message: null });
+  });
+
+  it('hands a list answer to the classifier as it is', async () => {
+    const url = await serve((res) => json(res, 400, ['cs-0123456789']));
+
+    const result = await clientWith().postForm(url, { client_secret: 'cs-0123456789' }, passThrough);
+
+    expect(result.body).toEqual(['cs-0123456789']);
+  });
+
+  it('redacts a sent value echoed in its URL-encoded form', async () => {
+    const secret = 'a b+c/d=e';
+    const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: `got ${encodeURIComponent(secret)}` }));
+
+    const error = await failureOf(clientWith().postForm(url, { client_secret: secret }, passThrough));
+
+    expect(error.message).toBe(`${where(500)}: server_error: got [redacted]`);
+  });
+
+  it("redacts a value of the endpoint's query string echoed back", async () => {
+    const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: 'bad token rt-in-query' }));
+
+    const error = await failureOf(clientWith().postForm(`${url}?token=rt-in-query`, {}, passThrough));
+
+    expect(error.message).toBe(`${where(500)}: server_error: bad token [redacted]`);
+  });
+
+  it('redacts the extra secrets it is given, such as a client secret sent in a header', async () => {
+    const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: 'basic secret-in-header' }));
+
+    const error = await failureOf(clientWith().postForm(url, {}, passThrough, { secrets: ['secret-in-header'] }));
+
+    expect(error.message).toBe(`${where(500)}: server_error: basic [redacted]`);
+  });
+
+  it("redacts a sent value from the classifier's own message", async () => {
+    const url = await serve((res) => json(res, 400, {}));
+    const classify = () => new OAuthProviderError(OAuthProviderErrorCode.DeadGrant, 'refresh token rt-abcdef rejected');
+
+    const error = await failureOf(clientWith().postForm(url, { refresh_token: 'rt-abcdef' }, classify));
+
+    expect(error.message).toBe(`${where(400)}: refresh token [redacted] rejected`);
+  });
+
+  it('says how many attempts it made when it gave up after more than one', async () => {
+    const url = await serve((res) => json(res, 500, { error: 'server_error' }));
+
+    const error = await failureOf(clientWith({ maxAttempts: 2 }).postForm(url, {}, passThrough));
+
+    expect(error.message).toBe(`${where(500)}: server_error (gave up after 2 attempts)`);
+  });
+
+  it('keeps the retry-after of the last answer when it gives up', async () => {
+    const url = await serve((res) => json(res, 429, {}, { 'retry-after': '60' }));
+
+    const error = await failureOf(clientWith({ maxAttempts: 3 }).postForm(url, {}, passThrough));
+
+    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Transient, retryAfterSeconds: 60, message: `${where(429)}: no error code in the answer` });
+  });
 });
 
 describe(describeProviderError.name, () => {

@@ -74,6 +74,24 @@ describe(classifyTokenError.name, () => {
       expect(classify({ error: 'other', status: 'GONE' }, rules).code).toBe(Transient);
     });
 
+    it('read a missing error code as empty text', () => {
+      const rules: ErrorRule[] = [{ verdict: DeadGrant, error: [''], fields: { status: ['GONE'] }, reason: 'gone' }];
+
+      expect(classify({ status: 'GONE' }, rules).code).toBe(DeadGrant);
+    });
+
+    it('read a missing field as empty text', () => {
+      const rules: ErrorRule[] = [{ verdict: DeadGrant, error: ['access_denied'], fields: { status: [''] }, reason: 'denied' }];
+
+      expect(classify({ error: 'access_denied' }, rules).code).toBe(DeadGrant);
+    });
+
+    it('read a missing description as empty text', () => {
+      const rules: ErrorRule[] = [{ verdict: Configuration, error: ['access_denied'], description: /^$/, reason: 'no reason given' }];
+
+      expect(classify({ error: 'access_denied' }, rules).code).toBe(Configuration);
+    });
+
     it('never match when they name no criterion at all', () => {
       expect(classify({ error: 'anything' }, [{ verdict: DeadGrant, reason: 'everything' }]).code).toBe(Transient);
     });
