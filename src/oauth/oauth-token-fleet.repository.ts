@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { FleetFilter, FleetPosition, STATUS_RANK } from './fleet-query';
+import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
-type Row = Record<string, any>;
+type FleetQueryRow = OAuthTokenReportRow & { id: string; rank: number; checked_micros: string };
 
 // Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
 // so that a page is a range scan of that index starting at its cursor.
@@ -57,7 +58,7 @@ export class OAuthTokenFleetRepository {
         LIMIT :limit`,
       { ...values, limit },
     );
-    const rows: Row[] = await this.dataSource.query(sql, params);
+    const rows: FleetQueryRow[] = await this.dataSource.query(sql, params);
     const page = rows.map(toFleetRow);
     return forward ? page : page.reverse();
   }
@@ -73,7 +74,7 @@ export class OAuthTokenFleetRepository {
   }
 
   async countByProviderAndStatus(): Promise<ProviderStatusCount[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows: ProviderStatusCount[] = await this.dataSource.query(
       'SELECT provider, token_status AS status, count(*)::int AS count FROM oauth_tokens GROUP BY provider, token_status ORDER BY provider, token_status',
     );
     return rows.map((row) => ({ provider: row.provider, status: row.status, count: row.count }));
@@ -83,7 +84,7 @@ export class OAuthTokenFleetRepository {
   getSearchMode(): Promise<'substring' | 'prefix'> {
     this.searchMode ??= this.dataSource
       .query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_token_health_clients_search'")
-      .then((rows: Row[]) => (/USING gin/i.test(rows[0]?.indexdef ?? '') ? 'substring' : 'prefix'))
+      .then((rows: { indexdef: string }[]) => (/USING gin/i.test(rows[0]?.indexdef ?? '') ? 'substring' : 'prefix'))
       .catch((error: unknown) => {
         this.searchMode = undefined;
         throw error;
@@ -113,15 +114,6 @@ export class OAuthTokenFleetRepository {
   }
 }
 
-function toFleetRow(row: Row): FleetRow {
-  return {
-    clientId: row.client_id,
-    provider: row.provider,
-    status: row.token_status,
-    lastRefresh: row.last_refreshed_at,
-    lastHealthCheck: row.last_health_check,
-    accessTokenExpiresAt: row.token_expiry,
-    error: row.health_check_error,
-    position: { rank: row.rank, checkedMicros: row.checked_micros, id: row.id },
-  };
+function toFleetRow(row: FleetQueryRow): FleetRow {
+  return { ...toHealthRow(row), position: { rank: row.rank, checkedMicros: row.checked_micros, id: row.id } };
 }

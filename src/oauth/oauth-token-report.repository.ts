@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { OAuthTokenReportRow, STATUS_PARAMETERS } from './oauth-token-rows';
+import { OAuthTokenReportRow, STATUS_PARAMETERS, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
@@ -68,16 +68,4 @@ export class OAuthTokenReportRepository {
     );
     return rows;
   }
-}
-
-function toHealthRow(row: OAuthTokenReportRow): TokenHealthRow {
-  return {
-    clientId: row.client_id,
-    provider: row.provider,
-    status: row.token_status,
-    lastRefresh: row.last_refreshed_at,
-    lastHealthCheck: row.last_health_check,
-    accessTokenExpiresAt: row.token_expiry,
-    error: row.health_check_error,
-  };
 }

@@ -1,3 +1,4 @@
+import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
 
 /** `oauth_tokens` as pg hands it back (snake_case, token columns still encrypted). */
@@ -35,3 +36,16 @@ export const STATUS_PARAMETERS = {
   refreshFailed: TokenStatus.RefreshFailed,
   invalid: TokenStatus.Invalid,
 } as const;
+
+/** The report a row carries, with no token material. */
+export function toHealthRow(row: OAuthTokenReportRow): TokenHealthRow {
+  return {
+    clientId: row.client_id,
+    provider: row.provider,
+    status: row.token_status,
+    lastRefresh: row.last_refreshed_at,
+    lastHealthCheck: row.last_health_check,
+    accessTokenExpiresAt: row.token_expiry,
+    error: row.health_check_error,
+  };
+}
