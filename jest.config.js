@@ -15,7 +15,9 @@ const swcTransform = [
 
 const shared = {
   transform: { '^.+\\.(t|j|mj)sx?$': swcTransform },
-  transformIgnorePatterns: ['/node_modules/(?!(?:@nestjs|@apollo|@as-integrations|@graphql-tools|graphql-ws|@whatwg-node|@repeaterjs|file-type|strtok3|token-types|uint8array-extras|@tokenizer|load-esm|uid)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(?:@nestjs|@apollo|@as-integrations|@graphql-tools|graphql-ws|@whatwg-node|@repeaterjs|file-type|strtok3|token-types|uint8array-extras|@tokenizer|load-esm|uid)/)',
+  ],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp', '<rootDir>/reports'],

@@ -22,7 +22,8 @@ const { seedTokens, clientId } = require('./lib/seed');
 const { OAuthTokenReportRepository } = require(dist('src/oauth/oauth-token-report.repository'));
 
 const TRIVIAL = JSON.stringify({ query: '{ __typename }' });
-const LOOKUP = 'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
+const LOOKUP =
+  'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
 
 async function main() {
   const flags = parseArgs();
@@ -47,7 +48,16 @@ async function main() {
   await load(server, lookupBody, { ...options, durationSeconds: 3 });
   const trivial = await load(server, () => TRIVIAL, options);
   const lookup = await load(server, lookupBody, options);
-  const results = { bench: 'api-latency', date: new Date().toISOString(), machine: machine(), database: database.description, options, plan, trivial, lookup };
+  const results = {
+    bench: 'api-latency',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    options,
+    plan,
+    trivial,
+    lookup,
+  };
   printReport(results);
   writeResults(flags, results);
 }
@@ -113,13 +123,10 @@ function printReport(results) {
   );
   const row = (name, run) => [name, ms(run.p50), ms(run.p99), ms(run.max), String(Math.round(run.requestsPerSecond)), describeCpu(run.cpu)];
   console.log(
-    table(
-      ['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'],
-      [row('`{ __typename }`', trivial), row('`tokenHealth(clientId)`', lookup)],
-    ),
+    table(['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'], [row('`{ __typename }`', trivial), row('`tokenHealth(clientId)`', lookup)]),
   );
   console.log('\nTargets (issue 8):');
-  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
 function summarize({ options, trivial, lookup }) {

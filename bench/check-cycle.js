@@ -58,7 +58,9 @@ async function benchSize(context, rows) {
   for (const concurrency of options.concurrencies) {
     ours[concurrency] = await runOursRepeatedly(context, { concurrency, due });
     const runs = ours[concurrency].allElapsedMs.map(ms).join(', ');
-    log(`N=${count(rows)}: ours at concurrency ${concurrency}: median ${ms(ours[concurrency].elapsedMs)} of [${runs}] (median run: ${describeCpu(ours[concurrency].machineCpu)}; ${describePhases(ours[concurrency])})`);
+    log(
+      `N=${count(rows)}: ours at concurrency ${concurrency}: median ${ms(ours[concurrency].elapsedMs)} of [${runs}] (median run: ${describeCpu(ours[concurrency].machineCpu)}; ${describePhases(ours[concurrency])})`,
+    );
   }
   let baseline;
   if (rows <= options.baselineMax) {
@@ -138,11 +140,13 @@ function floorMs(size, concurrency, latencyMs) {
 function printReport(results) {
   const { options, sizes } = results;
   console.log(`\n## Check cycle — ${results.date}\n${results.machine}; ${results.database}`);
-  console.log(`Provider latency ${options.latencyMs} ms, 1 % of tokens due; ours = median of ${options.repeats} run(s) of TokenHealthService.runScheduledCheck() in a fresh process\n`);
+  console.log(
+    `Provider latency ${options.latencyMs} ms, 1 % of tokens due; ours = median of ${options.repeats} run(s) of TokenHealthService.runScheduledCheck() in a fresh process\n`,
+  );
   console.log(cycleTable(sizes, options));
   console.log(`\n${memoryTable(sizes, options)}`);
   console.log('\nTargets (issue 8):');
-  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
 /** The figures the issue sets targets for, as rows for this report and run-all's table. */
@@ -152,7 +156,12 @@ function summarize({ options, sizes }) {
   for (const size of sizes.filter((s) => s.baseline)) {
     for (const c of options.concurrencies) {
       const targeted = size.rows === 100_000 && c === 50;
-      push(`baseline / ours, N=${count(size.rows)}, C=${c}`, size.baseline.elapsedMs / size.ours[c].elapsedMs, targeted ? '≥ 50×' : '', targeted ? size.baseline.elapsedMs / size.ours[c].elapsedMs >= 50 : undefined);
+      push(
+        `baseline / ours, N=${count(size.rows)}, C=${c}`,
+        size.baseline.elapsedMs / size.ours[c].elapsedMs,
+        targeted ? '≥ 50×' : '',
+        targeted ? size.baseline.elapsedMs / size.ours[c].elapsedMs >= 50 : undefined,
+      );
     }
   }
   if (!sizes.some((size) => size.rows === 100_000 && size.baseline)) {

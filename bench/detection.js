@@ -45,9 +45,15 @@ async function startProvider(latencyMs) {
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       state.refreshes++;
       setTimeout(() => {
-        if (state.revoked.has(form.get('refresh_token'))) return res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"invalid_code"}');
+        if (state.revoked.has(form.get('refresh_token')))
+          return res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"invalid_code"}');
         if (state.down) return res.writeHead(500, { 'content-type': 'text/plain' }).end('accounts server error');
-        const body = { access_token: `a-${Math.random().toString(36).slice(2)}`, api_domain: 'https://www.zohoapis.com', token_type: 'Bearer', expires_in: 3600 };
+        const body = {
+          access_token: `a-${Math.random().toString(36).slice(2)}`,
+          api_domain: 'https://www.zohoapis.com',
+          token_type: 'Bearer',
+          expires_in: 3600,
+        };
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       }, latencyMs);
     });
@@ -93,7 +99,9 @@ async function scenario(db, app, provider, steps) {
   } finally {
     outages.evaluateCycle = evaluate;
   }
-  const rows = (await db.query(`SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2 ORDER BY 1, 2`)).rows;
+  const rows = (
+    await db.query(`SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2 ORDER BY 1, 2`)
+  ).rows;
   const byChannel = {};
   for (const { channel, event, n } of rows) {
     byChannel[channel] ??= { total: 0 };
@@ -161,13 +169,18 @@ async function main() {
       // Channels enabled so alerts are queued per channel; the dispatcher never runs during the bench.
       ALERT_DISPATCH_INTERVAL_MS: '3600000',
       SLACK_WEBHOOK_URL: 'http://127.0.0.1:9/slack',
-      TWILIO_ACCOUNT_SID: 'AC0', TWILIO_AUTH_TOKEN: 'bench-twilio-token', TWILIO_FROM: '+15550000000',
-      ALERT_SMS_TO: '+15551111111', TWILIO_API_URL: 'http://127.0.0.1:9',
+      TWILIO_ACCOUNT_SID: 'AC0',
+      TWILIO_AUTH_TOKEN: 'bench-twilio-token',
+      TWILIO_FROM: '+15550000000',
+      ALERT_SMS_TO: '+15551111111',
+      TWILIO_API_URL: 'http://127.0.0.1:9',
       ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/hooks',
       ALERT_WEBHOOK_SECRET: 'whsec_' + Buffer.alloc(32, 7).toString('base64'),
     },
   });
-  console.log(`# Detection bench — ${new Date().toISOString()}, ${description}, fake latency ${latencyMs} ms, C=${concurrency}, ${repeats} alternating runs per size\n\nMachine: ${machine()}\n`);
+  console.log(
+    `# Detection bench — ${new Date().toISOString()}, ${description}, fake latency ${latencyMs} ms, C=${concurrency}, ${repeats} alternating runs per size\n\nMachine: ${machine()}\n`,
+  );
   const apps = {
     ours: await bootApp(base),
     baseline: await bootApp({ ...base, PROVIDER_OUTAGE_MIN_FAILURES: OFF, ALERT_DIGEST_THRESHOLD: OFF }),
@@ -183,7 +196,8 @@ async function main() {
     // Message counts should be the same in every run (a difference is printed); times are medians.
     for (const mode of ['ours', 'baseline']) {
       const counts = runs[mode].map((run) => JSON.stringify([run.outage.byChannel, run.storm.byChannel]));
-      if (new Set(counts).size !== 1) console.warn(`[bench] ${mode} queued different messages in different runs at N=${size} (first run shown):\n${counts.join('\n')}`);
+      if (new Set(counts).size !== 1)
+        console.warn(`[bench] ${mode} queued different messages in different runs at N=${size} (first run shown):\n${counts.join('\n')}`);
       const { outage, storm } = runs[mode][0];
       countRows.push([
         count(size),
@@ -197,9 +211,18 @@ async function main() {
     }
     const cycles = (mode) => median(runs[mode].flatMap((run) => run.outage.cycles));
     const evaluation = median(runs.ours.map((run) => run.outage.evaluateMs / run.outage.cycles.length));
-    timingRows.push([count(size), ms(cycles('ours')), ms(cycles('baseline')), ratio(cycles('ours') / cycles('baseline')), ms(evaluation), ratio(evaluation / cycles('ours'))]);
+    timingRows.push([
+      count(size),
+      ms(cycles('ours')),
+      ms(cycles('baseline')),
+      ratio(cycles('ours') / cycles('baseline')),
+      ms(evaluation),
+      ratio(evaluation / cycles('ours')),
+    ]);
   }
-  console.log(`## Messages queued in the outage scenario (3 failing cycles with ${REVOKED_IN_OUTAGE} revoked grants, then 1 recovered cycle; ALERT_REPEAT_INTERVAL_MINUTES=0, so every later cycle reminds)\n`);
+  console.log(
+    `## Messages queued in the outage scenario (3 failing cycles with ${REVOKED_IN_OUTAGE} revoked grants, then 1 recovered cycle; ALERT_REPEAT_INTERVAL_MINUTES=0, so every later cycle reminds)\n`,
+  );
   console.log('Slack by type (email gets the same), then totals per channel; last column: the storm scenario.\n');
   console.log(table(['N', 'mode', ...TYPES, 'Slack', 'SMS', 'webhook', `${REVOKED_STORM} revoked, no outage: Slack / SMS / webhook`], countRows));
   console.log('\n## Cost: median cycle of the outage scenario (refreshes, outage evaluation, alerts)\n');

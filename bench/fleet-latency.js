@@ -29,8 +29,10 @@ const TRIVIAL = '{ __typename }';
 const INVALID_PAGE = `{ tokens(filter: { status: [INVALID] }, first: 50) { ${PAGE} } }`;
 const INVALID_PAGE_COUNTED = `{ tokens(filter: { status: [INVALID] }, first: 50) { ${PAGE} totalCount } }`;
 const FLEET_PAGE = `query ($after: String) { tokens(first: 50, after: $after) { ${PAGE} } }`;
-const HISTORY = 'query ($clientId: String!, $first: Int) { tokenHealthHistory(clientId: $clientId, provider: "zoho", first: $first) { at fromStatus toStatus error source } }';
-const LOOKUP = 'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
+const HISTORY =
+  'query ($clientId: String!, $first: Int) { tokenHealthHistory(clientId: $clientId, provider: "zoho", first: $first) { at fromStatus toStatus error source } }';
+const LOOKUP =
+  'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
 
 async function main() {
   const flags = parseArgs();
@@ -143,7 +145,8 @@ async function cursorOfPage(server, n) {
 /** Every measured request must return real rows, else the timing would be of an empty answer. */
 async function checkAnswers(server, cookie, historyClient, options) {
   const invalid = await graphql(server, INVALID_PAGE);
-  if (invalid.tokens.edges.length !== 50 || invalid.tokens.edges.some((edge) => edge.node.status !== 'INVALID')) throw new Error('INVALID page is not 50 invalid rows');
+  if (invalid.tokens.edges.length !== 50 || invalid.tokens.edges.some((edge) => edge.node.status !== 'INVALID'))
+    throw new Error('INVALID page is not 50 invalid rows');
   const history = await graphql(server, HISTORY, { clientId: historyClient, first: 50 });
   if (history.tokenHealthHistory.length !== 50) throw new Error('history page is not 50 events');
   const lookup = await graphql(server, LOOKUP, { clientId: clientId(7, false) });
@@ -161,7 +164,10 @@ async function pairedLoad(server, base, measured, { connections, durationSeconds
   const half = Math.max(1, Math.floor(connections / 2));
   const [baseRun, measuredRun] = await Promise.all([load(server, base, half, durationSeconds), load(server, measured, half, durationSeconds)]);
   const used = cpu.stop();
-  return [{ ...baseRun, cpu: used }, { ...measuredRun, cpu: used }];
+  return [
+    { ...baseRun, cpu: used },
+    { ...measuredRun, cpu: used },
+  ];
 }
 
 async function load(server, query, connections, durationSeconds) {
@@ -184,7 +190,13 @@ async function load(server, query, connections, durationSeconds) {
   const result = await autocannon({ url: server.url, connections, duration: durationSeconds, requests: [request] });
   const failed = result.errors + result.timeouts + result.non2xx + failures;
   if (failed > 0) throw new Error(`${failed} failed requests under load (status codes: ${JSON.stringify(result.statusCodeStats)})`);
-  return { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max, requestsPerSecond: result.requests.average, total: result.requests.total };
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    requestsPerSecond: result.requests.average,
+    total: result.requests.total,
+  };
 }
 
 const LABELS = {
@@ -199,23 +211,43 @@ const LABELS = {
   lookup: '`tokenHealth(clientId)`',
 };
 
-const BASES = { invalidPage: 'trivial', invalidPageCounted: 'trivial', consolePage: 'trivial', page500: 'page1', history: 'lookup', history50: 'lookup' };
+const BASES = {
+  invalidPage: 'trivial',
+  invalidPageCounted: 'trivial',
+  consolePage: 'trivial',
+  page500: 'page1',
+  history: 'lookup',
+  history50: 'lookup',
+};
 
 function printReport(results) {
   const { options, runs, mix } = results;
   console.log(`\n## Fleet API and console latency — ${results.date}\n${results.machine}; ${results.database}`);
   console.log(
-    `${count(options.rows)} tokens / ${count(options.clients)} clients (${Object.entries(mix).map(([status, n]) => `${status} ${count(n)}`).join(', ')}); ` +
+    `${count(options.rows)} tokens / ${count(options.clients)} clients (${Object.entries(mix)
+      .map(([status, n]) => `${status} ${count(n)}`)
+      .join(', ')}); ` +
       `${count(options.events)} events on one connection; autocannon, each pair side by side with ${Math.floor(options.connections / 2)} connections each, ${options.durationSeconds} s (autocannon resolves 1 ms)\n`,
   );
   const rows = Object.entries(BASES).flatMap(([measured, base]) => {
     const run = runs[measured];
     const beside = runs[`${measured}.base`];
-    return [[LABELS[measured], ms(run.p50), ms(run.p99), String(Math.round(run.requestsPerSecond)), `${LABELS[base]}: ${ms(beside.p50)} / ${ms(beside.p99)}`, ratio(p99(run) / p99(beside)), describeCpu(run.cpu)]];
+    return [
+      [
+        LABELS[measured],
+        ms(run.p50),
+        ms(run.p99),
+        String(Math.round(run.requestsPerSecond)),
+        `${LABELS[base]}: ${ms(beside.p50)} / ${ms(beside.p99)}`,
+        ratio(p99(run) / p99(beside)),
+        describeCpu(run.cpu),
+      ],
+    ];
   });
   console.log(table(['query', 'p50', 'p99', 'req/s', 'beside it (p50 / p99)', 'p99 ratio', 'CPU during the pair'], rows));
   console.log('\nTargets (issue 13):');
-  for (const line of summarize(results)) console.log(`- ${line.figure}: ${line.measured}${line.target ? ` (target ${line.target})` : ''} ${line.verdict}`);
+  for (const line of summarize(results))
+    console.log(`- ${line.figure}: ${line.measured}${line.target ? ` (target ${line.target})` : ''} ${line.verdict}`);
 }
 
 // autocannon resolves whole milliseconds: a 0 ms p99 would make every ratio infinite.
@@ -234,7 +266,12 @@ function summarize({ options, runs }) {
     { figure: 'p99 INVALID first page with totalCount / p99 __typename', measured: ratio(counted), target: '', verdict: '' },
     { figure: 'p99 console fleet page / p99 __typename', measured: ratio(consolePage), target: '≤ 3×', verdict: verdict(consolePage <= 3) },
     { figure: 'p99 page 500 / p99 page 1', measured: ratio(deep), target: '≈ 1× (≤ 1.5×)', verdict: verdict(deep <= 1.5) },
-    { figure: `p99 history of ${count(options.events)} events / p99 tokenHealth(clientId), same row count`, measured: ratio(history), target: '≤ 2×', verdict: verdict(history <= 2) },
+    {
+      figure: `p99 history of ${count(options.events)} events / p99 tokenHealth(clientId), same row count`,
+      measured: ratio(history),
+      target: '≤ 2×',
+      verdict: verdict(history <= 2),
+    },
     { figure: 'p99 history, first 50 / p99 tokenHealth(clientId)', measured: ratio(against('history50')), target: '', verdict: '' },
   ];
 }

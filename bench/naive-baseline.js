@@ -33,10 +33,10 @@ async function checkAllTokens(db, cipher) {
       await refreshAndSave(db, cipher, row);
       refreshed++;
     } else {
-      await db.query(
-        `UPDATE oauth_tokens SET token_status = $2, health_check_error = NULL, last_health_check = now() WHERE id = $1`,
-        [row.id, row.refresh_token ? 'healthy' : 'invalid'],
-      );
+      await db.query(`UPDATE oauth_tokens SET token_status = $2, health_check_error = NULL, last_health_check = now() WHERE id = $1`, [
+        row.id,
+        row.refresh_token ? 'healthy' : 'invalid',
+      ]);
     }
   }
   return refreshed;

@@ -163,7 +163,9 @@ async function startServersFiringAt({ db, url, fake, concurrency, replicas, labe
 async function waitForAllChecked(db, tick, rows, timeoutMs = 30 * 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const { rows: [row] } = await db.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check >= $1', [tick]);
+    const {
+      rows: [row],
+    } = await db.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check >= $1', [tick]);
     if (row.checked === rows) return { timedOut: false };
     await sleep(100);
   }
@@ -191,7 +193,9 @@ async function singleFlight({ db, fake, url }) {
   fake.latencyMs = 200;
   fake.resetCounts();
   const env = { ...appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency: 10 }), TOKEN_HEALTH_ENABLED: 'false' };
-  const children = [0, 1, 2].map(() => fork(join(__dirname, 'lib', 'hand-out-child.js'), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const children = [0, 1, 2].map(() =>
+    fork(join(__dirname, 'lib', 'hand-out-child.js'), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
+  );
   for (const child of children) onCleanup(() => stopProcess(child));
   await Promise.all(children.map((child) => nextMessage(child)));
   const calls = [67, 67, 66];
@@ -199,8 +203,16 @@ async function singleFlight({ db, fake, url }) {
   const answers = await Promise.all(children.map((child) => nextMessage(child)));
   await Promise.all(children.map((child) => stopProcess(child)));
   const tokens = new Set(answers.flatMap((answer) => answer.tokens));
-  const result = { replicas: 3, calls: 200, providerCalls: fake.refreshes, distinctTokens: tokens.size, errors: answers.reduce((sum, a) => sum + a.errors, 0) };
-  log(`single flight: 3 replicas, 200 getAccessToken → ${result.providerCalls} provider call(s), ${result.distinctTokens} distinct token(s), ${result.errors} errors`);
+  const result = {
+    replicas: 3,
+    calls: 200,
+    providerCalls: fake.refreshes,
+    distinctTokens: tokens.size,
+    errors: answers.reduce((sum, a) => sum + a.errors, 0),
+  };
+  log(
+    `single flight: 3 replicas, 200 getAccessToken → ${result.providerCalls} provider call(s), ${result.distinctTokens} distinct token(s), ${result.errors} errors`,
+  );
   await db.query('TRUNCATE oauth_tokens');
   return result;
 }
@@ -247,7 +259,20 @@ function printReport(results) {
   const cycles = [results.throughput, results.latency, ...results.onePercent, ...results.replicas];
   console.log(
     table(
-      ['scenario', 'N', 'R', 'latency', 'C × replicas', 'cycle (cron tick → last check)', 'floor', 'ratio', 'refreshes/s', 'CPU/refresh app · pg · fake', 'peak RSS', 'duplicates'],
+      [
+        'scenario',
+        'N',
+        'R',
+        'latency',
+        'C × replicas',
+        'cycle (cron tick → last check)',
+        'floor',
+        'ratio',
+        'refreshes/s',
+        'CPU/refresh app · pg · fake',
+        'peak RSS',
+        'duplicates',
+      ],
       cycles.map((r) => {
         const cpu = cpuPerRefresh(r);
         return [
@@ -275,7 +300,12 @@ function summarize(results) {
   const { throughput, latency, onePercent, replicas, singleFlight: flight } = results;
   const rate = throughput.due / (throughput.elapsedMs / 1000);
   const rows = [
-    { figure: `throughput, N=${count(throughput.rows)} all due, 1 ms`, measured: `${Math.round(rate)} refreshes/s`, target: '≥ 2500/s', verdict: verdict(rate >= 2500) },
+    {
+      figure: `throughput, N=${count(throughput.rows)} all due, 1 ms`,
+      measured: `${Math.round(rate)} refreshes/s`,
+      target: '≥ 2500/s',
+      verdict: verdict(rate >= 2500),
+    },
     {
       figure: `latency-bound, N=${count(latency.rows)}, C=250, 200 ms, max_connections=100`,
       measured: `${ms(latency.elapsedMs)} = ${ratio(latency.elapsedMs / latency.floorMs)} the floor`,
@@ -284,7 +314,12 @@ function summarize(results) {
     },
   ];
   for (const run of onePercent) {
-    rows.push({ figure: `1 % due, N=${count(run.rows)}, C=50`, measured: `${ratio(run.elapsedMs / run.floorMs)} the floor`, target: '≤ 1.2×', verdict: verdict(run.elapsedMs / run.floorMs <= 1.2) });
+    rows.push({
+      figure: `1 % due, N=${count(run.rows)}, C=50`,
+      measured: `${ratio(run.elapsedMs / run.floorMs)} the floor`,
+      target: '≤ 1.2×',
+      verdict: verdict(run.elapsedMs / run.floorMs <= 1.2),
+    });
   }
   const single = replicas[0];
   replicas.slice(1).forEach((run, i) => {
@@ -300,9 +335,19 @@ function summarize(results) {
   if (onePercent.length > 0) {
     const small = throughput.peakRssBytes[0];
     const big = onePercent[onePercent.length - 1];
-    rows.push({ figure: `peak RSS N=${count(big.rows)} / N=${count(throughput.rows)}`, measured: ratio(big.peakRssBytes[0] / small), target: 'report, bounded', verdict: '' });
+    rows.push({
+      figure: `peak RSS N=${count(big.rows)} / N=${count(throughput.rows)}`,
+      measured: ratio(big.peakRssBytes[0] / small),
+      target: 'report, bounded',
+      verdict: '',
+    });
   }
-  rows.push({ figure: 'single flight, 3 replicas × 200 getAccessToken', measured: `${flight.providerCalls} provider call(s)`, target: '1', verdict: verdict(flight.providerCalls === 1 && flight.errors === 0) });
+  rows.push({
+    figure: 'single flight, 3 replicas × 200 getAccessToken',
+    measured: `${flight.providerCalls} provider call(s)`,
+    target: '1',
+    verdict: verdict(flight.providerCalls === 1 && flight.errors === 0),
+  });
   return rows;
 }
 

@@ -99,7 +99,9 @@ function printReport(results) {
   const { options, runs } = results;
   const single = runs.find((run) => run.replicas === 1) ?? runs[0];
   console.log(`\n## Replicas — ${results.date}\n${results.machine}; ${results.database}`);
-  console.log(`R = N = ${options.rows} tokens, all due; provider latency ${options.latencyMs} ms; TOKEN_HEALTH_CONCURRENCY=${options.concurrency} per replica; median of ${options.repeats} runs\n`);
+  console.log(
+    `R = N = ${options.rows} tokens, all due; provider latency ${options.latencyMs} ms; TOKEN_HEALTH_CONCURRENCY=${options.concurrency} per replica; median of ${options.repeats} runs\n`,
+  );
   const rows = runs.map((run) => {
     const ideal = Math.ceil(options.rows / (run.replicas * options.concurrency)) * options.latencyMs;
     return [
@@ -112,9 +114,22 @@ function printReport(results) {
       String(run.duplicates),
     ];
   });
-  console.log(table(['replicas', 'cycle wall time: median (runs)', 'speed-up vs 1', 'latency floor ⌈R/(k·C)⌉×latency', 'refreshes per replica', 'provider calls', 'duplicates'], rows));
+  console.log(
+    table(
+      [
+        'replicas',
+        'cycle wall time: median (runs)',
+        'speed-up vs 1',
+        'latency floor ⌈R/(k·C)⌉×latency',
+        'refreshes per replica',
+        'provider calls',
+        'duplicates',
+      ],
+      rows,
+    ),
+  );
   console.log('\nTargets (issue 8):');
-  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ""} ${row.verdict}`);
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
 function summarize({ runs }) {

@@ -50,7 +50,18 @@ async function main() {
   const oauthTokenReads = { floods: health.oauthTokenReads + metrics.oauthTokenReads, idle: idleReads.reads };
 
   const attack = await introspectionAttack(server, options);
-  const results = { bench: 'surface-attacks', date: new Date().toISOString(), machine: machine(), database: database.description, options, live, health, metrics, oauthTokenReads, attack };
+  const results = {
+    bench: 'surface-attacks',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    options,
+    live,
+    health,
+    metrics,
+    oauthTokenReads,
+    attack,
+  };
   printReport(results);
   writeResults(flags, results);
   await db.end();
@@ -84,7 +95,9 @@ async function readsDuring(db, work) {
 
 /** Sequential + index scans of oauth_tokens so far (cumulative statistics). */
 async function tableReads(db) {
-  const { rows } = await db.query("SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS reads FROM pg_stat_user_tables WHERE relname = 'oauth_tokens'");
+  const { rows } = await db.query(
+    "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS reads FROM pg_stat_user_tables WHERE relname = 'oauth_tokens'",
+  );
   return Number(rows[0]?.reads ?? 0);
 }
 
@@ -132,9 +145,24 @@ function summarize({ options, live, health, metrics, oauthTokenReads, attack }) 
   const size = `${count(options.rows)} rows, ${options.probes} requests, ${options.connections} at once`;
   const p99Ratio = health.p99 / live.p99;
   return [
-    { figure: `/health: non-2xx answers (${size})`, measured: `${health.non2xx} of ${health.total}`, target: '0', verdict: verdict(health.non2xx === 0) },
-    { figure: '/health p99 / /health/live p99 under the same flood', measured: `${ms(health.p99)} / ${ms(live.p99)} = ${ratio(p99Ratio)}`, target: '≤ 3×', verdict: verdict(p99Ratio <= 3) },
-    { figure: `/metrics: non-2xx answers, p99 (${size})`, measured: `${metrics.non2xx} of ${metrics.total}, ${ms(metrics.p99)}`, target: '0', verdict: verdict(metrics.non2xx === 0) },
+    {
+      figure: `/health: non-2xx answers (${size})`,
+      measured: `${health.non2xx} of ${health.total}`,
+      target: '0',
+      verdict: verdict(health.non2xx === 0),
+    },
+    {
+      figure: '/health p99 / /health/live p99 under the same flood',
+      measured: `${ms(health.p99)} / ${ms(live.p99)} = ${ratio(p99Ratio)}`,
+      target: '≤ 3×',
+      verdict: verdict(p99Ratio <= 3),
+    },
+    {
+      figure: `/metrics: non-2xx answers, p99 (${size})`,
+      measured: `${metrics.non2xx} of ${metrics.total}, ${ms(metrics.p99)}`,
+      target: '0',
+      verdict: verdict(metrics.non2xx === 0),
+    },
     {
       figure: `oauth_tokens scans during both floods (${2 * options.probes} requests) / while idle as long`,
       measured: `${oauthTokenReads.floods} / ${oauthTokenReads.idle}`,
@@ -147,7 +175,12 @@ function summarize({ options, live, health, metrics, oauthTokenReads, attack }) 
       target: '401, < 200 bytes',
       verdict: verdict(attack.statuses.length === 1 && attack.statuses[0] === 401 && attack.maxAnswerBytes < 200),
     },
-    { figure: '/health/live max latency during the attack / idle', measured: `${ms(attack.liveDuringMaxMs)} / ${ms(attack.liveIdleMaxMs)}`, target: '', verdict: '' },
+    {
+      figure: '/health/live max latency during the attack / idle',
+      measured: `${ms(attack.liveDuringMaxMs)} / ${ms(attack.liveIdleMaxMs)}`,
+      target: '',
+      verdict: '',
+    },
   ];
 }
 

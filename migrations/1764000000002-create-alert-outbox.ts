@@ -24,9 +24,7 @@ export class CreateAlertOutbox1764000000002 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         sent_at timestamptz NULL
       )`);
-    await queryRunner.query(
-      `CREATE INDEX ix_alert_outbox_due ON alert_outbox (channel, next_attempt_at) WHERE status = 'pending'`,
-    );
+    await queryRunner.query(`CREATE INDEX ix_alert_outbox_due ON alert_outbox (channel, next_attempt_at) WHERE status = 'pending'`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

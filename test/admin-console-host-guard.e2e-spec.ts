@@ -62,7 +62,12 @@ describe(`${ConsoleAuthGuard.name} with a host guard, under another path`, () =>
   });
 
   it('still wants the CSRF token on a POST', async () => {
-    await http().post('/ops/console/connection/check').set('x-test-user', 'ok').type('form').send({ clientId: 'host-tenant', provider: 'zoho' }).expect(403);
+    await http()
+      .post('/ops/console/connection/check')
+      .set('x-test-user', 'ok')
+      .type('form')
+      .send({ clientId: 'host-tenant', provider: 'zoho' })
+      .expect(403);
   });
 
   it('accepts a POST with the CSRF token of its page', async () => {

@@ -33,14 +33,21 @@ describe('Alert digests', () => {
     await app.get(TokenHealthService).checkAndAlert({});
   };
   const delivered = () =>
-    waitUntil(async () => {
-      const [{ pending }] = await app.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
-      return pending === 0;
-    }, 20_000, 'every alert delivered');
+    waitUntil(
+      async () => {
+        const [{ pending }] = await app.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
+        return pending === 0;
+      },
+      20_000,
+      'every alert delivered',
+    );
   const slackTexts = () => sinks.slack.requests.map((request) => JSON.stringify(request.json));
   const slackTitles = () => sinks.slack.requests.map((request) => (request.json as { text: string }).text);
   const webhookEvents = () =>
-    receiver.requests.map((request) => new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: { clientId: string } });
+    receiver.requests.map(
+      (request) =>
+        new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: { clientId: string } },
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase();

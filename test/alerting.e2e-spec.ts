@@ -20,8 +20,7 @@ describe('Alerting', () => {
   let app: TestApp;
   let env: Record<string, string>;
 
-  const checkAndAlert = (target: TestApp, clientId?: string) =>
-    target.get(TokenHealthService).checkAndAlert(clientId ? { clientId } : {});
+  const checkAndAlert = (target: TestApp, clientId?: string) => target.get(TokenHealthService).checkAndAlert(clientId ? { clientId } : {});
   const recheck = async (target: TestApp, clientId: string) => {
     // A new cycle: forget this cycle's check and the rate-limit memory.
     await target.dataSource.query(
@@ -168,7 +167,11 @@ describe('Alerting', () => {
 
       const [delivered] = await sinks.slack.waitFor(1, 10_000);
       expect(JSON.stringify(delivered.json)).toContain('OAuth Token invalid: restart/zoho');
-      await waitUntil(async () => (await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`))[0].status === 'sent', 5_000, 'sent');
+      await waitUntil(
+        async () => (await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`))[0].status === 'sent',
+        5_000,
+        'sent',
+      );
       await settle();
       expect(sinks.slack.requests).toHaveLength(1);
     } finally {

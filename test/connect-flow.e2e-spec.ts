@@ -39,7 +39,9 @@ describe(ConnectFlowService.name, () => {
 
   /** Follows a connect link to the provider's authorize page; returns the issued state. */
   const startConnect = async (clientId: string): Promise<string> => {
-    const response = await http().get(pathOf(linkFor(clientId))).expect(302);
+    const response = await http()
+      .get(pathOf(linkFor(clientId)))
+      .expect(302);
     return new URL(response.headers.location).searchParams.get('state')!;
   };
   const exchangeable = (code: string, refreshToken = `1000.new-refresh.${randomBytes(6).toString('hex')}`) => {
@@ -72,7 +74,9 @@ describe(ConnectFlowService.name, () => {
   });
 
   it('connects a client from link to stored healthy token, with the refresh token encrypted', async () => {
-    const connect = await http().get(pathOf(linkFor('acme'))).expect(302);
+    const connect = await http()
+      .get(pathOf(linkFor('acme')))
+      .expect(302);
     const authorize = new URL(connect.headers.location);
     expect(authorize.origin + authorize.pathname).toBe(`${zoho.url}/oauth/v2/auth`);
     expect(Object.fromEntries(authorize.searchParams)).toEqual({
@@ -110,7 +114,9 @@ describe(ConnectFlowService.name, () => {
   it('answers an expired link with 400 and issues no state', async () => {
     const eightDaysAgo = new Date(Date.now() - 8 * 86_400_000);
 
-    const response = await http().get(pathOf(linkFor('acme', eightDaysAgo))).expect(400);
+    const response = await http()
+      .get(pathOf(linkFor('acme', eightDaysAgo)))
+      .expect(400);
 
     expect(response.text).toContain('expired');
     expect(await stateCount()).toBe(0);
@@ -127,7 +133,7 @@ describe(ConnectFlowService.name, () => {
     expect(await stateCount()).toBe(0);
   });
 
-  it('answers a link signed for another provider with 400 on this provider\'s path, and issues no state', async () => {
+  it("answers a link signed for another provider with 400 on this provider's path, and issues no state", async () => {
     // Signed for "other", used at /oauth/zoho/connect: zoho exists, so only the provider check can refuse it.
     const otherLink = app.get(ConnectLinkService).createLink('acme', 'other');
 
@@ -137,7 +143,9 @@ describe(ConnectFlowService.name, () => {
   });
 
   it('answers a link used for another provider path with 400', async () => {
-    await http().get(pathOf(linkFor('acme')).replace('/zoho/', '/other/')).expect(400);
+    await http()
+      .get(pathOf(linkFor('acme')).replace('/zoho/', '/other/'))
+      .expect(400);
   });
 
   it('rejects a state whose signed expiry has passed, though its stored nonce is still live', async () => {
@@ -245,7 +253,9 @@ describe(ConnectFlowService.name, () => {
 
   it('re-connects an invalid token: healthy, old refresh token revoked, one resolved notice from the next cycle', async () => {
     const { refreshToken: oldRefreshToken } = await seedToken(app, { clientId: 'acme', status: TokenStatus.Invalid });
-    await app.dataSource.query(`UPDATE oauth_tokens SET last_alert_status = 'invalid', last_alerted_at = now(), health_check_error = 'dead' WHERE client_id = 'acme'`);
+    await app.dataSource.query(
+      `UPDATE oauth_tokens SET last_alert_status = 'invalid', last_alerted_at = now(), health_check_error = 'dead' WHERE client_id = 'acme'`,
+    );
     const state = await startConnect('acme');
     const newRefreshToken = exchangeable('code-1');
 

@@ -47,7 +47,9 @@ describe(ConnectStatePruner.name, () => {
     expect(refused.text).toContain('Too many attempts');
     expect(await count('SELECT count(*) AS n FROM oauth_connect_states')).toBe(STATE_RATE_LIMIT);
     // Another connection is not affected.
-    await http().get(pathOf(app.get(ConnectLinkService).createLink('globex', 'zoho'))).expect(302);
+    await http()
+      .get(pathOf(app.get(ConnectLinkService).createLink('globex', 'zoho')))
+      .expect(302);
   });
 
   it('counts only the last ten minutes', async () => {
@@ -62,7 +64,9 @@ describe(ConnectStatePruner.name, () => {
     await app.dataSource.query(`
       INSERT INTO oauth_connect_states (nonce, client_id, provider, expires_at)
       SELECT 'expired-' || i, 'client-' || i, 'zoho', now() - interval '1 minute' FROM generate_series(1, 1500) AS i`);
-    await http().get(pathOf(app.get(ConnectLinkService).createLink('acme', 'zoho'))).expect(302);
+    await http()
+      .get(pathOf(app.get(ConnectLinkService).createLink('acme', 'zoho')))
+      .expect(302);
     expect(await count(`SELECT count(*) AS n FROM oauth_connect_states WHERE expires_at < now()`)).toBe(1500);
 
     const deleted = await app.get(ConnectStatePruner).prune();

@@ -37,7 +37,10 @@ describe(FleetResolver.name, () => {
   let app: TestApp;
 
   const graphql = async (query: string, variables: Record<string, unknown> = {}, token = TEST_ADMIN_TOKEN): Promise<GraphqlBody> => {
-    const response = await request(app.app.getHttpServer()).post('/graphql').set({ authorization: `Bearer ${token}` }).send({ query, variables });
+    const response = await request(app.app.getHttpServer())
+      .post('/graphql')
+      .set({ authorization: `Bearer ${token}` })
+      .send({ query, variables });
     return response.body as GraphqlBody;
   };
   const page = async (variables: Record<string, unknown>) => {
@@ -233,9 +236,13 @@ describe(FleetResolver.name, () => {
 
   describe('tokenHealthHistory', () => {
     it('records each status transition with its source, newest first', async () => {
-      const registered = await graphql(
-        `mutation { registerOAuthToken(input: { clientId: "acme", provider: "zoho", refreshToken: "1000.refresh.acme" }) { status } }`,
-      );
+      const registered = await graphql(`
+        mutation {
+          registerOAuthToken(input: { clientId: "acme", provider: "zoho", refreshToken: "1000.refresh.acme" }) {
+            status
+          }
+        }
+      `);
       expect(registered.errors).toBeUndefined();
       // Registration verified the token with a refresh just now; make it due again.
       await app.dataSource.query(
@@ -255,7 +262,13 @@ describe(FleetResolver.name, () => {
     });
 
     it('records nothing for checks that keep the status', async () => {
-      await graphql(`mutation { registerOAuthToken(input: { clientId: "steady", provider: "zoho", refreshToken: "1000.refresh.steady" }) { status } }`);
+      await graphql(`
+        mutation {
+          registerOAuthToken(input: { clientId: "steady", provider: "zoho", refreshToken: "1000.refresh.steady" }) {
+            status
+          }
+        }
+      `);
       await app.dataSource.query("UPDATE oauth_tokens SET token_expiry = now() + interval '4 hours'");
       for (let check = 0; check < 2; check++) {
         // Each check must look at the token again, not skip it as checked in this cycle's second.

@@ -181,7 +181,13 @@ describe(TokenHealthResolver.name, () => {
 
       expect(response.body.errors).toBeUndefined();
       const run = response.body.data!.runHealthCheck;
-      expect(run).toEqual({ startedAt: expect.stringMatching(ISO_DATE_TIME), finishedAt: expect.stringMatching(ISO_DATE_TIME), checked: 3, refreshed: 1, failed: 1 });
+      expect(run).toEqual({
+        startedAt: expect.stringMatching(ISO_DATE_TIME),
+        finishedAt: expect.stringMatching(ISO_DATE_TIME),
+        checked: 3,
+        refreshed: 1,
+        failed: 1,
+      });
       expect(new Date(run.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(run.startedAt).getTime());
       expect(zoho.refreshCount()).toBe(2);
     });
@@ -515,7 +521,9 @@ describe(TokenHealthResolver.name, () => {
         await graphql(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' }),
         await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }),
         await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret' } }),
-        await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret', accountsServer: 'https://evil.example' } }),
+        await graphql(app, REGISTER, {
+          input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret', accountsServer: 'https://evil.example' },
+        }),
         await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret'.repeat(200) } }),
         await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' }),
       ];

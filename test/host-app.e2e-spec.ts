@@ -49,7 +49,8 @@ describe('examples/host-app with the packed token-health tarball', () => {
     for (let attempt = 0; ; attempt++) {
       const value = await read();
       if (done(value)) return value;
-      if (attempt > 450 || host.exitCode !== null) throw new Error(`Condition not reached; last value ${JSON.stringify(value)}\n${output.slice(-2000)}`);
+      if (attempt > 450 || host.exitCode !== null)
+        throw new Error(`Condition not reached; last value ${JSON.stringify(value)}\n${output.slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
@@ -82,7 +83,14 @@ describe('examples/host-app with the packed token-health tarball', () => {
     host.stderr!.on('data', (chunk) => (output += chunk));
     scan.captureProcess(host, 'host app');
     scan.captureResponsesFrom(baseUrl);
-    await eventually(() => fetch(`${baseUrl}/graphql`, { method: 'POST' }).then((r) => r.status, () => 0), (status) => status > 0);
+    await eventually(
+      () =>
+        fetch(`${baseUrl}/graphql`, { method: 'POST' }).then(
+          (r) => r.status,
+          () => 0,
+        ),
+      (status) => status > 0,
+    );
   }, 180_000);
 
   afterAll(async () => {
@@ -116,7 +124,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect([...required].filter((name) => !declared.has(name) && !declared.has(name.replace(/^node:/, '')))).toEqual([]);
   });
 
-  it('runs every token-health migration after the host\'s own, upgrading its oauth_tokens in place', async () => {
+  it("runs every token-health migration after the host's own, upgrading its oauth_tokens in place", async () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -129,7 +137,9 @@ describe('examples/host-app with the packed token-health tarball', () => {
       // The host's table (no unique of its own) got the health columns and the unique the upserts need.
       const columns = await client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens'`);
       expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['token_status', 'last_health_check', 'health_check_error']));
-      const { rows: [table] } = await client.query(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
+      const {
+        rows: [table],
+      } = await client.query(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
       expect(table.comment).toBeNull(); // still the host's table, not one token-health created
       const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens'`);
       expect(indexes.rows.map((row) => row.indexname)).toContain('uq_oauth_tokens_client_provider');
@@ -140,22 +150,56 @@ describe('examples/host-app with the packed token-health tarball', () => {
 
   it("answers tokenHealth through the host's own GraphQL schema, beside the host's queries", async () => {
     const registered = await graphql(
-      `mutation($input: RegisterOAuthTokenInput!) { registerOAuthToken(input: $input) { clientId status } }`,
+      `
+        mutation ($input: RegisterOAuthTokenInput!) {
+          registerOAuthToken(input: $input) {
+            clientId
+            status
+          }
+        }
+      `,
       // A usable access token: registration stores it without asking the provider; it expires
       // inside the check window, so the next scheduled cycle refreshes it and meets the revocation.
-      { input: { clientId: 'host-tenant', provider: 'zoho', refreshToken: REVOKED, accessToken: 'host-access-token', accessTokenExpiresAt: new Date(Date.now() + 10 * 60_000).toISOString() } },
+      {
+        input: {
+          clientId: 'host-tenant',
+          provider: 'zoho',
+          refreshToken: REVOKED,
+          accessToken: 'host-access-token',
+          accessTokenExpiresAt: new Date(Date.now() + 10 * 60_000).toISOString(),
+        },
+      },
     );
     expect(registered).toEqual({ data: { registerOAuthToken: { clientId: 'host-tenant', status: 'HEALTHY' } } });
     expect(fake.refreshCount(REVOKED)).toBe(0);
 
-    const response = await graphql(`query { hello tokenHealth(clientId: "host-tenant") { clientId provider } }`);
+    const response = await graphql(`
+      query {
+        hello
+        tokenHealth(clientId: "host-tenant") {
+          clientId
+          provider
+        }
+      }
+    `);
 
     expect(response).toEqual({ data: { hello: 'hello from the host app', tokenHealth: [{ clientId: 'host-tenant', provider: 'zoho' }] } });
   });
 
   it('fires the scheduled check by itself: the revoked token turns INVALID with nobody asking', async () => {
     const reports = await eventually(
-      async () => (await graphql(`query { tokenHealth(clientId: "host-tenant") { status lastHealthCheck error } }`)).data?.tokenHealth,
+      async () =>
+        (
+          await graphql(`
+            query {
+              tokenHealth(clientId: "host-tenant") {
+                status
+                lastHealthCheck
+                error
+              }
+            }
+          `)
+        ).data?.tokenHealth,
       (value) => value?.[0]?.status === 'INVALID',
     );
 

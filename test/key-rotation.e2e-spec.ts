@@ -86,7 +86,9 @@ describe(TokenReencryptionSweeper.name, () => {
     await stop(during);
 
     const after = await start({ TOKEN_ENCRYPTION_KEY: NEW_KEY });
-    await after.dataSource.query(`UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_refreshed_at = NULL, last_refresh_attempt_at = NULL`);
+    await after.dataSource.query(
+      `UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_refreshed_at = NULL, last_refresh_attempt_at = NULL`,
+    );
     zoho.reset();
     const reports = await after.get(TokenHealthService).checkAndAlert();
 

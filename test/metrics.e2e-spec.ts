@@ -130,7 +130,12 @@ describe(MetricsController.name, () => {
   });
 
   it('exposes the default process metrics', () => {
-    for (const name of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'process_cpu_user_seconds_total',
+      'process_resident_memory_bytes',
+      'nodejs_heap_size_used_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect(valueOf(samples, name)).toEqual(expect.any(Number));
     }
   });

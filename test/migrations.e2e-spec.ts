@@ -31,7 +31,17 @@ describe('migrations', () => {
     await sut.runMigrations();
 
     expect(await columnsOf('oauth_tokens')).toEqual(
-      expect.arrayContaining(['client_id', 'provider', 'access_token', 'refresh_token', 'token_expiry', 'scope', 'token_status', 'last_health_check', 'health_check_error']),
+      expect.arrayContaining([
+        'client_id',
+        'provider',
+        'access_token',
+        'refresh_token',
+        'token_expiry',
+        'scope',
+        'token_status',
+        'last_health_check',
+        'health_check_error',
+      ]),
     );
     const [column] = await sut.query(
       `SELECT data_type, character_maximum_length, is_nullable, column_default FROM information_schema.columns
@@ -55,19 +65,30 @@ describe('migrations', () => {
 
   it('reverting only the health migration leaves the host table as it was', async () => {
     for (let i = 1; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
-    expect(await columnsOf('oauth_tokens')).toEqual(
-      ['access_token', 'client_id', 'created_at', 'id', 'provider', 'refresh_token', 'scope', 'token_expiry', 'updated_at'],
-    );
+    expect(await columnsOf('oauth_tokens')).toEqual([
+      'access_token',
+      'client_id',
+      'created_at',
+      'id',
+      'provider',
+      'refresh_token',
+      'scope',
+      'token_expiry',
+      'updated_at',
+    ]);
     await sut.runMigrations();
   });
 
   it('runs and reverts through the TypeORM CLI data source (npm run migration:run / migration:revert)', async () => {
     const cli = (command: string) =>
-      capture(command, execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'typeorm'), [command, '-d', 'dist/src/database/data-source.js'], {
-        cwd: join(__dirname, '..'),
-        env: { ...process.env, DATABASE_URL: database.url },
-        encoding: 'utf8',
-      }));
+      capture(
+        command,
+        execFileSync(join(__dirname, '..', 'node_modules', '.bin', 'typeorm'), [command, '-d', 'dist/src/database/data-source.js'], {
+          cwd: join(__dirname, '..'),
+          env: { ...process.env, DATABASE_URL: database.url },
+          encoding: 'utf8',
+        }),
+      );
     const capture = (command: string, output: string) => (scan.capture(`typeorm ${command}`, output), output);
 
     const applied = async () => (await sut.query('SELECT name FROM typeorm_migrations ORDER BY id')).map((row: { name: string }) => row.name);
@@ -114,9 +135,17 @@ describe('migrations on a host app whose oauth_tokens table already exists', () 
     for (let i = 0; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
 
     const columns = await sut.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens' ORDER BY 1`);
-    expect(columns.map((row: { column_name: string }) => row.column_name)).toEqual(
-      ['access_token', 'client_id', 'created_at', 'id', 'provider', 'refresh_token', 'scope', 'token_expiry', 'updated_at'],
-    );
+    expect(columns.map((row: { column_name: string }) => row.column_name)).toEqual([
+      'access_token',
+      'client_id',
+      'created_at',
+      'id',
+      'provider',
+      'refresh_token',
+      'scope',
+      'token_expiry',
+      'updated_at',
+    ]);
     expect(await sut.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens' AND indexname <> 'oauth_tokens_pkey'`)).toEqual([]);
     expect(await sut.query('SELECT count(*)::int AS n FROM oauth_tokens')).toEqual([{ n: 1 }]);
   });

@@ -68,7 +68,10 @@ describe(`${TokenHealthModule.name}.forRoot({ dataSource })`, () => {
   let provider: FakeOAuthProvider;
   let app: INestApplication;
   const graphql = (query: string, variables: Record<string, unknown>) =>
-    request(app.getHttpServer()).post('/graphql').set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).send({ query, variables });
+    request(app.getHttpServer())
+      .post('/graphql')
+      .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
+      .send({ query, variables });
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -99,7 +102,9 @@ describe(`${TokenHealthModule.name}.forRoot({ dataSource })`, () => {
 
   it('checks the token stored there and writes the outcome there', async () => {
     const tenants = app.get<DataSource>(getDataSourceToken(TENANTS));
-    await tenants.query(`UPDATE oauth_tokens SET token_expiry = now() + interval '10 minutes', last_refreshed_at = NULL, last_refresh_attempt_at = NULL, last_health_check = NULL`);
+    await tenants.query(
+      `UPDATE oauth_tokens SET token_expiry = now() + interval '10 minutes', last_refreshed_at = NULL, last_refresh_attempt_at = NULL, last_health_check = NULL`,
+    );
     provider.whenRefreshing(REFRESH_TOKEN, { status: 400, body: { error: 'invalid_grant' } });
 
     const response = await graphql(CHECK_TOKEN_HEALTH, { clientId: 'tenant-a' }).expect(200);
@@ -114,6 +119,8 @@ describe(`${TokenHealthModule.name}.forRoot({ dataSource })`, () => {
 
     const response = await request(app.getHttpServer()).get('/health').expect(200);
 
-    expect(response.body.info.tokenHealth).toEqual(expect.objectContaining({ status: 'up', counts: expect.objectContaining({ healthy: 0, invalid: 1 }) }));
+    expect(response.body.info.tokenHealth).toEqual(
+      expect.objectContaining({ status: 'up', counts: expect.objectContaining({ healthy: 0, invalid: 1 }) }),
+    );
   });
 });

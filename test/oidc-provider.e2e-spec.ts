@@ -55,7 +55,9 @@ describe('oidc-provider as a custom provider', () => {
   const connect = async (clientId: string, provider: string) => {
     const link = (await graphql('mutation($c: String!, $p: String!) { createConnectLink(clientId: $c, provider: $p) }', { c: clientId, p: provider }))
       .data!.createConnectLink as string;
-    const start = await request(app.app.getHttpServer()).get(new URL(link).pathname + new URL(link).search).expect(302);
+    const start = await request(app.app.getHttpServer())
+      .get(new URL(link).pathname + new URL(link).search)
+      .expect(302);
     const authorize = new URL(start.headers.location);
     const back = await issuer.signInAndConsent(authorize.toString(), `user-of-${clientId}`);
     expect(back.origin + back.pathname).toBe(`${PUBLIC_BASE_URL}/oauth/${provider}/callback`);

@@ -29,7 +29,12 @@ function runtimePackages(): string[] {
       else if (path.endsWith('.ts') && !path.endsWith('.spec.ts')) {
         for (const [, specifier] of readFileSync(path, 'utf8').matchAll(/from '([^.'][^']*)'/g)) {
           if (specifier.startsWith('node:')) continue;
-          names.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+          names.add(
+            specifier
+              .split('/')
+              .slice(0, specifier.startsWith('@') ? 2 : 1)
+              .join('/'),
+          );
         }
       }
     }
@@ -39,7 +44,22 @@ function runtimePackages(): string[] {
 }
 
 /** Releases around every boundary a dependency or require(esm) draws (unflagged from 20.19 and 22.12). */
-const NODE_VERSIONS = ['18.20.0', '20.0.0', '20.18.1', '20.19.0', '20.20.0', '21.7.0', '22.0.0', '22.12.0', '22.13.0', '23.11.0', '24.0.0', '24.10.0', '24.11.0', '25.0.0'];
+const NODE_VERSIONS = [
+  '18.20.0',
+  '20.0.0',
+  '20.18.1',
+  '20.19.0',
+  '20.20.0',
+  '21.7.0',
+  '22.0.0',
+  '22.12.0',
+  '22.13.0',
+  '23.11.0',
+  '24.0.0',
+  '24.10.0',
+  '24.11.0',
+  '25.0.0',
+];
 
 describe('package.json engines', () => {
   it('accepts the Node this suite runs on', () => {

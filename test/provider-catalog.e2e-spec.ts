@@ -61,7 +61,9 @@ describe('the provider catalog in the built server', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    issuer = await OidcIssuer.start([{ client_id: 'idp-client-id', client_secret: credentials.IDP_CLIENT_SECRET, redirect_uris: [`${PUBLIC_BASE_URL}/oauth/idp/callback`] }]);
+    issuer = await OidcIssuer.start([
+      { client_id: 'idp-client-id', client_secret: credentials.IDP_CLIENT_SECRET, redirect_uris: [`${PUBLIC_BASE_URL}/oauth/idp/callback`] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {

@@ -35,16 +35,22 @@ describe('Provider outages', () => {
     await app.get(TokenHealthService).checkAndAlert({});
   };
   const delivered = async () => {
-    await waitUntil(async () => {
-      const [{ pending }] = await app.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
-      return pending === 0;
-    }, 20_000, 'every alert delivered');
+    await waitUntil(
+      async () => {
+        const [{ pending }] = await app.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
+        return pending === 0;
+      },
+      20_000,
+      'every alert delivered',
+    );
   };
   const slackTitles = () => sinks.slack.requests.map((request) => (request.json as { text: string }).text);
   const mailSubjects = () => sinks.smtp.messages.map((message) => message.subject);
   const smsBodies = () => sinks.twilio.requests.map((request) => request.form!.Body);
   const webhookTypes = () =>
-    receiver.requests.map((request) => (new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string }).type);
+    receiver.requests.map(
+      (request) => (new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string }).type,
+    );
   const count = (items: string[], pattern: RegExp) => items.filter((item) => pattern.test(item)).length;
   const outages = () => app.dataSource.query('SELECT provider, closed_at FROM provider_outages ORDER BY id');
 
@@ -94,7 +100,12 @@ describe('Provider outages', () => {
     for (const titles of [slackTitles(), mailSubjects()]) {
       expect(titles).toEqual(['Provider outage: zoho', 'Provider outage: zoho', 'Provider outage: zoho']);
     }
-    expect(count(slackTitles().map((_, i) => JSON.stringify(sinks.slack.requests[i].json)), /Reminder: still/)).toBe(2);
+    expect(
+      count(
+        slackTitles().map((_, i) => JSON.stringify(sinks.slack.requests[i].json)),
+        /Reminder: still/,
+      ),
+    ).toBe(2);
     expect(webhookTypes()).toEqual(['provider.outage', 'provider.outage', 'provider.outage']);
     expect(smsBodies()).toEqual([]);
     expect(await outages()).toEqual([{ provider: 'zoho', closed_at: null }]);
@@ -124,7 +135,9 @@ describe('Provider outages', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
       body: JSON.stringify({ query: '{ tokenHealthSummary { outages { provider since failures } } }' }),
     });
-    const { data } = (await response.json()) as { data: { tokenHealthSummary: { outages: { provider: string; since: string; failures: number }[] } } };
+    const { data } = (await response.json()) as {
+      data: { tokenHealthSummary: { outages: { provider: string; since: string; failures: number }[] } };
+    };
     expect(data.tokenHealthSummary.outages).toEqual([{ provider: 'zoho', since: expect.any(String), failures: 10 }]);
   });
 
@@ -135,7 +148,10 @@ describe('Provider outages', () => {
     await cycle();
 
     const loginPage = await fetch(`${app.baseUrl}/admin/login`);
-    const preLogin = loginPage.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const preLogin = loginPage.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1];
     const login = await fetch(`${app.baseUrl}/admin/login`, {
       method: 'POST',
@@ -143,7 +159,10 @@ describe('Provider outages', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: preLogin },
       body: new URLSearchParams({ _csrf: csrf, token: TEST_ADMIN_TOKEN }).toString(),
     });
-    const session = login.headers.getSetCookie().map((cookie) => cookie.split(';')[0]).join('; ');
+    const session = login.headers
+      .getSetCookie()
+      .map((cookie) => cookie.split(';')[0])
+      .join('; ');
     const fleet = await (await fetch(`${app.baseUrl}/admin`, { headers: { cookie: session } })).text();
     expect(fleet).toMatch(/<div class="banner" role="alert">Provider outage: zoho has been failing since/);
     expect(fleet).toContain('(10 failed refreshes)');

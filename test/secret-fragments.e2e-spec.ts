@@ -86,7 +86,9 @@ describe(HttpTokenClient.name, () => {
 
   it('shows a generic page when the code exchange fails, and logs the redacted detail', async () => {
     const link = app.get(ConnectLinkService).createLink('acme', 'zoho');
-    const started = await request(app.app.getHttpServer()).get(new URL(link).pathname + new URL(link).search).expect(302);
+    const started = await request(app.app.getHttpServer())
+      .get(new URL(link).pathname + new URL(link).search)
+      .expect(302);
     const state = new URL(started.headers.location).searchParams.get('state')!;
     zoho.whenExchanging('code-1', { status: 400, body: { error: 'invalid_client', error_description: straddling(TEST_CLIENT_SECRET) } });
 

@@ -63,7 +63,17 @@ describe('the built server', () => {
 
       const second = startServer(env);
       await waitUntil(healthy, 60_000, 'second start');
-      const read = await graphql(port, `{ tokenHealth(clientId: "persist") { clientId status } }`);
+      const read = await graphql(
+        port,
+        `
+          {
+            tokenHealth(clientId: "persist") {
+              clientId
+              status
+            }
+          }
+        `,
+      );
       second.child.kill('SIGINT');
       await second.exited;
 
@@ -102,13 +112,15 @@ describe('the generated admin token (ADMIN_API_TOKEN unset)', () => {
     return server;
   };
   const start = (port: number) =>
-    track(startServer({
-      PORT: String(port),
-      DATABASE_URL: database.url,
-      TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
-      TOKEN_HEALTH_DATA_DIR: dataDir,
-      TOKEN_HEALTH_ENABLED: 'false',
-    }));
+    track(
+      startServer({
+        PORT: String(port),
+        DATABASE_URL: database.url,
+        TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        TOKEN_HEALTH_DATA_DIR: dataDir,
+        TOKEN_HEALTH_ENABLED: 'false',
+      }),
+    );
   const live = (port: number) => async () => (await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.status === 200;
   const tokenHealthStatus = async (port: number, token: string) =>
     (
@@ -149,7 +161,9 @@ describe('the generated admin token (ADMIN_API_TOKEN unset)', () => {
   }, 90_000);
 
   it('refuses to start in production with one clear line', async () => {
-    const server = track(startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, TOKEN_HEALTH_DATA_DIR: dataDir }));
+    const server = track(
+      startServer({ NODE_ENV: 'production', DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, TOKEN_HEALTH_DATA_DIR: dataDir }),
+    );
 
     expect(await server.exited).toBe(1);
     expect(server.output().trim()).toBe('Invalid configuration: ADMIN_API_TOKEN is required when NODE_ENV=production');
@@ -158,7 +172,13 @@ describe('the generated admin token (ADMIN_API_TOKEN unset)', () => {
   it('is refused by `npm run start:prod`, which runs with NODE_ENV=production', async () => {
     const child = spawn('npm', ['run', '--silent', 'start:prod'], {
       cwd: join(__dirname, '..'),
-      env: { PATH: process.env.PATH!, HOME: process.env.HOME ?? tmpdir(), DATABASE_URL: database.url, TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, TOKEN_HEALTH_DATA_DIR: dataDir },
+      env: {
+        PATH: process.env.PATH!,
+        HOME: process.env.HOME ?? tmpdir(),
+        DATABASE_URL: database.url,
+        TOKEN_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+        TOKEN_HEALTH_DATA_DIR: dataDir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a server it started can be stopped with it.
       detached: true,

@@ -142,7 +142,9 @@ describe('A stored token the service cannot decrypt', () => {
   it('lets the connect callback replace an unreadable token: the new refresh token is kept and nothing is revoked', async () => {
     await insertLegacyPlaintext('legacy');
     const link = app.get(ConnectLinkService).createLink('legacy', 'zoho');
-    const started = await request(app.app.getHttpServer()).get(new URL(link).pathname + new URL(link).search).expect(302);
+    const started = await request(app.app.getHttpServer())
+      .get(new URL(link).pathname + new URL(link).search)
+      .expect(302);
     const state = new URL(started.headers.location).searchParams.get('state')!;
     zoho.whenExchanging('code-1', zohoSuccess('1000.connected-access', { refresh_token: '1000.connected-refresh' }));
     const logs = captureLogs();

@@ -123,7 +123,10 @@ describe(TokenHealthService.name, () => {
     ['a timeout', { hang: true }],
     ['a malformed body', { status: 200, body: '<html>maintenance</html>' }],
     ['a reset connection', { reset: true }],
-    ['the Zoho throttle (200 Access Denied)', { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } }],
+    [
+      'the Zoho throttle (200 Access Denied)',
+      { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
+    ],
   ])('marks a token refresh_failed (never invalid) on %s, keeping the stored token', async (_name, response) => {
     const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
     const before = await readToken(app, clientId);
@@ -166,9 +169,16 @@ describe(TokenHealthService.name, () => {
     await sut.checkAllTokens();
 
     zoho.reset();
-    await app.dataSource.query(`UPDATE oauth_tokens SET token_expiry = now(), last_refreshed_at = NULL, last_refresh_attempt_at = NULL, last_health_check = NULL`);
+    await app.dataSource.query(
+      `UPDATE oauth_tokens SET token_expiry = now(), last_refreshed_at = NULL, last_refresh_attempt_at = NULL, last_health_check = NULL`,
+    );
     await sut.checkAllTokens();
-    expect(zoho.requestsTo('/oauth/v2/token').map((r) => r.refreshToken).sort()).toEqual([steady.refreshToken, 'rotated-refresh-token'].sort());
+    expect(
+      zoho
+        .requestsTo('/oauth/v2/token')
+        .map((r) => r.refreshToken)
+        .sort(),
+    ).toEqual([steady.refreshToken, 'rotated-refresh-token'].sort());
   });
 
   it('marks a token expiring when the refresh token has a known expiry inside the warning period', async () => {
@@ -223,7 +233,11 @@ describe(TokenHealthService.name, () => {
   it('refreshes every expiring token exactly once and leaves no lease behind in a full cycle', async () => {
     const seeds = await Promise.all(Array.from({ length: 25 }, (_, i) => seedToken(app, { expiresInMinutes: i % 2 ? 10 : 600 })));
     const expiring = seeds.filter((_, i) => i % 2).map((seed) => seed.refreshToken);
-    const successes = () => app.get(MetricsService).refreshes.get().then(({ values }) => values.find((v) => v.labels.outcome === 'success')?.value ?? 0);
+    const successes = () =>
+      app
+        .get(MetricsService)
+        .refreshes.get()
+        .then(({ values }) => values.find((v) => v.labels.outcome === 'success')?.value ?? 0);
     const successesBefore = await successes();
 
     const reports = await sut.checkAllTokens();

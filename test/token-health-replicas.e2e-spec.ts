@@ -68,16 +68,25 @@ describe('TokenHealthService across replicas and on a schedule', () => {
   });
 
   it('runs the check on the TOKEN_HEALTH_CRON schedule and can be stopped at run time', async () => {
-    const app = await startTestApp({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '* * * * * *', TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0' });
+    const app = await startTestApp({
+      ...env,
+      TOKEN_HEALTH_ENABLED: 'true',
+      TOKEN_HEALTH_CRON: '* * * * * *',
+      TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',
+    });
     try {
       await app.dataSource.query('TRUNCATE oauth_tokens');
       const { clientId } = await seedToken(app, { expiresInMinutes: 5 });
       zoho.reset();
 
-      await waitUntil(async () => {
-        const [row] = await app.dataSource.query('SELECT last_health_check FROM oauth_tokens WHERE client_id = $1', [clientId]);
-        return row.last_health_check !== null && zoho.refreshCount() >= 1;
-      }, 5000, 'a scheduled cycle');
+      await waitUntil(
+        async () => {
+          const [row] = await app.dataSource.query('SELECT last_health_check FROM oauth_tokens WHERE client_id = $1', [clientId]);
+          return row.last_health_check !== null && zoho.refreshCount() >= 1;
+        },
+        5000,
+        'a scheduled cycle',
+      );
 
       app.get(TokenHealthService).stopPeriodicCheck();
       await new Promise((resolve) => setTimeout(resolve, 1200));

@@ -46,7 +46,10 @@ async function waitUntilLive(server, child, logPath) {
   const deadline = Date.now() + START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    const live = await fetch(`${server.url}/health/live`).then((res) => res.ok, () => false);
+    const live = await fetch(`${server.url}/health/live`).then(
+      (res) => res.ok,
+      () => false,
+    );
     if (live) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

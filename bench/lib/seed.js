@@ -47,7 +47,13 @@ async function insertFarRows(db, rows, clients, dueEvery) {
             $3, $4, ${FAR_EXPIRY}
        FROM generate_series(0, $1 - 1) AS i
       WHERE $5 = 0 OR i >= $2 OR i % $5 <> 0`,
-    [rows, clients, cipher.encrypt('bench-access-token', shared('access_token')), cipher.encrypt('bench-refresh-token', shared('refresh_token')), dueEvery],
+    [
+      rows,
+      clients,
+      cipher.encrypt('bench-access-token', shared('access_token')),
+      cipher.encrypt('bench-refresh-token', shared('refresh_token')),
+      dueEvery,
+    ],
   );
 }
 

@@ -26,7 +26,15 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
       return sendPage(res, 403, messagePage(this.routes.base, 'Not logged in', 'Log in to the console first.'));
     }
     if (exception instanceof ConsoleCsrfError) {
-      return sendPage(res, 403, messagePage(this.routes.base, 'Request refused', 'This form has expired or did not come from the console. Go back, reload the page and try again.'));
+      return sendPage(
+        res,
+        403,
+        messagePage(
+          this.routes.base,
+          'Request refused',
+          'This form has expired or did not come from the console. Go back, reload the page and try again.',
+        ),
+      );
     }
     if (exception instanceof TokenHealthError) {
       switch (exception.code) {

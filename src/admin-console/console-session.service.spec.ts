@@ -7,7 +7,12 @@ import { ConsoleRequest, ConsoleResponse } from './http-types';
 const key = randomBytes(32);
 
 function config(overrides: Partial<AppConfig> = {}): AppConfig {
-  return Object.assign(new AppConfig(), { tokenEncryptionKey: key, adminApiToken: 'admin-token-0123456789', publicBaseUrl: 'http://localhost:3000', ...overrides });
+  return Object.assign(new AppConfig(), {
+    tokenEncryptionKey: key,
+    adminApiToken: 'admin-token-0123456789',
+    publicBaseUrl: 'http://localhost:3000',
+    ...overrides,
+  });
 }
 
 function response(): ConsoleResponse & { cookie?: string } {
@@ -46,7 +51,12 @@ describe(ConsoleSessionService.name, () => {
     const viaProxy = response();
     sut.start(requestWith(undefined, true), viaProxy, true, now);
     const httpsSite = response();
-    new ConsoleSessionService(config({ publicBaseUrl: 'https://tokens.example.com' }), new ConsoleRoutes()).start(requestWith(), httpsSite, true, now);
+    new ConsoleSessionService(config({ publicBaseUrl: 'https://tokens.example.com' }), new ConsoleRoutes()).start(
+      requestWith(),
+      httpsSite,
+      true,
+      now,
+    );
 
     expect(viaProxy.cookie).toContain('; Secure');
     expect(httpsSite.cookie).toContain('; Secure');

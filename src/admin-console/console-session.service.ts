@@ -30,7 +30,9 @@ export class ConsoleSessionService {
     config: AppConfig,
     private readonly routes: ConsoleRoutes,
   ) {
-    const adminTokenDigest = createHash('sha256').update(config.adminApiToken ?? '').digest('hex');
+    const adminTokenDigest = createHash('sha256')
+      .update(config.adminApiToken ?? '')
+      .digest('hex');
     this.key = Buffer.from(hkdfSync('sha256', config.tokenEncryptionKey!, 'token-health admin console', `session|${adminTokenDigest}`, 32));
     this.alwaysSecure = config.publicBaseUrl.startsWith('https:');
   }

@@ -50,17 +50,13 @@ export class AlertOutboxRepository {
   }
 
   async markSent(id: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE alert_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`,
-      [id],
-    );
+    await this.dataSource.query(`UPDATE alert_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`, [
+      id,
+    ]);
   }
 
   async markFailed(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE alert_outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1`,
-      [id, reason],
-    );
+    await this.dataSource.query(`UPDATE alert_outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1`, [id, reason]);
   }
 
   async scheduleRetry(id: string, delaySeconds: number, reason: string): Promise<void> {

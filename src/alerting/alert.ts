@@ -17,13 +17,7 @@ export function severityAtLeast(severity: AlertSeverity, minimum: AlertSeverity)
 }
 
 /** What happened, as named on the webhook wire (CONTRACT "Webhook channel"); digests are for people only. */
-export type AlertEventType =
-  | 'token.unhealthy'
-  | 'token.reminder'
-  | 'token.recovered'
-  | 'provider.outage'
-  | 'provider.recovered'
-  | 'digest';
+export type AlertEventType = 'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.recovered' | 'digest';
 
 /**
  * Who an alert is for. People read Slack, email and SMS, where a storm of alerts

@@ -46,8 +46,7 @@ export class GraphqlAuthMiddleware implements NestMiddleware {
       return;
     }
     const unauthenticated =
-      error instanceof UnauthorizedException ||
-      (error instanceof TokenHealthError && error.code === TokenHealthErrorCode.Unauthenticated);
+      error instanceof UnauthorizedException || (error instanceof TokenHealthError && error.code === TokenHealthErrorCode.Unauthenticated);
     if (!unauthenticated && !(error instanceof HttpException && error.getStatus() < 500)) {
       // A guard that crashes must not open the API; its message stays in the log.
       this.logger.error(`API guard failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -20,7 +20,9 @@ function chainedFragments(levels: number, width: number): string {
 
 describe('graphqlLimits', () => {
   it('accepts a query whose expansion stays under the cost limit', () => {
-    expect(errorsOf('{ a: tokenHealth(clientId: "x") { ...R } b: tokenHealth(clientId: "x") { ...R } } fragment R on Report { clientId status }')).toEqual([]);
+    expect(
+      errorsOf('{ a: tokenHealth(clientId: "x") { ...R } b: tokenHealth(clientId: "x") { ...R } } fragment R on Report { clientId status }'),
+    ).toEqual([]);
   });
 
   it('counts aliased fields once per place a fragment is spread', () => {

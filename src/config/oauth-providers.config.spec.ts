@@ -24,7 +24,11 @@ describe(parseOAuthProviders.name, () => {
       MY_IDP_ISSUER: 'https://idp.example.test/realms/acme',
     });
 
-    expect(sut.map((p) => [p.name, p.envPrefix])).toEqual([['zoho', 'ZOHO'], ['google', 'GOOGLE'], ['my-idp', 'MY_IDP']]);
+    expect(sut.map((p) => [p.name, p.envPrefix])).toEqual([
+      ['zoho', 'ZOHO'],
+      ['google', 'GOOGLE'],
+      ['my-idp', 'MY_IDP'],
+    ]);
     expect(sut[1]).toMatchObject({ clientId: 'g-id', clientSecret: 'g-secret' });
     expect(sut[2].issuer).toBe('https://idp.example.test/realms/acme');
   });
@@ -45,7 +49,9 @@ describe(parseOAuthProviders.name, () => {
 
   it('accepts plain http for loopback hosts only', () => {
     expect(parseOAuthProviders({ OAUTH_PROVIDERS: 'idp', IDP_ISSUER: 'http://127.0.0.1:4000' })[0].issuer).toBe('http://127.0.0.1:4000/');
-    expect(failureOf({ OAUTH_PROVIDERS: 'idp', IDP_TOKEN_URL: 'http://idp.example.test/token' })).toMatch(/^Invalid configuration: IDP_TOKEN_URL must be an https URL/);
+    expect(failureOf({ OAUTH_PROVIDERS: 'idp', IDP_TOKEN_URL: 'http://idp.example.test/token' })).toMatch(
+      /^Invalid configuration: IDP_TOKEN_URL must be an https URL/,
+    );
   });
 
   it('refuses a name that cannot be a URL segment or a variable prefix', () => {
@@ -87,7 +93,9 @@ describe(parseOAuthProviders.name, () => {
   });
 
   it('names both providers and the shared prefix when two would share their variables', () => {
-    expect(failureOf({ OAUTH_PROVIDERS: 'my-idp,my_idp' })).toBe('Invalid configuration: OAUTH_PROVIDERS: "my-idp" and "my_idp" would share the MY_IDP_* variables');
+    expect(failureOf({ OAUTH_PROVIDERS: 'my-idp,my_idp' })).toBe(
+      'Invalid configuration: OAUTH_PROVIDERS: "my-idp" and "my_idp" would share the MY_IDP_* variables',
+    );
   });
 
   it('trims the values of the provider variables', () => {
@@ -116,7 +124,11 @@ describe(parseOAuthProviders.name, () => {
       IDP_REVOKE_URL: 'https://idp.example.test/revoke',
     });
 
-    expect(sut).toMatchObject({ tokenUrl: 'https://idp.example.test/token', authorizeUrl: 'https://idp.example.test/authorize', revokeUrl: 'https://idp.example.test/revoke' });
+    expect(sut).toMatchObject({
+      tokenUrl: 'https://idp.example.test/token',
+      authorizeUrl: 'https://idp.example.test/authorize',
+      revokeUrl: 'https://idp.example.test/revoke',
+    });
     expect(sut.issuer).toBeUndefined();
   });
 

@@ -9,7 +9,6 @@ export type { OAuthProviderSettings } from './oauth-provider-settings';
 export const DEFAULT_OAUTH_PROVIDERS = 'zoho';
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
-
 /**
  * OAUTH_PROVIDERS and the `<P>_*` variables of every provider it names. The variable
  * names depend on the list, so they are checked here rather than in the static schema.

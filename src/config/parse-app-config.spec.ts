@@ -64,7 +64,13 @@ describe(parseAppConfig.name, () => {
     it('enables SMS with all four Twilio settings, splitting the recipients', () => {
       const sut = parseAppConfig(sms);
 
-      expect(sut.alerts.twilio).toEqual({ accountSid: 'AC1', authToken: 'auth', from: '+1555', to: ['+1666', '+1777'], apiUrl: 'https://api.twilio.com' });
+      expect(sut.alerts.twilio).toEqual({
+        accountSid: 'AC1',
+        authToken: 'auth',
+        from: '+1555',
+        to: ['+1666', '+1777'],
+        apiUrl: 'https://api.twilio.com',
+      });
     });
 
     it.each(Object.keys(sms))('leaves SMS disabled without %s', (missing) => {
@@ -134,7 +140,9 @@ describe(parseAppConfig.name, () => {
   it('refuses a webhook secret longer than 64 bytes', () => {
     const long = 'whsec_' + Buffer.alloc(65, 1).toString('base64');
 
-    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: long })).toThrow(/24 to 64 bytes .*\(it holds 65\)/);
+    expect(() => parseAppConfig({ ALERT_WEBHOOK_URL: 'https://h.example/x', ALERT_WEBHOOK_SECRET: long })).toThrow(
+      /24 to 64 bytes .*\(it holds 65\)/,
+    );
   });
 
   it('applies the outage and digest defaults', () => {
@@ -156,7 +164,10 @@ describe(parseAppConfig.name, () => {
   it('drops trailing slashes from PUBLIC_BASE_URL and TWILIO_API_URL', () => {
     const sut = parseAppConfig({
       PUBLIC_BASE_URL: 'https://th.example.test//',
-      TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'auth', TWILIO_FROM: '+1', ALERT_SMS_TO: '+2',
+      TWILIO_ACCOUNT_SID: 'AC1',
+      TWILIO_AUTH_TOKEN: 'auth',
+      TWILIO_FROM: '+1',
+      ALERT_SMS_TO: '+2',
       TWILIO_API_URL: 'http://127.0.0.1:9/base//',
     });
 

@@ -43,12 +43,8 @@ export function parseAppConfig(env: Env): ServerConfig {
   config.adminApiToken = v.ADMIN_API_TOKEN;
   config.graphqlIntrospection = v.GRAPHQL_INTROSPECTION;
   config.metricsToken = v.METRICS_TOKEN;
-  config.tokenEncryptionKey = v.TOKEN_ENCRYPTION_KEY
-    ? parseEncryptionKey('TOKEN_ENCRYPTION_KEY', v.TOKEN_ENCRYPTION_KEY)
-    : undefined;
-  config.previousEncryptionKeys = splitList(v.TOKEN_ENCRYPTION_PREVIOUS_KEYS).map((key) =>
-    parseEncryptionKey('TOKEN_ENCRYPTION_PREVIOUS_KEYS', key),
-  );
+  config.tokenEncryptionKey = v.TOKEN_ENCRYPTION_KEY ? parseEncryptionKey('TOKEN_ENCRYPTION_KEY', v.TOKEN_ENCRYPTION_KEY) : undefined;
+  config.previousEncryptionKeys = splitList(v.TOKEN_ENCRYPTION_PREVIOUS_KEYS).map((key) => parseEncryptionKey('TOKEN_ENCRYPTION_PREVIOUS_KEYS', key));
   if (config.databaseUrl && !config.tokenEncryptionKey) {
     throw new ConfigError('Invalid configuration: TOKEN_ENCRYPTION_KEY is required when DATABASE_URL is set');
   }
@@ -77,9 +73,7 @@ export function parseAppConfig(env: Env): ServerConfig {
     clientId: v.ZOHO_CLIENT_ID,
     clientSecret: v.ZOHO_CLIENT_SECRET,
     accountsUrl,
-    allowedAccountsOrigins: [
-      ...new Set([accountsUrl, ...allowed.map((url) => toAllowedOrigin('ZOHO_ALLOWED_ACCOUNTS_URLS', url))]),
-    ],
+    allowedAccountsOrigins: [...new Set([accountsUrl, ...allowed.map((url) => toAllowedOrigin('ZOHO_ALLOWED_ACCOUNTS_URLS', url))])],
     scopes: splitList(v.ZOHO_SCOPES),
   };
 

@@ -43,7 +43,9 @@ describe(resolveTokenHealthConfig.name, () => {
   });
 
   it('rejects a missing or short key, naming the option', () => {
-    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: undefined! })).toThrow(new ConfigError('Invalid TokenHealthModule options: encryptionKey is required'));
+    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: undefined! })).toThrow(
+      new ConfigError('Invalid TokenHealthModule options: encryptionKey is required'),
+    );
     expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: Buffer.alloc(16) })).toThrow(/encryptionKey must be 32 bytes/);
   });
 
@@ -59,9 +61,14 @@ describe(resolveTokenHealthConfig.name, () => {
   });
 
   it('takes providers with their credentials, deriving what the server derives from the name', () => {
-    const sut = resolveTokenHealthConfig({ ...required, oauthProviders: [{ name: 'my-idp', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' }] });
+    const sut = resolveTokenHealthConfig({
+      ...required,
+      oauthProviders: [{ name: 'my-idp', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' }],
+    });
 
-    expect(sut.oauthProviders).toEqual([{ name: 'my-idp', envPrefix: 'MY_IDP', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' }]);
+    expect(sut.oauthProviders).toEqual([
+      { name: 'my-idp', envPrefix: 'MY_IDP', clientId: 'id', clientSecret: 'secret', issuer: 'https://idp.example' },
+    ]);
   });
 
   it('refuses an empty provider list', () => {
@@ -69,11 +76,15 @@ describe(resolveTokenHealthConfig.name, () => {
   });
 
   it('refuses a null key as missing', () => {
-    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: null! })).toThrow(new ConfigError('Invalid TokenHealthModule options: encryptionKey is required'));
+    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: null! })).toThrow(
+      new ConfigError('Invalid TokenHealthModule options: encryptionKey is required'),
+    );
   });
 
   it('refuses a key Buffer that is not 32 bytes, naming the option', () => {
-    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: Buffer.alloc(33) })).toThrow(new ConfigError('Invalid configuration: encryptionKey must be 32 bytes'));
+    expect(() => resolveTokenHealthConfig({ ...required, encryptionKey: Buffer.alloc(33) })).toThrow(
+      new ConfigError('Invalid configuration: encryptionKey must be 32 bytes'),
+    );
   });
 
   it('takes previous keys as Buffers or text', () => {
@@ -120,7 +131,7 @@ describe(resolveTokenHealthConfig.name, () => {
     );
   });
 
-  it('keeps a provider\'s own variable prefix', () => {
+  it("keeps a provider's own variable prefix", () => {
     const sut = resolveTokenHealthConfig({ ...required, oauthProviders: [{ name: 'my-idp', envPrefix: 'IDP' }] });
 
     expect(sut.oauthProviders).toEqual([{ name: 'my-idp', envPrefix: 'IDP' }]);
@@ -164,7 +175,10 @@ describe(resolveTokenHealthConfig.name, () => {
   });
 
   it('allows only the given accounts origins, with the configured one, when the host lists them', () => {
-    const sut = resolveTokenHealthConfig({ ...required, zoho: { accountsUrl: 'https://accounts.zoho.eu', allowedAccountsOrigins: ['https://accounts.zoho.in/'] } });
+    const sut = resolveTokenHealthConfig({
+      ...required,
+      zoho: { accountsUrl: 'https://accounts.zoho.eu', allowedAccountsOrigins: ['https://accounts.zoho.in/'] },
+    });
 
     expect(sut.zoho.allowedAccountsOrigins).toEqual(['https://accounts.zoho.eu', 'https://accounts.zoho.in']);
   });

@@ -137,7 +137,10 @@ export class ConnectFlowService {
     const allowed = this.clientConfig.allowedAccountsServer(provider, candidate);
     if (!allowed) {
       this.logger.warn(`Refused a ${provider} callback naming a disallowed accounts server`);
-      throw new ConnectFlowError(ConnectFlowErrorCode.DisallowedAccountsServer, 'The sign-in came back from an accounts server this service does not trust.');
+      throw new ConnectFlowError(
+        ConnectFlowErrorCode.DisallowedAccountsServer,
+        'The sign-in came back from an accounts server this service does not trust.',
+      );
     }
     return allowed;
   }

@@ -42,9 +42,9 @@ describe(SignedTokenCodec.name, () => {
     const rotated = new SignedTokenCodec(randomBytes(32), [oldKey]);
 
     expect(rotated.verify('connect-link', before)).toMatchObject({ clientId: 'acme' });
-    expect(() => new SignedTokenCodec(oldKey).verify('connect-link', rotated.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour()))).toThrow(
-      expect.objectContaining({ reason: 'bad-signature' }),
-    );
+    expect(() =>
+      new SignedTokenCodec(oldKey).verify('connect-link', rotated.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour())),
+    ).toThrow(expect.objectContaining({ reason: 'bad-signature' }));
   });
 });
 
@@ -66,9 +66,7 @@ describe(`${SignedTokenCodec.name} (edges)`, () => {
   it('derives its key from the master key with HKDF under a fixed label, so tokens survive restarts', () => {
     const token = new SignedTokenCodec(Buffer.alloc(32, 9)).sign('oauth-state', { clientId: 'acme', provider: 'zoho', nonce: 'n1' }, expiry);
 
-    expect(token).toBe(
-      'eyJ1Ijoib2F1dGgtc3RhdGUiLCJjIjoiYWNtZSIsInAiOiJ6b2hvIiwibiI6Im4xIiwiZSI6MTg5MzQ1NjAwMH0.' + token.split('.')[1],
-    );
+    expect(token).toBe('eyJ1Ijoib2F1dGgtc3RhdGUiLCJjIjoiYWNtZSIsInAiOiJ6b2hvIiwibiI6Im4xIiwiZSI6MTg5MzQ1NjAwMH0.' + token.split('.')[1]);
     expect(token.split('.')[1]).toBe(createHmac('sha256', hkdf(key)).update(token.split('.')[0]).digest('base64url'));
   });
 

@@ -79,7 +79,10 @@ export class TokenAlertStateRepository {
   }
 
   async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
-    const [sql, params] = namedSql(`SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`, values(filter));
+    const [sql, params] = namedSql(
+      `SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
+      values(filter),
+    );
     const [row]: { due: number }[] = await manager.query(sql, params);
     return row.due;
   }

@@ -124,7 +124,11 @@ describe(`${TokenCipher.name} (stored format)`, () => {
       }
     })();
 
-    expect(error).toMatchObject({ reason: 'failed-authentication', name: 'UnreadableValueError', message: 'Stored value is unreadable (failed-authentication)' });
+    expect(error).toMatchObject({
+      reason: 'failed-authentication',
+      name: 'UnreadableValueError',
+      message: 'Stored value is unreadable (failed-authentication)',
+    });
   });
 
   it('passes null and undefined through the nullable variants', () => {

@@ -58,7 +58,10 @@ describe('verdictForFailure', () => {
   });
 
   it('describes a thrown non-error as unknown', () => {
-    expect(verdictForRefreshFailure('a string')).toEqual({ status: TokenStatus.RefreshFailed, error: 'Unexpected error during refresh: unknown error' });
+    expect(verdictForRefreshFailure('a string')).toEqual({
+      status: TokenStatus.RefreshFailed,
+      error: 'Unexpected error during refresh: unknown error',
+    });
   });
 
   it('says what to do when no refresh token is stored', () => {

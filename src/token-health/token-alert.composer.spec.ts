@@ -31,7 +31,10 @@ describe(TokenAlertComposer.name, () => {
 
   it('marks a repeat of the same status as a reminder and a healthy token as resolved', () => {
     expect(sut.compose({ ...token, status: TokenStatus.Invalid, lastAlertStatus: TokenStatus.Invalid }).kind).toBe('reminder');
-    expect(sut.compose({ ...token, status: TokenStatus.Healthy, lastAlertStatus: TokenStatus.Invalid })).toMatchObject({ kind: 'resolved', severity: 'info' });
+    expect(sut.compose({ ...token, status: TokenStatus.Healthy, lastAlertStatus: TokenStatus.Invalid })).toMatchObject({
+      kind: 'resolved',
+      severity: 'info',
+    });
   });
 });
 

@@ -87,7 +87,10 @@ export class TokenAlertService {
         }
         await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
         this.metrics.recordAlert('digest');
-        await this.alertState.markAlerted(manager, rows.map((row) => row.id));
+        await this.alertState.markAlerted(
+          manager,
+          rows.map((row) => row.id),
+        );
         handled.push(...rows.map((row) => row.id));
         this.logger.log(`One ${kind} digest for ${rows.length} connections instead of ${rows.length} messages`);
         return rows.length;

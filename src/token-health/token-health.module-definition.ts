@@ -11,5 +11,12 @@ export const {
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createTokenHealthOptions')
   // Every extra is listed so it is kept out of the options object the module injects.
-  .setExtras<TokenHealthModuleExtras>({ alerting: undefined, guard: undefined, dataSource: undefined, imports: [], console: undefined, metrics: undefined })
+  .setExtras<TokenHealthModuleExtras>({
+    alerting: undefined,
+    guard: undefined,
+    dataSource: undefined,
+    imports: [],
+    console: undefined,
+    metrics: undefined,
+  })
   .build();

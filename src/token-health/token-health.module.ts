@@ -19,11 +19,7 @@ import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
 import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from '../config/token-health-config.module';
-import {
-  ConfigurableTokenHealthModule,
-  TOKEN_HEALTH_ASYNC_OPTIONS_TYPE,
-  TOKEN_HEALTH_OPTIONS_TYPE,
-} from './token-health.module-definition';
+import { ConfigurableTokenHealthModule, TOKEN_HEALTH_ASYNC_OPTIONS_TYPE, TOKEN_HEALTH_OPTIONS_TYPE } from './token-health.module-definition';
 import { TokenHealthModuleExtras } from './token-health.options';
 import { FleetResolver } from './fleet.resolver';
 import { FleetService } from './fleet.service';
@@ -116,7 +112,19 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
-    exports: [TokenHealthService, FleetService, TokenHealthIndicator, TokenCountsCache, CheckCycleStats, ProviderOutageService, OAuthModule, ConnectModule, AlertingModule, MetricsModule, TOKEN_HEALTH_AUTH_GUARD],
+    exports: [
+      TokenHealthService,
+      FleetService,
+      TokenHealthIndicator,
+      TokenCountsCache,
+      CheckCycleStats,
+      ProviderOutageService,
+      OAuthModule,
+      ConnectModule,
+      AlertingModule,
+      MetricsModule,
+      TOKEN_HEALTH_AUTH_GUARD,
+    ],
   };
 }
 

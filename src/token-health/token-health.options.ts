@@ -4,11 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { OAuthProviderSettings } from '../config/oauth-provider-settings';
 
 type DeepPartial<T> = {
-  [K in keyof T]?: T[K] extends Buffer | readonly unknown[] | ((...args: never[]) => unknown)
-    ? T[K]
-    : T[K] extends object
-      ? DeepPartial<T[K]>
-      : T[K];
+  [K in keyof T]?: T[K] extends Buffer | readonly unknown[] | ((...args: never[]) => unknown) ? T[K] : T[K] extends object ? DeepPartial<T[K]> : T[K];
 };
 
 /**
@@ -19,8 +15,9 @@ type DeepPartial<T> = {
  * and their credentials), `zoho` (accounts servers), `alerts` (channels),
  * `outage`, `connect` (link lifetimes).
  */
-export interface TokenHealthModuleOptions
-  extends DeepPartial<Omit<AppConfig, 'tokenEncryptionKey' | 'previousEncryptionKeys' | 'publicBaseUrl' | 'oauthProviders'>> {
+export interface TokenHealthModuleOptions extends DeepPartial<
+  Omit<AppConfig, 'tokenEncryptionKey' | 'previousEncryptionKeys' | 'publicBaseUrl' | 'oauthProviders'>
+> {
   /**
    * Enabled providers with their app credentials, e.g. `[{ name: 'zoho', clientId, clientSecret }]`;
    * a preset name (`zoho`, `google`, `microsoft`, `salesforce`, `hubspot`) or a custom one with

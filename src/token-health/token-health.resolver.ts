@@ -63,10 +63,7 @@ export class TokenHealthResolver {
   }
 
   @Mutation(() => String, { description: 'Signed, expiring URL that starts the connect flow' })
-  createConnectLink(
-    @Args('clientId', { type: () => String }) clientId: string,
-    @Args('provider', { type: () => String }) provider: string,
-  ): string {
+  createConnectLink(@Args('clientId', { type: () => String }) clientId: string, @Args('provider', { type: () => String }) provider: string): string {
     requireId('clientId', clientId);
     this.registration.assertKnownProvider(requireId('provider', provider));
     return this.links.createLink(clientId, provider);

@@ -20,6 +20,12 @@ export async function seedFleet(app: TestApp, seed: FleetSeed): Promise<void> {
             CASE WHEN $4::float8 IS NULL THEN NULL ELSE now() - ($4::float8 + n) * interval '1 minute' END,
             CASE WHEN $3::varchar = 'healthy' THEN NULL ELSE 'seeded ' || $3::varchar END
        FROM generate_series(1, $5::int) AS n`,
-    [seed.prefix ?? 'tenant', seed.provider ?? 'zoho', seed.status ?? TokenStatus.Healthy, seed.checkedMinutesAgo === undefined ? 1 : seed.checkedMinutesAgo, seed.count],
+    [
+      seed.prefix ?? 'tenant',
+      seed.provider ?? 'zoho',
+      seed.status ?? TokenStatus.Healthy,
+      seed.checkedMinutesAgo === undefined ? 1 : seed.checkedMinutesAgo,
+      seed.count,
+    ],
   );
 }

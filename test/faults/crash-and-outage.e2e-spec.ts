@@ -48,7 +48,8 @@ describe('crashes and outages', () => {
 
   it('recovers from kill -9 while refreshes are in flight: leases expire, the next cycle checks them, no token is lost or half-written', async () => {
     const seeds = await Promise.all(Array.from({ length: 20 }, (_, i) => seedToken(seeder, { clientId: `crash-${i}`, expiresInMinutes: 5 })));
-    for (const seed of seeds) zoho.whenRefreshing(seed.refreshToken!, { ...zohoSuccess('new-access', { refresh_token: `${seed.refreshToken}-rotated` }), delayMs: 4000 });
+    for (const seed of seeds)
+      zoho.whenRefreshing(seed.refreshToken!, { ...zohoSuccess('new-access', { refresh_token: `${seed.refreshToken}-rotated` }), delayMs: 4000 });
     const victim = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *' });
     await waitUntil(() => zoho.refreshCount() >= 5, 15_000, 'refreshes in flight');
 
@@ -57,12 +58,23 @@ describe('crashes and outages', () => {
     const [{ leased }] = await seeder.dataSource.query('SELECT count(*)::int AS leased FROM oauth_tokens WHERE health_check_lease_until > now()');
     expect(leased).toBeGreaterThan(0);
     for (const seed of seeds) zoho.whenRefreshing(seed.refreshToken!, zohoSuccess('after-crash', { refresh_token: `${seed.refreshToken}-rotated` }));
-    const survivor = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *', TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0' });
+    const survivor = await ServerProcess.start({
+      ...env,
+      TOKEN_HEALTH_ENABLED: 'true',
+      TOKEN_HEALTH_CRON: '*/2 * * * * *',
+      TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',
+    });
     try {
-      await waitUntil(async () => {
-        const rows = await seeder.dataSource.query(`SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at IS NOT NULL`);
-        return rows[0].n === seeds.length;
-      }, 30_000, 'every token refreshed after the restart');
+      await waitUntil(
+        async () => {
+          const rows = await seeder.dataSource.query(
+            `SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at IS NOT NULL`,
+          );
+          return rows[0].n === seeds.length;
+        },
+        30_000,
+        'every token refreshed after the restart',
+      );
       const rows = await seeder.dataSource.query('SELECT refresh_token FROM oauth_tokens');
       expect(rows).toHaveLength(seeds.length);
       expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v2:'))).toBe(true);
@@ -90,12 +102,16 @@ describe('crashes and outages', () => {
 
       await sinks.twilio.waitFor(3);
       const schedule = await watchRetrySchedule(seeder, ['slack', 'email'], 3);
-      const [{ pending }] = await seeder.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending' AND attempts > 0`);
+      const [{ pending }] = await seeder.dataSource.query(
+        `SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending' AND attempts > 0`,
+      );
       expect(pending).toBe(6);
       // Backoff, read from the outbox: the retry after attempt k is due 2^(k-1) s later (±25 % jitter),
       // so consecutive next_attempt_at values of one row lie at least 0.75 × 2^k s apart, and the gaps grow.
       expect(schedule.size).toBe(6);
-      const gaps = [...schedule.values()].map((dueAt) => [1, 2].map((k) => (dueAt.has(k) && dueAt.has(k + 1) ? dueAt.get(k + 1)! - dueAt.get(k)! : undefined)));
+      const gaps = [...schedule.values()].map((dueAt) =>
+        [1, 2].map((k) => (dueAt.has(k) && dueAt.has(k + 1) ? dueAt.get(k + 1)! - dueAt.get(k)! : undefined)),
+      );
       // And without sampling: after a attempts a row's next_attempt_at is at least 0.75 × (1 + 2 + … + 2^(a-1)) s after it was queued.
       const spans: { attempts: number; seconds: number }[] = await seeder.dataSource.query(
         `SELECT attempts, extract(epoch FROM next_attempt_at - created_at)::float8 AS seconds
@@ -132,19 +148,23 @@ describe('crashes and outages', () => {
  */
 async function watchRetrySchedule(app: TestApp, channels: string[], attempts: number): Promise<Map<string, Map<number, number>>> {
   const schedule = new Map<string, Map<number, number>>();
-  await waitUntil(async () => {
-    const rows: { id: string; attempts: number; due: string; leased: boolean }[] = await app.dataSource.query(
-      `SELECT id::text, attempts, (extract(epoch FROM next_attempt_at) * 1000)::float8 AS due, locked_until IS NOT NULL AS leased
+  await waitUntil(
+    async () => {
+      const rows: { id: string; attempts: number; due: string; leased: boolean }[] = await app.dataSource.query(
+        `SELECT id::text, attempts, (extract(epoch FROM next_attempt_at) * 1000)::float8 AS due, locked_until IS NOT NULL AS leased
          FROM alert_outbox WHERE status = 'pending' AND channel = ANY($1)`,
-      [channels],
-    );
-    for (const row of rows) {
-      const dueAt = schedule.get(row.id) ?? new Map<number, number>();
-      if (row.attempts > 0 && !row.leased) dueAt.set(row.attempts, Number(row.due));
-      schedule.set(row.id, dueAt);
-    }
-    return rows.length > 0 && rows.every((row) => row.attempts >= attempts);
-  }, 20_000, `every pending alert attempted ${attempts} times`);
+        [channels],
+      );
+      for (const row of rows) {
+        const dueAt = schedule.get(row.id) ?? new Map<number, number>();
+        if (row.attempts > 0 && !row.leased) dueAt.set(row.attempts, Number(row.due));
+        schedule.set(row.id, dueAt);
+      }
+      return rows.length > 0 && rows.every((row) => row.attempts >= attempts);
+    },
+    20_000,
+    `every pending alert attempted ${attempts} times`,
+  );
   return schedule;
 }
 

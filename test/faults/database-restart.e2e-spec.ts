@@ -45,7 +45,11 @@ describe('database restart mid-cycle', () => {
     await seeder.close();
     zoho.latencyMs = 1500;
     server = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '*/2 * * * * *' });
-    const health = () => fetch(`${server!.url}/health`).then((r) => r.status, () => 0);
+    const health = () =>
+      fetch(`${server!.url}/health`).then(
+        (r) => r.status,
+        () => 0,
+      );
     await waitUntil(() => zoho.refreshCount() >= 3, 15_000, 'refreshes in flight');
 
     await database.stop();
@@ -71,14 +75,20 @@ describe('database restart mid-cycle', () => {
     const checker = await startTestApp({ ...env, TOKEN_HEALTH_ENABLED: 'false' });
     try {
       const since = new Date();
-      await waitUntil(async () => {
-        const [{ n }] = await checker.dataSource.query(
-          `SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at > $1`,
-          [since],
-        );
-        return n === 10;
-      }, 12_000, 'a successful cycle after the restart');
-      const [{ broken }] = await checker.dataSource.query(`SELECT count(*)::int AS broken FROM oauth_tokens WHERE refresh_token IS NULL OR refresh_token NOT LIKE 'v2:%'`);
+      await waitUntil(
+        async () => {
+          const [{ n }] = await checker.dataSource.query(
+            `SELECT count(*)::int AS n FROM oauth_tokens WHERE token_status = 'healthy' AND last_refreshed_at > $1`,
+            [since],
+          );
+          return n === 10;
+        },
+        12_000,
+        'a successful cycle after the restart',
+      );
+      const [{ broken }] = await checker.dataSource.query(
+        `SELECT count(*)::int AS broken FROM oauth_tokens WHERE refresh_token IS NULL OR refresh_token NOT LIKE 'v2:%'`,
+      );
       expect(broken).toBe(0);
     } finally {
       await checker.close();

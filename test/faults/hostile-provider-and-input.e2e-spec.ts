@@ -74,7 +74,12 @@ describe('hostile provider and hostile input', () => {
     // plus at most 250 + 500 ms of backoff; the tokens run in parallel. 2.5 s of room for a loaded machine.
     expect(elapsedMs).toBeLessThan(3 * 1500 + 250 + 500 + 2500);
     for (const name of Object.keys(MISBEHAVIOUR)) {
-      expect(server.logs().split('\n').filter((line) => line.includes(`bad-${name}/zoho failed`))).toHaveLength(1);
+      expect(
+        server
+          .logs()
+          .split('\n')
+          .filter((line) => line.includes(`bad-${name}/zoho failed`)),
+      ).toHaveLength(1);
     }
   }, 60_000);
 
@@ -86,17 +91,20 @@ describe('hostile provider and hostile input', () => {
     }
   });
 
-  it.each(["x'; DROP TABLE oauth_tokens; --", 'Zürich-客户-🚀', 'a"b\\c', '%_%'])('stores and returns the client id %j verbatim', async (clientId) => {
-    scan.secret('1000.hostile', 'registered refresh token');
-    const registered = await graphql(
-      'mutation($clientId: String!) { registerOAuthToken(input: {clientId: $clientId, provider: "zoho", refreshToken: "1000.hostile"}) { clientId status } }',
-      { clientId },
-    );
-    const read = await graphql('query($clientId: String!) { tokenHealth(clientId: $clientId) { clientId } }', { clientId });
+  it.each(["x'; DROP TABLE oauth_tokens; --", 'Zürich-客户-🚀', 'a"b\\c', '%_%'])(
+    'stores and returns the client id %j verbatim',
+    async (clientId) => {
+      scan.secret('1000.hostile', 'registered refresh token');
+      const registered = await graphql(
+        'mutation($clientId: String!) { registerOAuthToken(input: {clientId: $clientId, provider: "zoho", refreshToken: "1000.hostile"}) { clientId status } }',
+        { clientId },
+      );
+      const read = await graphql('query($clientId: String!) { tokenHealth(clientId: $clientId) { clientId } }', { clientId });
 
-    expect(registered.body.data.registerOAuthToken).toEqual({ clientId, status: 'HEALTHY' });
-    expect(read.body.data.tokenHealth).toEqual([{ clientId }]);
-  });
+      expect(registered.body.data.registerOAuthToken).toEqual({ clientId, status: 'HEALTHY' });
+      expect(read.body.data.tokenHealth).toEqual([{ clientId }]);
+    },
+  );
 
   it('rejects oversize and deeply nested queries and a 1 MB token with a clear error', async () => {
     const deep = `{ ${'__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } }'} }`;

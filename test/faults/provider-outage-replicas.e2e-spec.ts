@@ -25,12 +25,18 @@ describe('a provider outage seen by three replicas', () => {
   const slackTitles = () => sinks.slack.requests.map((request) => (request.json as { text: string }).text);
   const mailSubjects = () => sinks.smtp.messages.map((message) => message.subject);
   const webhookTypes = () =>
-    receiver.requests.map((request) => (new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string }).type);
+    receiver.requests.map(
+      (request) => (new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string }).type,
+    );
   const delivered = () =>
-    waitUntil(async () => {
-      const [{ pending }] = await seeder.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
-      return pending === 0;
-    }, 20_000, 'every alert delivered');
+    waitUntil(
+      async () => {
+        const [{ pending }] = await seeder.dataSource.query(`SELECT count(*)::int AS pending FROM alert_outbox WHERE status = 'pending'`);
+        return pending === 0;
+      },
+      20_000,
+      'every alert delivered',
+    );
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -82,10 +88,14 @@ describe('a provider outage seen by three replicas', () => {
     receiver.reset();
     zoho.defaultBehaviour = () => zohoSuccess();
 
-    await waitUntil(async () => {
-      const [{ open }] = await seeder.dataSource.query('SELECT count(*)::int AS open FROM provider_outages WHERE closed_at IS NULL');
-      return open === 0;
-    }, 30_000, 'the outage closed');
+    await waitUntil(
+      async () => {
+        const [{ open }] = await seeder.dataSource.query('SELECT count(*)::int AS open FROM provider_outages WHERE closed_at IS NULL');
+        return open === 0;
+      },
+      30_000,
+      'the outage closed',
+    );
     await settle(4500); // two more cycles
     await delivered();
 

@@ -51,10 +51,14 @@ describe('three replicas on one database', () => {
   });
 
   it('refreshes every expiring token exactly once, alerts each revoked token once per channel, and sends no outbox row twice', async () => {
-    await waitUntil(async () => {
-      const [{ checked }] = await seeder.dataSource.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check IS NOT NULL');
-      return checked === 500 && sinks.twilio.requests.length >= 5;
-    }, 30_000, 'all tokens checked and alerts delivered');
+    await waitUntil(
+      async () => {
+        const [{ checked }] = await seeder.dataSource.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check IS NOT NULL');
+        return checked === 500 && sinks.twilio.requests.length >= 5;
+      },
+      30_000,
+      'all tokens checked and alerts delivered',
+    );
     await settle(5000); // two more cycles
 
     const perToken = new Map<string, number>();
@@ -72,7 +76,10 @@ describe('three replicas on one database', () => {
     expect({ sent, total }).toEqual({ sent: 15, total: 15 });
 
     const statuses = await seeder.dataSource.query('SELECT token_status, count(*)::int AS n FROM oauth_tokens GROUP BY 1 ORDER BY 1');
-    expect(statuses).toEqual([{ token_status: 'healthy', n: 495 }, { token_status: 'invalid', n: 5 }]);
+    expect(statuses).toEqual([
+      { token_status: 'healthy', n: 495 },
+      { token_status: 'invalid', n: 5 },
+    ]);
   }, 90_000);
 
   it('writes no token or secret into any replica log, the seeder log or any sink', async () => {

@@ -65,7 +65,10 @@ describe('a crash between the provider answer and the write', () => {
   const checkInProcess = async (clientId: string) => {
     // A cycle skips tokens checked within its own whole second.
     await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
-    const response = await request(app.app.getHttpServer()).post('/graphql').set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).send({ query: CHECK(clientId) });
+    const response = await request(app.app.getHttpServer())
+      .post('/graphql')
+      .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
+      .send({ query: CHECK(clientId) });
     return response.body.data.checkTokenHealth[0];
   };
 
@@ -89,13 +92,16 @@ describe('a crash between the provider answer and the write', () => {
     provider.beforeAnswer = () => undefined;
     // The dead server's session ends (and rolls back) once its statement gets the lock.
     await waitUntil(async () => (await blockedRefreshWrites()) === 0, 10_000, 'the killed session to end');
-    await waitUntil(async () => {
-      const [row] = await app.dataSource.query(
-        `SELECT health_check_lease_until < now() AS free FROM oauth_tokens WHERE client_id = $1`,
-        [clientId],
-      );
-      return row.free !== false;
-    }, 20_000, "the killed server's lease to run out");
+    await waitUntil(
+      async () => {
+        const [row] = await app.dataSource.query(`SELECT health_check_lease_until < now() AS free FROM oauth_tokens WHERE client_id = $1`, [
+          clientId,
+        ]);
+        return row.free !== false;
+      },
+      20_000,
+      "the killed server's lease to run out",
+    );
   };
 
   beforeAll(async () => {

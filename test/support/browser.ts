@@ -8,6 +8,13 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: await chromium.executablePath(),
     headless: true,
     // Single-process mode (meant for AWS Lambda) ends the browser with its last context; specs open one per test.
-    args: [...chromium.args.filter((arg) => arg !== '--single-process'), '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      ...chromium.args.filter((arg) => arg !== '--single-process'),
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }

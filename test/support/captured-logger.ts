@@ -21,7 +21,9 @@ export class CapturedLogger extends ConsoleLogger {
     errorStack?: unknown,
     params?: Record<string, unknown>,
   ): void {
-    this.lines.push([logLevel, context, ...messages.map(text), errorStack === undefined ? '' : text(errorStack), params ? text(params) : ''].join(' '));
+    this.lines.push(
+      [logLevel, context, ...messages.map(text), errorStack === undefined ? '' : text(errorStack), params ? text(params) : ''].join(' '),
+    );
     if (logLevel && PRINTED.includes(logLevel)) super.printMessages(messages, context, logLevel, writeStreamType, errorStack, params);
   }
 }

@@ -58,7 +58,10 @@ export class FakeOAuthProvider {
 
   /** Scripts the answers for one refresh token: one behaviour per request, the last one repeats. */
   whenRefreshing(refreshToken: string, ...behaviours: (Behaviour | FakeResponse)[]): this {
-    this.byRefreshToken.set(refreshToken, behaviours.map((b) => (typeof b === 'function' ? b : () => b)));
+    this.byRefreshToken.set(
+      refreshToken,
+      behaviours.map((b) => (typeof b === 'function' ? b : () => b)),
+    );
     return this;
   }
 
@@ -112,7 +115,10 @@ export class FakeOAuthProvider {
     }
     const body = typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? {});
     registerIssuedTokens(response.body);
-    res.writeHead(response.status ?? 200, { 'content-type': typeof response.body === 'string' ? 'text/html' : 'application/json', ...response.headers });
+    res.writeHead(response.status ?? 200, {
+      'content-type': typeof response.body === 'string' ? 'text/html' : 'application/json',
+      ...response.headers,
+    });
     res.end(body);
   }
 

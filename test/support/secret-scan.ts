@@ -27,7 +27,8 @@ const FRAGMENT = 12;
 // Shorter values are matched whole; below this they are too common to mean anything.
 const MIN_SECRET = 8;
 // Names of variables whose values are secrets (CONTRACT configuration + additions).
-const SECRET_VARIABLE = /(^ADMIN_API_TOKEN|^METRICS_TOKEN|_CLIENT_SECRET|_AUTH_TOKEN|_WEBHOOK_SECRET|^TOKEN_ENCRYPTION_KEY|^TOKEN_ENCRYPTION_PREVIOUS_KEYS)$/;
+const SECRET_VARIABLE =
+  /(^ADMIN_API_TOKEN|^METRICS_TOKEN|_CLIENT_SECRET|_AUTH_TOKEN|_WEBHOOK_SECRET|^TOKEN_ENCRYPTION_KEY|^TOKEN_ENCRYPTION_PREVIOUS_KEYS)$/;
 
 export interface Leak {
   secret: string;
@@ -85,7 +86,10 @@ export class SecretScan {
 
   /** Records a response body once it has been read; for responses the fetch hook can't see. */
   captureLater(source: string, body: Promise<string>): void {
-    const settled = body.then((text) => this.capture(source, text), () => undefined);
+    const settled = body.then(
+      (text) => this.capture(source, text),
+      () => undefined,
+    );
     this.pending.add(settled);
     void settled.finally(() => this.pending.delete(settled));
   }

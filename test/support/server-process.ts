@@ -77,13 +77,17 @@ export class ServerProcess {
     let progress = this.progressMark();
     let lastProgressAt = started;
     for (;;) {
-      const status = await fetch(`${this.url}/health/live`).then((r) => r.status, () => 0);
+      const status = await fetch(`${this.url}/health/live`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status === 200) return;
       const mark = this.progressMark();
       if (mark !== progress) [progress, lastProgressAt] = [mark, Date.now()];
       const stalled = Date.now() - lastProgressAt > STALL_MS;
       if (this.child.exitCode !== null || stalled || Date.now() - started > START_LIMIT_MS) {
-        const why = this.child.exitCode !== null ? 'exited' : stalled ? `made no progress for ${STALL_MS} ms` : `was not live after ${START_LIMIT_MS} ms`;
+        const why =
+          this.child.exitCode !== null ? 'exited' : stalled ? `made no progress for ${STALL_MS} ms` : `was not live after ${START_LIMIT_MS} ms`;
         throw new Error(`Server on ${this.port} did not become live (${why}):\n${this.output.slice(-2000)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 100));

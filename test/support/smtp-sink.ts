@@ -98,11 +98,7 @@ export class SmtpSink {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private async receive(
-    stream: SMTPServerDataStream,
-    session: SMTPServerSession,
-    callback: (error?: Error | null) => void,
-  ): Promise<void> {
+  private async receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void): Promise<void> {
     const raw = await readAll(stream);
     const failure = this.failures.shift();
     if (failure !== undefined) {
@@ -149,9 +145,7 @@ function decodeWords(value: string): string {
   return value
     .replace(/\?=\s+=\?/g, '?==?')
     .replace(/=\?[^?]+\?([BbQq])\?([^?]*)\?=/g, (_word, encoding: string, text: string) =>
-      encoding.toUpperCase() === 'B'
-        ? Buffer.from(text, 'base64').toString('utf8')
-        : decodeQuotedPrintable(text.replace(/_/g, ' ')),
+      encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8') : decodeQuotedPrintable(text.replace(/_/g, ' ')),
     );
 }
 
@@ -184,7 +178,10 @@ function mimeParts(raw: string): { text?: string; html?: string } {
   const contentType = headerValue(raw, 'content-type') ?? 'text/plain';
   const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
   const entities = boundary
-    ? splitHeaders(raw).body.split(`--${boundary}`).slice(1, -1).map((part) => part.replace(/^\r\n/, ''))
+    ? splitHeaders(raw)
+        .body.split(`--${boundary}`)
+        .slice(1, -1)
+        .map((part) => part.replace(/^\r\n/, ''))
     : [raw];
   const parts: { text?: string; html?: string } = {};
   for (const entity of entities) {

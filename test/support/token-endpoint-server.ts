@@ -45,7 +45,10 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
 
 /** The OAuthProviderError a promise rejects with; fails the test on anything else. */
 export async function failureOf(promise: Promise<unknown>): Promise<OAuthProviderError> {
-  const outcome = await promise.then(() => undefined, (error: unknown) => error);
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   if (outcome instanceof OAuthProviderError) return outcome;
   throw new Error(`expected an OAuthProviderError, got ${String(outcome)}`);
 }

@@ -28,7 +28,9 @@ describe('fleetPage', () => {
   it('shows a banner per open provider outage', () => {
     const page = fleetPage(view({ summary: summary({ outages: [{ provider: 'zoho', since: new Date('2026-11-27T11:40:00Z'), failures: 42 }] }) }));
 
-    expect(page).toMatch(/<div class="banner" role="alert">Provider outage: zoho has been failing since <time[^>]*>20 min ago<\/time>\s*\(42 failed refreshes\)/);
+    expect(page).toMatch(
+      /<div class="banner" role="alert">Provider outage: zoho has been failing since <time[^>]*>20 min ago<\/time>\s*\(42 failed refreshes\)/,
+    );
   });
 
   it('keeps the filter in the Next link', () => {

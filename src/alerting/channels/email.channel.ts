@@ -80,9 +80,7 @@ function buildText(alert: Alert): string {
 }
 
 function buildHtml(alert: Alert): string {
-  const paragraphs = alert.message
-    .split(/\n{2,}/)
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>\n')}</p>`);
+  const paragraphs = alert.message.split(/\n{2,}/).map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>\n')}</p>`);
   if (alert.actionUrl) {
     paragraphs.push(`<p><a href="${escapeHtml(alert.actionUrl)}">Re-authorize</a></p>`);
   }
@@ -91,10 +89,7 @@ function buildHtml(alert: Alert): string {
 
 // A 5xx reply is the server's final word; anything else (4xx, refused, timeout) may pass later.
 function toDeliveryError(error: SmtpError, smtpUrl: string): AlertDeliveryError {
-  const kind =
-    error.responseCode !== undefined && error.responseCode >= 500
-      ? DeliveryFailureKind.Permanent
-      : DeliveryFailureKind.Retryable;
+  const kind = error.responseCode !== undefined && error.responseCode >= 500 ? DeliveryFailureKind.Permanent : DeliveryFailureKind.Retryable;
   const code = [error.code, error.responseCode].filter((part) => part !== undefined).join(' ') || 'error';
   const detail = redactCredentials(error.message ?? '', smtpUrl);
   return new AlertDeliveryError(kind, `Email delivery failed (${code}): ${truncate(detail, ERROR_MESSAGE_MAX_CHARS)}`);
@@ -111,4 +106,3 @@ function redactCredentials(text: string, smtpUrl: string): string {
   }
   return secrets.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
 }
-

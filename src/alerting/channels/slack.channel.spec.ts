@@ -73,12 +73,7 @@ describe(SlackChannel.name, () => {
     const [request] = await sink.waitFor(1);
     const blocks = (request.json as { blocks: Block[] }).blocks;
     expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Zoho connection for acme is dead' } });
-    expect(blocks[1].fields?.map((field) => field.text)).toEqual([
-      '*Severity*\nCRITICAL',
-      '*Client*\nacme',
-      '*Provider*\nzoho',
-      '*Status*\nINVALID',
-    ]);
+    expect(blocks[1].fields?.map((field) => field.text)).toEqual(['*Severity*\nCRITICAL', '*Client*\nacme', '*Provider*\nzoho', '*Status*\nINVALID']);
     expect(blocks[2].text?.text).toBe('The refresh token was revoked. Re-authorize to restore the integration.');
   });
 

@@ -62,9 +62,7 @@ function buildBlocks(alert: Alert): SlackBlock[] {
   if (alert.actionUrl) {
     blocks.push({
       type: 'actions',
-      elements: [
-        { type: 'button', text: { type: 'plain_text', text: 'Re-authorize' }, url: alert.actionUrl, style: 'primary' },
-      ],
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Re-authorize' }, url: alert.actionUrl, style: 'primary' }],
     });
   }
   return blocks;
@@ -86,4 +84,3 @@ function buildFields(alert: Alert): SlackBlock[] {
 function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-

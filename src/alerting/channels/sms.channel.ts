@@ -94,4 +94,3 @@ function toDeliveryError(reason: unknown): AlertDeliveryError {
   if (reason instanceof AlertDeliveryError) return reason;
   return new AlertDeliveryError(DeliveryFailureKind.Retryable, reason instanceof Error ? reason.name : 'unknown error');
 }
-

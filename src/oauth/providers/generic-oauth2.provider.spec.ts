@@ -134,7 +134,12 @@ describe(GenericOAuth2Provider.name, () => {
       await serve((res) => json(res, 200, { access_token: 'at', refresh_token: 'rt', expires_in: 3600 }));
       const sut = providerWith();
 
-      const tokens = await sut.exchangeCode({ code: 'the-code', redirectUri: 'https://app/cb', accountsServer: server.origin, credentials: CREDENTIALS });
+      const tokens = await sut.exchangeCode({
+        code: 'the-code',
+        redirectUri: 'https://app/cb',
+        accountsServer: server.origin,
+        credentials: CREDENTIALS,
+      });
 
       expect(server.requests[0].form).toEqual({
         grant_type: 'authorization_code',
@@ -152,7 +157,13 @@ describe(GenericOAuth2Provider.name, () => {
       const sut = providerWith();
 
       const url = new URL(
-        sut.authorizeUrl({ accountsServer: 'https://id.acme.test/', clientId: 'client-1', redirectUri: 'https://app/cb', scopes: ['read', 'write'], state: 's1' }),
+        sut.authorizeUrl({
+          accountsServer: 'https://id.acme.test/',
+          clientId: 'client-1',
+          redirectUri: 'https://app/cb',
+          scopes: ['read', 'write'],
+          state: 's1',
+        }),
       );
 
       expect(`${url.origin}${url.pathname}`).toBe('https://id.acme.test/oauth2/authorize');
@@ -167,7 +178,13 @@ describe(GenericOAuth2Provider.name, () => {
   });
 
   describe('definition data', () => {
-    const anAuthorizeRequest = { accountsServer: 'https://ignored.test', clientId: 'client-1', redirectUri: 'https://app/cb', scopes: ['a', 'b'], state: 's1' };
+    const anAuthorizeRequest = {
+      accountsServer: 'https://ignored.test',
+      clientId: 'client-1',
+      redirectUri: 'https://app/cb',
+      scopes: ['a', 'b'],
+      state: 's1',
+    };
 
     it('adds the required scopes and extra authorize parameters, joined with the separator', () => {
       const sut = providerWith({
@@ -180,11 +197,19 @@ describe(GenericOAuth2Provider.name, () => {
       const url = new URL(sut.authorizeUrl(anAuthorizeRequest));
 
       expect(`${url.origin}${url.pathname}`).toBe('https://login.example.test/tenant-1/authorize');
-      expect(Object.fromEntries(url.searchParams)).toMatchObject({ existing: '1', scope: 'a,b,offline_access', access_type: 'offline', prompt: 'consent' });
+      expect(Object.fromEntries(url.searchParams)).toMatchObject({
+        existing: '1',
+        scope: 'a,b,offline_access',
+        access_type: 'offline',
+        prompt: 'consent',
+      });
     });
 
     it('leaves out an authorize parameter whose value is empty', () => {
-      const sut = providerWith({ authorizeUrl: 'https://login.example.test/authorize?prompt=login', authorizeParams: { prompt: '', access_type: 'offline' } });
+      const sut = providerWith({
+        authorizeUrl: 'https://login.example.test/authorize?prompt=login',
+        authorizeParams: { prompt: '', access_type: 'offline' },
+      });
 
       const url = new URL(sut.authorizeUrl(anAuthorizeRequest));
 

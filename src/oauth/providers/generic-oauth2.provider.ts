@@ -1,14 +1,7 @@
 import { OAuthClientCredentials } from '../oauth-credentials';
 import { OAuthProviderError } from '../oauth-provider.error';
 import { HttpTokenClient, PostFormExtras } from './http-token-client';
-import {
-  AuthorizeUrlRequest,
-  CodeExchangeRequest,
-  OAuthProvider,
-  ProviderTokenSet,
-  RefreshRequest,
-  RevokeRequest,
-} from './oauth-provider';
+import { AuthorizeUrlRequest, CodeExchangeRequest, OAuthProvider, ProviderTokenSet, RefreshRequest, RevokeRequest } from './oauth-provider';
 import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
 import { ProviderDefinition } from './provider-definition';
 import { classifyTokenError } from './token-error-classifier';

@@ -162,9 +162,7 @@ describe(HttpTokenClient.name, () => {
   });
 
   it('honours a short Retry-After on 429 and then succeeds', async () => {
-    const url = await serve((res, attempt) =>
-      attempt === 1 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, { ok: true }),
-    );
+    const url = await serve((res, attempt) => (attempt === 1 ? json(res, 429, {}, { 'retry-after': '1' }) : json(res, 200, { ok: true })));
     const sut = clientWith();
 
     await expect(sut.postForm(url, {}, passThrough)).resolves.toEqual({ status: 200, body: { ok: true } });
@@ -286,7 +284,10 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
   it('accepts a body of exactly the cap, announced or streamed', async () => {
     const body = JSON.stringify({ a: 'x'.repeat(12) });
     const announced = await serve((res) => res.writeHead(200, { 'content-length': String(body.length) }).end(body));
-    await expect(clientWith({ maxBodyBytes: body.length }).postForm(announced, {}, passThrough)).resolves.toEqual({ status: 200, body: { a: 'x'.repeat(12) } });
+    await expect(clientWith({ maxBodyBytes: body.length }).postForm(announced, {}, passThrough)).resolves.toEqual({
+      status: 200,
+      body: { a: 'x'.repeat(12) },
+    });
     await server.close();
 
     const streamed = await serve((res) => {
@@ -294,7 +295,10 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
       res.write(body.slice(0, 5));
       res.end(body.slice(5));
     });
-    await expect(clientWith({ maxBodyBytes: body.length }).postForm(streamed, {}, passThrough)).resolves.toEqual({ status: 200, body: { a: 'x'.repeat(12) } });
+    await expect(clientWith({ maxBodyBytes: body.length }).postForm(streamed, {}, passThrough)).resolves.toEqual({
+      status: 200,
+      body: { a: 'x'.repeat(12) },
+    });
   });
 
   it('reports a connection cut in the middle of the body as a network error', async () => {
@@ -331,14 +335,20 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
 
     const error = await failureOf(clientWith({ maxAttempts: 3 }).postForm(url, {}, passThrough));
 
-    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Configuration, message: `${where(status)}: unexpected redirect; check the accounts server URL` });
+    expect(error).toMatchObject({
+      code: OAuthProviderErrorCode.Configuration,
+      message: `${where(status)}: unexpected redirect; check the accounts server URL`,
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it('refuses an endpoint URL that is not a URL', async () => {
     const error = await failureOf(clientWith().postForm('not a url', {}, passThrough));
 
-    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Configuration, message: 'The OAuth endpoint URL is invalid; check the accounts server setting' });
+    expect(error).toMatchObject({
+      code: OAuthProviderErrorCode.Configuration,
+      message: 'The OAuth endpoint URL is invalid; check the accounts server setting',
+    });
   });
 
   it('waits exactly half the step plus a random half of it', async () => {
@@ -378,8 +388,14 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
 
   it('ignores Retry-After on other statuses and values that are neither seconds nor a date', async () => {
     jest.spyOn(Math, 'random').mockReturnValue(1);
-    const replies: [number, string][] = [[500, '1'], [429, '2x'], [429, 'x2']];
-    const url = await serve((res, attempt) => json(res, replies[attempt - 1]?.[0] ?? 200, {}, replies[attempt - 1] ? { 'retry-after': replies[attempt - 1][1] } : {}));
+    const replies: [number, string][] = [
+      [500, '1'],
+      [429, '2x'],
+      [429, 'x2'],
+    ];
+    const url = await serve((res, attempt) =>
+      json(res, replies[attempt - 1]?.[0] ?? 200, {}, replies[attempt - 1] ? { 'retry-after': replies[attempt - 1][1] } : {}),
+    );
 
     await clientWith({ maxAttempts: 4, baseBackoffMs: 10 }).postForm(url, {}, passThrough);
 
@@ -387,7 +403,14 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
   });
 
   it('keeps the values of fields that are not secret in an echoed error, and redacts the rest from 4 characters on', async () => {
-    const form = { grant_type: 'refresh_token', token_type_hint: 'access_token', redirect_uri: 'https://app/cb', scope: 'ZohoCRM.all', code: 'abcd', state: 'xyz' };
+    const form = {
+      grant_type: 'refresh_token',
+      token_type_hint: 'access_token',
+      redirect_uri: 'https://app/cb',
+      scope: 'ZohoCRM.all',
+      code: 'abcd',
+      state: 'xyz',
+    };
     const url = await serve((res) => json(res, 500, { error: 'server_error', error_description: Object.values(form).join(' ') }));
 
     const error = await failureOf(clientWith().postForm(url, form, passThrough));
@@ -476,7 +499,11 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
 
     const error = await failureOf(clientWith({ maxAttempts: 3 }).postForm(url, {}, passThrough));
 
-    expect(error).toMatchObject({ code: OAuthProviderErrorCode.Transient, retryAfterSeconds: 60, message: `${where(429)}: no error code in the answer` });
+    expect(error).toMatchObject({
+      code: OAuthProviderErrorCode.Transient,
+      retryAfterSeconds: 60,
+      message: `${where(429)}: no error code in the answer`,
+    });
   });
 });
 

@@ -34,7 +34,10 @@ describe('loadProviderCatalog', () => {
   });
   const configWith = (env: Record<string, string>) => parseAppConfig({ OAUTH_DISCOVERY_TIMEOUT_MS: '300', ...env });
   const failureOf = async (env: Record<string, string>): Promise<string> => {
-    const outcome = await loadProviderCatalog(configWith(env)).then(() => undefined, (error: unknown) => error);
+    const outcome = await loadProviderCatalog(configWith(env)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     if (outcome instanceof ConfigError) return outcome.message;
     throw new Error(`expected a ConfigError, got ${String(outcome)}`);
   };
@@ -78,7 +81,12 @@ describe('loadProviderCatalog', () => {
 
   it('runs a preset under another name and app with <P>_PRESET (a tenant bringing its own OAuth app)', async () => {
     const [, sut] = await loadProviderCatalog(
-      configWith({ OAUTH_PROVIDERS: 'google,acme-google', ACME_GOOGLE_PRESET: 'google', ACME_GOOGLE_CLIENT_ID: 'acme-id', ACME_GOOGLE_CLIENT_SECRET: 'acme-secret' }),
+      configWith({
+        OAUTH_PROVIDERS: 'google,acme-google',
+        ACME_GOOGLE_PRESET: 'google',
+        ACME_GOOGLE_CLIENT_ID: 'acme-id',
+        ACME_GOOGLE_CLIENT_SECRET: 'acme-secret',
+      }),
     );
 
     expect(sut.definition).toMatchObject({ name: 'acme-google', title: 'Google', tokenUrl: 'https://oauth2.googleapis.com/token' });
@@ -86,7 +94,9 @@ describe('loadProviderCatalog', () => {
   });
 
   it('fails naming <P>_PRESET when it is not a built-in preset', async () => {
-    expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_PRESET: 'myspace' })).toMatch(/^Invalid configuration: ACME_PRESET must be one of zoho, google/);
+    expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_PRESET: 'myspace' })).toMatch(
+      /^Invalid configuration: ACME_PRESET must be one of zoho, google/,
+    );
   });
 
   it('describes a custom provider from its discovery document, once per configuration', async () => {
@@ -128,11 +138,15 @@ describe('loadProviderCatalog', () => {
   });
 
   it('fails naming <P>_ISSUER when a custom provider has neither discovery nor URLs', async () => {
-    expect(await failureOf({ OAUTH_PROVIDERS: 'zoho,idp' })).toMatch(/^Invalid configuration: IDP_ISSUER is required: "idp" is not a built-in provider/);
+    expect(await failureOf({ OAUTH_PROVIDERS: 'zoho,idp' })).toMatch(
+      /^Invalid configuration: IDP_ISSUER is required: "idp" is not a built-in provider/,
+    );
   });
 
   it('fails naming the missing URL when only one of token and authorize is given', async () => {
-    expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_TOKEN_URL: 'https://id.acme.test/token' })).toMatch(/^Invalid configuration: ACME_AUTHORIZE_URL is required/);
+    expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_TOKEN_URL: 'https://id.acme.test/token' })).toMatch(
+      /^Invalid configuration: ACME_AUTHORIZE_URL is required/,
+    );
   });
 
   it('fails naming <P>_ISSUER when the issuer is unreachable', async () => {
@@ -153,7 +167,11 @@ describe('loadProviderCatalog', () => {
     ['an error status', () => ({ status: 404, body: '{}' }), 'HTTP 404'],
     ['another issuer', () => metadata('https://evil.example.test'), 'its issuer is "https://evil.example.test"'],
     ['no token endpoint', (issuer: string) => metadata(issuer, { token_endpoint: undefined }), 'token_endpoint is missing or not an https URL'],
-    ['a plain-http endpoint elsewhere', (issuer: string) => metadata(issuer, { token_endpoint: 'http://evil.example.test/token' }), 'token_endpoint is missing'],
+    [
+      'a plain-http endpoint elsewhere',
+      (issuer: string) => metadata(issuer, { token_endpoint: 'http://evil.example.test/token' }),
+      'token_endpoint is missing',
+    ],
   ])('fails when the discovery document is %s', async (_case, reply, reason) => {
     answer = reply;
     const issuer = await startIssuer();

@@ -70,7 +70,9 @@ async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig):
 
 function presetDefinition(preset: ProviderPreset, settings: OAuthProviderSettings, discovered?: OidcEndpoints): ProviderDefinition {
   if (preset.adapter === 'zoho' && (settings.issuer || settings.tokenUrl || settings.authorizeUrl || settings.revokeUrl)) {
-    throw new ConfigError(`Invalid configuration: ${settings.envPrefix}_ISSUER/_TOKEN_URL/_AUTHORIZE_URL/_REVOKE_URL do not apply to Zoho; set ZOHO_ACCOUNTS_URL`);
+    throw new ConfigError(
+      `Invalid configuration: ${settings.envPrefix}_ISSUER/_TOKEN_URL/_AUTHORIZE_URL/_REVOKE_URL do not apply to Zoho; set ZOHO_ACCOUNTS_URL`,
+    );
   }
   const tenant = settings.tenant ?? preset.defaultTenant ?? '';
   const fill = (url: string) => url.replace('{tenant}', encodeURIComponent(tenant));

@@ -26,11 +26,17 @@ describe(classifyTokenError.name, () => {
     });
 
     it('calls any other error transient and unrecognised', () => {
-      expect(classify({ error: 'temporarily_unavailable' })).toEqual({ code: Transient, message: 'Acme answered an unrecognised error (temporarily_unavailable)' });
+      expect(classify({ error: 'temporarily_unavailable' })).toEqual({
+        code: Transient,
+        message: 'Acme answered an unrecognised error (temporarily_unavailable)',
+      });
     });
 
     it('calls an answer with only a status field unrecognised too', () => {
-      expect(classify({ status: 'BAD_REFRESH_TOKEN' })).toEqual({ code: Transient, message: 'Acme answered an unrecognised error (BAD_REFRESH_TOKEN)' });
+      expect(classify({ status: 'BAD_REFRESH_TOKEN' })).toEqual({
+        code: Transient,
+        message: 'Acme answered an unrecognised error (BAD_REFRESH_TOKEN)',
+      });
     });
 
     it.each([[{}], [null], ['text'], [{ error: '' }]])('calls %j malformed', (body) => {

@@ -54,9 +54,7 @@ describe(ZohoProvider.name, () => {
     });
 
     it('returns an access token expiring 3600 s from now and no refresh token when Zoho sends none', async () => {
-      await serve((res) =>
-        json(res, 200, { access_token: 'at', api_domain: 'https://www.zohoapis.eu', token_type: 'Bearer', expires_in: 3600 }),
-      );
+      await serve((res) => json(res, 200, { access_token: 'at', api_domain: 'https://www.zohoapis.eu', token_type: 'Bearer', expires_in: 3600 }));
 
       const tokens = await sut.refresh(aRefreshRequest());
 
@@ -114,7 +112,10 @@ describe(ZohoProvider.name, () => {
 
     it('reports the Access Denied throttle as transient without retrying', async () => {
       await serve((res) =>
-        json(res, 200, { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' }),
+        json(res, 200, {
+          error: 'Access Denied',
+          error_description: 'You have made too many requests continuously. Please try again after some time.',
+        }),
       );
 
       const error = await failureOf(sut.refresh(aRefreshRequest()));
@@ -182,10 +183,7 @@ describe(ZohoProvider.name, () => {
     it.each(failures)('never contain the refresh token, client secret or code after %s', async (_name, reply) => {
       await serve(reply);
 
-      const messages = [
-        (await failureOf(sut.refresh(aRefreshRequest()))).message,
-        (await failureOf(sut.exchangeCode(aCodeExchange()))).message,
-      ];
+      const messages = [(await failureOf(sut.refresh(aRefreshRequest()))).message, (await failureOf(sut.exchangeCode(aCodeExchange()))).message];
 
       for (const message of messages) {
         expect(message).not.toContain(REFRESH_TOKEN);
@@ -227,7 +225,12 @@ describe(ZohoProvider.name, () => {
       await sut.revoke(aRefreshRequest());
 
       expect(server.requests).toEqual([
-        { method: 'POST', path: `/oauth/v2/token/revoke?token=${encodeURIComponent(REFRESH_TOKEN)}`, contentType: 'application/x-www-form-urlencoded', form: {} },
+        {
+          method: 'POST',
+          path: `/oauth/v2/token/revoke?token=${encodeURIComponent(REFRESH_TOKEN)}`,
+          contentType: 'application/x-www-form-urlencoded',
+          form: {},
+        },
       ]);
     });
 
@@ -263,7 +266,9 @@ describe(`${ZohoProvider.name} (error wording and URLs)`, () => {
 
     const error = await failureOf(refresh());
 
-    expect(error.message).toBe(`POST ${server.origin}/oauth/v2/token answered HTTP 200: Zoho answered an unrecognised error (something_new: details)`);
+    expect(error.message).toBe(
+      `POST ${server.origin}/oauth/v2/token answered HTTP 200: Zoho answered an unrecognised error (something_new: details)`,
+    );
   });
 
   it('drops every trailing slash of the accounts server', async () => {

@@ -1,13 +1,6 @@
 import { OAuthProviderError } from '../oauth-provider.error';
 import { HttpTokenClient } from './http-token-client';
-import {
-  AuthorizeUrlRequest,
-  CodeExchangeRequest,
-  OAuthProvider,
-  ProviderTokenSet,
-  RefreshRequest,
-  RevokeRequest,
-} from './oauth-provider';
+import { AuthorizeUrlRequest, CodeExchangeRequest, OAuthProvider, ProviderTokenSet, RefreshRequest, RevokeRequest } from './oauth-provider';
 import { ZOHO_PRESET } from './presets/zoho.preset';
 import { classifyTokenError } from './token-error-classifier';
 import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
@@ -73,5 +66,3 @@ export class ZohoProvider extends OAuthProvider {
 function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
-
-

@@ -21,9 +21,7 @@ export enum OutageVerdict {
 /** CONTRACT "Provider outages": at least `minFailures` transient failures that are at least `failureRatio` of the attempts. */
 export function meetsOutageThresholds(tally: ProviderRefreshTally, thresholds: OutageThresholds): boolean {
   return (
-    tally.attempts > 0 &&
-    tally.transientFailures >= thresholds.minFailures &&
-    tally.transientFailures >= thresholds.failureRatio * tally.attempts
+    tally.attempts > 0 && tally.transientFailures >= thresholds.minFailures && tally.transientFailures >= thresholds.failureRatio * tally.attempts
   );
 }
 

@@ -20,7 +20,12 @@ const DOCUMENTED_ANSWERS: [provider: string, status: number, body: object, expec
   ['microsoft', 400, aadsts('invalid_grant', 50173, 'The provided grant has expired due to it being revoked.'), DeadGrant],
   ['microsoft', 400, aadsts('invalid_grant', 65001, 'The user or administrator has not consented to use the application.'), DeadGrant],
   ['microsoft', 400, aadsts('interaction_required', 50076, 'Due to a configuration change, you must use multi-factor authentication.'), DeadGrant],
-  ['microsoft', 400, aadsts('temporarily_unavailable', 50196, 'The server terminated an operation because it encountered a client request loop.'), Transient],
+  [
+    'microsoft',
+    400,
+    aadsts('temporarily_unavailable', 50196, 'The server terminated an operation because it encountered a client request loop.'),
+    Transient,
+  ],
   ['microsoft', 401, aadsts('invalid_client', 7000215, 'Invalid client secret provided.'), Configuration],
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'expired access/refresh token' }, DeadGrant],
   ['salesforce', 400, { error: 'invalid_grant', error_description: 'inactive user' }, DeadGrant],
@@ -34,7 +39,12 @@ const DOCUMENTED_ANSWERS: [provider: string, status: number, body: object, expec
   ['hubspot', 400, { status: 'error', message: 'Any of the listed authentication credentials are missing' }, Transient],
   ['zoho', 200, { error: 'invalid_code' }, DeadGrant],
   ['zoho', 200, { error: 'invalid_client' }, Configuration],
-  ['zoho', 200, { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' }, Transient],
+  [
+    'zoho',
+    200,
+    { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' },
+    Transient,
+  ],
 ];
 
 function aadsts(error: string, code: number, text: string): object {
