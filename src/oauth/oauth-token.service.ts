@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
@@ -28,9 +28,11 @@ export interface RefreshOutcome {
  * a live lease waits for its holder's result instead of calling the provider too.
  */
 @Injectable()
-export class OAuthTokenService {
+export class OAuthTokenService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OAuthTokenService.name);
   private readonly inFlight = new Map<string, Promise<RefreshOutcome>>();
+  /** Provider calls of hand-outs whose results are not yet stored. */
+  private readonly refreshing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly tokens: OAuthTokenRepository,
@@ -39,6 +41,16 @@ export class OAuthTokenService {
     private readonly config: AppConfig,
     private readonly events: TokenHealthEventRepository,
   ) {}
+
+  /**
+   * At shutdown, a hand-out's refresh already at the provider is stored before the pool
+   * closes: a rotating provider has spent the old refresh token once it answers.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.refreshing.size === 0) return;
+    this.logger.log(`Waiting for ${this.refreshing.size} access-token refresh(es) in flight before closing`);
+    await Promise.allSettled([...this.refreshing]);
+  }
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
   async getAccessToken(clientId: string, provider: string): Promise<string> {
@@ -113,11 +125,22 @@ export class OAuthTokenService {
       const accessToken = this.leases.openAccessToken(leased);
       return { status: leased.status, error: null, accessToken: accessToken ?? undefined };
     }
+    const stored = this.refreshAndStore(leased);
+    this.refreshing.add(stored);
+    try {
+      const result = await stored;
+      return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
+    } finally {
+      this.refreshing.delete(stored);
+    }
+  }
+
+  private async refreshAndStore(leased: LeasedToken): Promise<RefreshResult> {
     const result = await this.refresher.refresh(leased);
     // The status change is recorded in the history as a hand-out's (the trigger reads the tag).
     const landed = await this.leases.writeResults([result], (manager) => this.events.tagSource(manager, TokenEventSource.Access));
     if (!landed.has(leased.id)) await this.onLostLease(leased, result);
-    return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
+    return result;
   }
 
   private async onLostLease(leased: LeasedToken, result: RefreshResult): Promise<void> {

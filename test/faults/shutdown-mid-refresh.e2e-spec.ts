@@ -1,7 +1,14 @@
 // A graceful stop (SIGTERM) that arrives while a refresh is waiting for the provider's
 // answer. The provider rotates and spends the old refresh token the moment it answers,
 // so the answer must still be stored before the process lets go of its database.
+import { LogLevel } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../../src/app.module';
+import { parseAppConfig } from '../../src/config/parse-app-config';
+import { OAuthTokenService } from '../../src/oauth/oauth-token.service';
 import { TokenCipher } from '../../src/oauth/token-cipher';
+import { CapturedLogger } from '../support/captured-logger';
 import { readToken, seedToken } from '../factories/token.factory';
 import { waitUntil } from '../support/alert-sinks';
 import { RotatingOAuthProvider } from '../support/rotating-oauth-provider';
@@ -11,6 +18,16 @@ import { startTestApp, TestApp, testEnv } from '../support/test-app';
 import { useSecretScan } from '../support/secret-scan';
 
 useSecretScan();
+
+/** The captured test logger, readable by the spec: the stop's progress shows in its lines. */
+class ReadableLogger extends CapturedLogger {
+  readonly seen: string[] = [];
+
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, ...rest: [('stdout' | 'stderr')?, unknown?]): void {
+    this.seen.push(messages.map(String).join(' '));
+    super.printMessages(messages, context, logLevel, ...rest);
+  }
+}
 
 describe('graceful stop during a refresh', () => {
   let database: TestDatabase;
@@ -65,5 +82,49 @@ describe('graceful stop during a refresh', () => {
     expect(provider.issuedCount('tenant-a')).toBe(2);
     expect(stored).toBe(provider.current('tenant-a'));
     expect(row.token_status).toBe('healthy');
+  }, 120_000);
+
+  it('stores the rotated refresh token of a host getAccessToken call in flight before the app closes', async () => {
+    const env = testEnv({
+      DATABASE_URL: database.url,
+      OAUTH_PROVIDERS: 'zoho,rot',
+      ROT_TOKEN_URL: `${provider.url}/token`,
+      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
+      ROT_CLIENT_ID: 'rot-client',
+      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
+    });
+    seeder ??= await startTestApp(env);
+    await seedToken(seeder, { clientId: 'tenant-b', provider: 'rot', refreshToken: provider.grant('tenant-b'), expiresInMinutes: 1 });
+    let answerHeld = false;
+    let releaseAnswer!: () => void;
+    const released = new Promise<void>((resolve) => (releaseAnswer = resolve));
+    provider.beforeAnswer = async () => {
+      answerHeld = true;
+      await released;
+    };
+    const logger = new ReadableLogger('host app');
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(parseAppConfig(env), { emitSchema: false })] }).compile();
+    const host = moduleRef.createNestApplication({ logger });
+    await host.init();
+
+    const handOut = host.get(OAuthTokenService, { strict: false }).getAccessToken('tenant-b', 'rot');
+    void handOut.catch(() => undefined);
+    await waitUntil(() => answerHeld, 60_000, 'the refresh to reach the provider');
+    let closed = false;
+    const closing = host.close().finally(() => (closed = true));
+    // The answer goes out once the app is either waiting for it or has let go of its database.
+    await waitUntil(
+      () => closed || !host.get(DataSource).isInitialized || logger.seen.some((line) => line.includes('in flight before closing')),
+      60_000,
+      'the stop to progress',
+    );
+    releaseAnswer();
+    await closing;
+
+    const row = await readToken(seeder, 'tenant-b', 'rot');
+    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token, { clientId: 'tenant-b', provider: 'rot', column: 'refresh_token' });
+    expect(provider.issuedCount('tenant-b')).toBe(2);
+    expect(stored).toBe(provider.current('tenant-b'));
+    await expect(handOut).resolves.toEqual(expect.any(String));
   }, 120_000);
 });
