@@ -7,8 +7,9 @@ import { seedToken } from './factories/token.factory';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 /** The host's own guard: lets through requests that carry `x-test-user: ok`. */
 @Injectable()
@@ -21,7 +22,7 @@ class AllowHeaderGuard implements CanActivate {
 describe(`${ConsoleAuthGuard.name} with a host guard, under another path`, () => {
   let database: TestDatabase;
   let app: TestApp;
-  const http = () => request(app.app.getHttpServer());
+  const http = () => request(httpServer(app));
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -71,7 +72,7 @@ describe(`${ConsoleAuthGuard.name} with a host guard, under another path`, () =>
   });
 
   it('accepts a POST with the CSRF token of its page', async () => {
-    const agent = request.agent(app.app.getHttpServer());
+    const agent = request.agent(httpServer(app));
     const page = await agent.get('/ops/console/connection?clientId=host-tenant&provider=zoho').set('x-test-user', 'ok').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
 

@@ -4,8 +4,9 @@ import { ConsoleLoginService } from '../src/admin-console/console-login.service'
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe(`${ConsoleLoginService.name} rate limit`, () => {
   let database: TestDatabase;
@@ -22,7 +23,7 @@ describe(`${ConsoleLoginService.name} rate limit`, () => {
   });
 
   async function attempt(token: string) {
-    const agent = request.agent(app.app.getHttpServer());
+    const agent = request.agent(httpServer(app));
     const form = await agent.get('/admin/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
     return agent.post('/admin/login').type('form').send({ _csrf: csrf, token });

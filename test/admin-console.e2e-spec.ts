@@ -14,8 +14,9 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const SCREENSHOT = join(__dirname, '..', 'docs', 'console.png');
 
@@ -63,7 +64,7 @@ describe(AdminConsoleController.name, () => {
   });
 
   it('sends a first visit of / to the console', async () => {
-    await request(app.app.getHttpServer()).get('/').expect(302).expect('location', '/admin');
+    await request(httpServer(app)).get('/').expect(302).expect('location', '/admin');
   });
 
   describe('login', () => {
@@ -269,7 +270,7 @@ describe(AdminConsoleController.name, () => {
     it('opens from the fleet and shows the history after a status change, newest first', async () => {
       const { clientId, refreshToken } = await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
       zoho.whenRefreshing(refreshToken!, { status: 200, body: { error: 'invalid_code' } });
-      await request(app.app.getHttpServer())
+      await request(httpServer(app))
         .post('/graphql')
         .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
         .send({ query: `mutation { checkTokenHealth(clientId: "${clientId}") { status } }` })
@@ -314,7 +315,7 @@ describe(AdminConsoleController.name, () => {
       expect(shown.pathname).toBe('/oauth/zoho/connect');
       expect(shown.searchParams.get('link')).toBeTruthy();
       // PUBLIC_BASE_URL names the default port; the app under test listens elsewhere.
-      const connect = await request(app.app.getHttpServer()).get(`${shown.pathname}${shown.search}`);
+      const connect = await request(httpServer(app)).get(`${shown.pathname}${shown.search}`);
       expect(connect.status).toBe(302);
       expect(connect.headers.location).toMatch(new RegExp(`^${zoho.url}/oauth/v2/auth\\?`));
       expect(new URL(connect.headers.location).searchParams.get('state')).toBeTruthy();

@@ -5,14 +5,15 @@ import { ConnectLinkService } from '../src/connect/connect-link.service';
 import { SignedTokenCodec } from '../src/connect/signed-token';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenHealthService } from '../src/token-health/token-health.service';
-import { readToken, seedToken } from './factories/token.factory';
+import { findToken, readToken, seedToken } from './factories/token.factory';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const PUBLIC_BASE_URL = 'https://token-health.example.test';
 const TOKEN_PATH = '/oauth/v2/token';
@@ -24,7 +25,7 @@ describe(ConnectFlowService.name, () => {
   let slack: WebhookSink;
   let app: TestApp;
 
-  const http = () => request(app.app.getHttpServer());
+  const http = () => request(httpServer(app));
   const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
   const linkFor = (clientId: string, now?: Date) => app.get(ConnectLinkService).createLink(clientId, 'zoho', now);
   const callback = (query: Record<string, string>) => http().get('/oauth/zoho/callback').query(query);
@@ -157,7 +158,7 @@ describe(ConnectFlowService.name, () => {
 
     expect(response.text).toContain('expired');
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
     expect(await liveStates()).toBe(1);
   });
 
@@ -169,7 +170,7 @@ describe(ConnectFlowService.name, () => {
     await callback({ code: 'code-1', state }).expect(400);
 
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
   });
 
   it('rejects a replayed state the second time, after exactly one exchange', async () => {
@@ -191,7 +192,7 @@ describe(ConnectFlowService.name, () => {
     await callback({ code: 'code-1', state: forged }).expect(400);
 
     expect(zoho.requestsTo(TOKEN_PATH)).toHaveLength(0);
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
     expect(await liveStates()).toBe(1);
   });
 
@@ -212,7 +213,7 @@ describe(ConnectFlowService.name, () => {
     expect(response.text).toContain('does not trust');
     expect(evil.requests).toHaveLength(0);
     expect(zoho.requests).toHaveLength(0);
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
   });
 
   it('accepts an accounts-server equal to ZOHO_ACCOUNTS_URL', async () => {
@@ -231,7 +232,7 @@ describe(ConnectFlowService.name, () => {
 
     expect(response.text).toContain('Access not granted');
     expect(zoho.requests).toHaveLength(0);
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
   });
 
   it('escapes what it echoes from the query', async () => {
@@ -248,7 +249,7 @@ describe(ConnectFlowService.name, () => {
 
     await callback({ code: 'unknown-code', state }).expect(502);
 
-    expect(await readToken(app, 'acme')).toBeUndefined();
+    expect(await findToken(app, 'acme')).toBeUndefined();
   });
 
   it('re-connects an invalid token: healthy, old refresh token revoked, one resolved notice from the next cycle', async () => {

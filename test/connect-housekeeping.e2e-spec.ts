@@ -9,15 +9,16 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe(ConnectStatePruner.name, () => {
   let database: TestDatabase;
   let zoho: FakeOAuthProvider;
   let app: TestApp;
 
-  const http = () => request(app.app.getHttpServer());
+  const http = () => request(httpServer(app));
   const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
   const count = async (sql: string) => Number((await app.dataSource.query(sql))[0].n);
 

@@ -4,7 +4,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, testEnv } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe('database pool', () => {
   let database: TestDatabase;

@@ -7,7 +7,7 @@ import { OAuthToken } from '../src/oauth/oauth-token.entity';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe(OAuthToken.name, () => {
   let database: TestDatabase;

@@ -11,8 +11,9 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 interface GraphqlBody {
   data?: Record<string, any> | null;
@@ -37,7 +38,7 @@ describe(FleetResolver.name, () => {
   let app: TestApp;
 
   const graphql = async (query: string, variables: Record<string, unknown> = {}, token = TEST_ADMIN_TOKEN): Promise<GraphqlBody> => {
-    const response = await request(app.app.getHttpServer())
+    const response = await request(httpServer(app))
       .post('/graphql')
       .set({ authorization: `Bearer ${token}` })
       .send({ query, variables });

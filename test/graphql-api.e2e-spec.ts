@@ -6,11 +6,12 @@ import request from 'supertest';
 import { OAuthTokenRepository } from '../src/oauth/oauth-token.repository';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenHealthResolver } from '../src/token-health/token-health.resolver';
-import { readToken, seedToken } from './factories/token.factory';
+import { findToken, readToken, seedToken } from './factories/token.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
 const scan = useSecretScan();
 
@@ -41,7 +42,7 @@ async function graphql(
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
 ): Promise<GraphqlResponse> {
-  const response = await request(app.app.getHttpServer()).post('/graphql').set(headers).send({ query, variables });
+  const response = await request(httpServer(app)).post('/graphql').set(headers).send({ query, variables });
   return { status: response.status, headers: response.headers, text: response.text, body: response.body };
 }
 
@@ -167,7 +168,7 @@ describe(TokenHealthResolver.name, () => {
 
   describe('runHealthCheck', () => {
     const completedCycles = async () => {
-      const metrics = await request(app.app.getHttpServer()).get('/metrics');
+      const metrics = await request(httpServer(app)).get('/metrics');
       return Number(/^token_health_check_duration_seconds_count (\d+)/m.exec(metrics.text)?.[1] ?? 0);
     };
 
@@ -281,14 +282,14 @@ describe(TokenHealthResolver.name, () => {
 
       expect(errorCode(response)).toBe('BAD_USER_INPUT');
       expect(response.body.data ?? null).toBeNull();
-      expect(await readToken(app, 'acme')).toBeUndefined();
+      expect(await findToken(app, 'acme')).toBeUndefined();
     });
 
     it('rejects an unknown provider with BAD_USER_INPUT', async () => {
       const response = await graphql(app, REGISTER, { input: input({ provider: 'myspace' }) });
 
       expect(errorCode(response)).toBe('BAD_USER_INPUT');
-      expect(await readToken(app, 'acme', 'myspace')).toBeUndefined();
+      expect(await findToken(app, 'acme', 'myspace')).toBeUndefined();
     });
 
     it('rejects an empty refresh token with BAD_USER_INPUT', async () => {
@@ -337,7 +338,7 @@ describe(TokenHealthResolver.name, () => {
     it('does not run a mutation it refused', async () => {
       await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: 'r' } }, {});
 
-      expect(await readToken(app, 'acme')).toBeUndefined();
+      expect(await findToken(app, 'acme')).toBeUndefined();
     });
 
     it('answers HTTP 401 to an unauthenticated /graphql request without parsing it (even an unparseable one)', async () => {
@@ -352,7 +353,7 @@ describe(TokenHealthResolver.name, () => {
       const responses = [
         await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }),
         await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }, {}),
-        await request(app.app.getHttpServer()).get('/health/live'),
+        await request(httpServer(app)).get('/health/live'),
       ];
 
       for (const response of responses) expect(response.headers['x-powered-by']).toBeUndefined();
@@ -454,7 +455,7 @@ describe(TokenHealthResolver.name, () => {
 
         expect(response.status).toBeLessThan(500);
         expect(errorCode(response)).toBe('BAD_USER_INPUT');
-        expect(await readToken(app, 'acme')).toBeUndefined();
+        expect(await findToken(app, 'acme')).toBeUndefined();
       },
     );
 
@@ -627,7 +628,7 @@ describe('GRAPHQL_INTROSPECTION', () => {
   });
 
   it('serves no landing page', async () => {
-    const response = await request(byDefault.app.getHttpServer()).get('/graphql').set('accept', 'text/html');
+    const response = await request(httpServer(byDefault)).get('/graphql').set('accept', 'text/html');
 
     expect(response.headers['content-type']).not.toMatch(/text\/html/);
     expect(response.text).not.toMatch(/<html/i);

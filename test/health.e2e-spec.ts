@@ -9,8 +9,9 @@ import { TcpProxy } from './support/tcp-proxy';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 interface HealthResponse {
   status: number;
@@ -19,7 +20,7 @@ interface HealthResponse {
 }
 
 async function getHealth(app: TestApp, path = '/health'): Promise<HealthResponse> {
-  const response = await request(app.app.getHttpServer()).get(path);
+  const response = await request(httpServer(app)).get(path);
   return { status: response.status, text: response.text, body: response.body };
 }
 
@@ -98,7 +99,7 @@ describe(HealthController.name, () => {
       };
       const counted = jest.spyOn(app.get(OAuthTokenFleetRepository), 'countByProviderAndStatus');
       try {
-        const server = app.app.getHttpServer();
+        const server = httpServer(app);
         const answers = await Promise.all([
           ...Array.from({ length: 200 }, () => request(server).get('/health')),
           ...Array.from({ length: 50 }, () => request(server).get('/metrics')),

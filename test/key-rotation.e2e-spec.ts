@@ -13,8 +13,9 @@ import { legacyV1Ciphertext } from './support/legacy-ciphertext';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const OLD_KEY = randomBytes(32).toString('hex');
 const NEW_KEY = randomBytes(32).toString('hex');
@@ -66,7 +67,7 @@ describe(TokenReencryptionSweeper.name, () => {
       legacyV1Ciphertext(OLD_KEY, '1000.first-release-refresh'),
     ]);
     const link = before.get(ConnectLinkService).createLink('newcomer', 'zoho');
-    const issued = await request(before.app.getHttpServer()).get(pathOf(link)).expect(302);
+    const issued = await request(httpServer(before)).get(pathOf(link)).expect(302);
     const stateFromBefore = new URL(issued.headers.location).searchParams.get('state')!;
     await stop(before);
 
@@ -80,9 +81,9 @@ describe(TokenReencryptionSweeper.name, () => {
     expect(values).toHaveLength(6);
     expect(values.filter((value) => !value.startsWith(newPrefix))).toEqual([]);
     // Links and states signed before the rotation still work while the old key is listed.
-    await request(during.app.getHttpServer()).get(pathOf(link)).expect(302);
+    await request(httpServer(during)).get(pathOf(link)).expect(302);
     zoho.whenExchanging('code-1', zohoSuccess('1000.newcomer-access', { refresh_token: '1000.newcomer-refresh' }));
-    await request(during.app.getHttpServer()).get('/oauth/zoho/callback').query({ code: 'code-1', state: stateFromBefore }).expect(200);
+    await request(httpServer(during)).get('/oauth/zoho/callback').query({ code: 'code-1', state: stateFromBefore }).expect(200);
     await stop(during);
 
     const after = await start({ TOKEN_ENCRYPTION_KEY: NEW_KEY });
@@ -98,7 +99,7 @@ describe(TokenReencryptionSweeper.name, () => {
     expect(zoho.requests.map((r) => r.refreshToken).sort()).toEqual(
       [due.refreshToken, idle.refreshToken, '1000.first-release-refresh', '1000.newcomer-refresh'].sort(),
     );
-    await request(after.app.getHttpServer()).get(pathOf(link)).expect(400);
+    await request(httpServer(after)).get(pathOf(link)).expect(400);
   });
 
   it('moves a v1 value to row-bound v2 when its row is written, also when the provider does not rotate the refresh token', async () => {

@@ -8,8 +8,9 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 interface Sample {
   name: string;
@@ -78,7 +79,7 @@ describe(MetricsController.name, () => {
     const deadline = Date.now() + 10_000;
     do {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      scrape = await request(app.app.getHttpServer()).get('/metrics');
+      scrape = await request(httpServer(app)).get('/metrics');
       samples = parseSamples(scrape.text);
     } while (valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'sent' }) !== 2 && Date.now() < deadline);
   });
@@ -152,7 +153,7 @@ describe(MetricsController.name, () => {
     await app.get(TokenCountsCache).refresh();
     await seedToken(app, { provider: 'zoho', clientId: 'hooli', expiresInMinutes: 240 });
 
-    const next = parseSamples((await request(app.app.getHttpServer()).get('/metrics')).text);
+    const next = parseSamples((await request(httpServer(app)).get('/metrics')).text);
 
     expect(valueOf(next, 'oauth_tokens', { provider: 'zoho', status: 'healthy' })).toBe(2);
   });
@@ -164,7 +165,7 @@ describe(MetricsController.name, () => {
     let healthy: number | undefined;
     const deadline = Date.now() + 5_000;
     do {
-      const next = parseSamples((await request(app.app.getHttpServer()).get('/metrics')).text);
+      const next = parseSamples((await request(httpServer(app)).get('/metrics')).text);
       healthy = valueOf(next, 'oauth_tokens', { provider: 'zoho', status: 'healthy' });
     } while (healthy !== 4 && Date.now() < deadline && (await new Promise((resolve) => setTimeout(resolve, 50, true))));
 
@@ -188,7 +189,7 @@ describe('METRICS_TOKEN', () => {
   });
 
   const scrape = (authorization?: string) => {
-    const call = request(app.app.getHttpServer()).get('/metrics');
+    const call = request(httpServer(app)).get('/metrics');
     return authorization ? call.set('authorization', authorization) : call;
   };
 
@@ -212,6 +213,6 @@ describe('METRICS_TOKEN', () => {
   });
 
   it('keeps /health open', async () => {
-    expect((await request(app.app.getHttpServer()).get('/health')).status).toBe(200);
+    expect((await request(httpServer(app)).get('/health')).status).toBe(200);
   });
 });

@@ -6,6 +6,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
+import { Server } from 'node:http';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -66,7 +67,7 @@ function hostModule(databaseUrl: string, providerUrl: string) {
 describe(`${TokenHealthModule.name}.forRoot({ dataSource })`, () => {
   let database: TestDatabase;
   let provider: FakeOAuthProvider;
-  let app: INestApplication;
+  let app: INestApplication<Server>;
   const graphql = (query: string, variables: Record<string, unknown>) =>
     request(app.getHttpServer())
       .post('/graphql')

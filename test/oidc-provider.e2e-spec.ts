@@ -10,6 +10,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
 const scan = useSecretScan();
 
@@ -35,7 +36,7 @@ describe('oidc-provider as a custom provider', () => {
   let app: TestApp;
 
   const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const response = await request(app.app.getHttpServer())
+    const response = await request(httpServer(app))
       .post('/graphql')
       .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
       .send({ query, variables });
@@ -47,21 +48,21 @@ describe('oidc-provider as a custom provider', () => {
   const storedRefreshToken = async (clientId: string, provider: string) => {
     const row = await readToken(app, clientId, provider);
     const cipher = app.get(TokenCipher);
-    scan.secret(cipher.decrypt(row.access_token, { clientId, provider, column: 'access_token' }), 'issued access token');
-    return scan.secret(cipher.decrypt(row.refresh_token, { clientId, provider, column: 'refresh_token' }), 'issued refresh token');
+    scan.secret(cipher.decrypt(row.access_token!, { clientId, provider, column: 'access_token' }), 'issued access token');
+    return scan.secret(cipher.decrypt(row.refresh_token!, { clientId, provider, column: 'refresh_token' }), 'issued refresh token');
   };
 
   /** From createConnectLink to the success page, with a scripted sign-in at the issuer. */
   const connect = async (clientId: string, provider: string) => {
     const link = (await graphql('mutation($c: String!, $p: String!) { createConnectLink(clientId: $c, provider: $p) }', { c: clientId, p: provider }))
       .data!.createConnectLink as string;
-    const start = await request(app.app.getHttpServer())
+    const start = await request(httpServer(app))
       .get(new URL(link).pathname + new URL(link).search)
       .expect(302);
     const authorize = new URL(start.headers.location);
     const back = await issuer.signInAndConsent(authorize.toString(), `user-of-${clientId}`);
     expect(back.origin + back.pathname).toBe(`${PUBLIC_BASE_URL}/oauth/${provider}/callback`);
-    const done = await request(app.app.getHttpServer()).get(back.pathname + back.search);
+    const done = await request(httpServer(app)).get(back.pathname + back.search);
     return { authorize, done };
   };
 

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 // semver comes with the test tooling (no types of its own); only this one function is used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

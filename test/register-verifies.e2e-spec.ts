@@ -8,7 +8,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe(TokenRegistrationService.name, () => {
   let database: TestDatabase;

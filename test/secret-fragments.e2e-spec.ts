@@ -12,8 +12,9 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const FRAGMENT = 12;
 // Where the cut fell before the fix: the first 200 characters of a provider's error text.
@@ -86,13 +87,13 @@ describe(HttpTokenClient.name, () => {
 
   it('shows a generic page when the code exchange fails, and logs the redacted detail', async () => {
     const link = app.get(ConnectLinkService).createLink('acme', 'zoho');
-    const started = await request(app.app.getHttpServer())
+    const started = await request(httpServer(app))
       .get(new URL(link).pathname + new URL(link).search)
       .expect(302);
     const state = new URL(started.headers.location).searchParams.get('state')!;
     zoho.whenExchanging('code-1', { status: 400, body: { error: 'invalid_client', error_description: straddling(TEST_CLIENT_SECRET) } });
 
-    const page = await request(app.app.getHttpServer()).get('/oauth/zoho/callback').query({ code: 'code-1', state });
+    const page = await request(httpServer(app)).get('/oauth/zoho/callback').query({ code: 'code-1', state });
 
     expect(page.status).toBe(502);
     expect(page.text).not.toContain('invalid_client');

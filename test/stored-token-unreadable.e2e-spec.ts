@@ -8,7 +8,7 @@ import { OAuthTokenService } from '../src/oauth/oauth-token.service';
 import { TokenCipher } from '../src/oauth/token-cipher';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenHealthService } from '../src/token-health/token-health.service';
-import { readToken } from './factories/token.factory';
+import { findToken, readToken } from './factories/token.factory';
 import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { CHECK_TOKEN_HEALTH, graphqlAsAdmin, REGISTER } from './support/graphql-client';
 import { captureLogs } from './support/log-capture';
@@ -16,8 +16,9 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const UNREADABLE = 'stored token unreadable (re-register or re-connect)';
 const LEGACY_ACCESS = '1000.legacy-plain-access-token';
@@ -85,7 +86,7 @@ describe('A stored token the service cannot decrypt', () => {
     const [alert] = await slack.waitFor(1);
     expect(alert.body).toContain('OAuth Token refresh_failed: legacy/zoho');
     expect(alert.body).toContain(UNREADABLE);
-    const metrics = await request(app.app.getHttpServer()).get('/metrics').expect(200);
+    const metrics = await request(httpServer(app)).get('/metrics').expect(200);
     expect(metrics.text).toMatch(/oauth_token_unreadable_total\{provider="zoho"\} 1\b/);
   });
 
@@ -133,7 +134,7 @@ describe('A stored token the service cannot decrypt', () => {
       const answer = await graphqlAsAdmin(app, REGISTER, { input: { clientId: 'doomed', provider: 'zoho', refreshToken: '1000.doomed-refresh' } });
 
       expect(answer.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
-      expect(await readToken(app, 'doomed')).toBeUndefined();
+      expect(await findToken(app, 'doomed')).toBeUndefined();
     } finally {
       await app.dataSource.query('DROP TRIGGER refuse_update ON oauth_tokens; DROP FUNCTION refuse_update();');
     }
@@ -142,14 +143,14 @@ describe('A stored token the service cannot decrypt', () => {
   it('lets the connect callback replace an unreadable token: the new refresh token is kept and nothing is revoked', async () => {
     await insertLegacyPlaintext('legacy');
     const link = app.get(ConnectLinkService).createLink('legacy', 'zoho');
-    const started = await request(app.app.getHttpServer())
+    const started = await request(httpServer(app))
       .get(new URL(link).pathname + new URL(link).search)
       .expect(302);
     const state = new URL(started.headers.location).searchParams.get('state')!;
     zoho.whenExchanging('code-1', zohoSuccess('1000.connected-access', { refresh_token: '1000.connected-refresh' }));
     const logs = captureLogs();
 
-    const page = await request(app.app.getHttpServer()).get('/oauth/zoho/callback').query({ code: 'code-1', state });
+    const page = await request(httpServer(app)).get('/oauth/zoho/callback').query({ code: 'code-1', state });
     logs.stop();
 
     expect(page.status).toBe(200);

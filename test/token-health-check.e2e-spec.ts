@@ -8,7 +8,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe(TokenHealthService.name, () => {
   let database: TestDatabase;
@@ -59,7 +59,7 @@ describe(TokenHealthService.name, () => {
     expect(report.status).toBe(TokenStatus.Healthy);
     expect(report.error).toBeNull();
     const row = await readToken(app, clientId);
-    expect(new Date(row.token_expiry).getTime()).toBeGreaterThan(Date.now() + 3500_000);
+    expect(row.token_expiry!.getTime()).toBeGreaterThan(Date.now() + 3500_000);
     expect(row.last_refreshed_at).not.toBeNull();
     await expect(app.get(OAuthTokenService).getAccessToken(clientId, 'zoho')).resolves.toBe('fresh-access-token');
     const [request] = zoho.requestsTo('/oauth/v2/token');

@@ -7,8 +7,9 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
+import { httpServer } from './factories/http-server';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe('TokenHealthService across replicas and on a schedule', () => {
   let database: TestDatabase;
@@ -101,7 +102,7 @@ describe('TokenHealthService across replicas and on a schedule', () => {
 
 /** Full cycles this app completed, as /metrics reports them. */
 async function completedCycles(app: TestApp): Promise<number> {
-  const { text } = await request(app.app.getHttpServer()).get('/metrics').expect(200);
+  const { text } = await request(httpServer(app)).get('/metrics').expect(200);
   const match = /^token_health_check_duration_seconds_count (\d+)$/m.exec(text);
   if (!match) throw new Error('token_health_check_duration_seconds_count is missing from /metrics');
   return Number(match[1]);

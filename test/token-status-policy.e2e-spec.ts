@@ -10,7 +10,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const POLICY: CheckPolicy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 60 };
 // Offsets sit well away from every boundary, so the seconds between the database's and this process's clock don't matter.

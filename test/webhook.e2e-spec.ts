@@ -8,7 +8,7 @@ import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { RecordedRequest, WebhookSink } from './support/webhook-sink';
 import { useSecretScan } from './support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const SECRET = 'whsec_' + Buffer.alloc(32, 0x5a).toString('base64');
 

@@ -2,6 +2,7 @@
 // with overrides for the health-related columns a test cares about.
 import { randomBytes } from 'node:crypto';
 import { OAuthTokenRepository } from '../../src/oauth/oauth-token.repository';
+import { OAuthTokenRow } from '../../src/oauth/oauth-token-rows';
 import { TokenStatus } from '../../src/oauth/token-status';
 import { secretScan } from '../support/secret-scan';
 import { TestApp } from '../support/test-app';
@@ -46,7 +47,18 @@ export async function seedToken(app: TestApp, seed: TokenSeed = {}): Promise<{ c
   return { clientId, provider, refreshToken };
 }
 
-export async function readToken(app: TestApp, clientId: string, provider = 'zoho') {
-  const [row] = await app.dataSource.query('SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2', [clientId, provider]);
-  return row as Record<string, any>;
+/** The stored row (token columns still encrypted); fails when there is none. */
+export async function readToken(app: TestApp, clientId: string, provider = 'zoho'): Promise<OAuthTokenRow> {
+  const row = await findToken(app, clientId, provider);
+  if (!row) throw new Error(`no oauth_tokens row for ${clientId}/${provider}`);
+  return row;
+}
+
+/** The stored row, or undefined when there is none. */
+export async function findToken(app: TestApp, clientId: string, provider = 'zoho'): Promise<OAuthTokenRow | undefined> {
+  const [row] = await app.dataSource.query<OAuthTokenRow[]>('SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2', [
+    clientId,
+    provider,
+  ]);
+  return row;
 }

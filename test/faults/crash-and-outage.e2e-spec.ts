@@ -4,13 +4,12 @@ import { seedToken } from '../factories/token.factory';
 import { AlertSinks, settle, waitUntil } from '../support/alert-sinks';
 import { FakeOAuthProvider, zohoSuccess } from '../support/fake-oauth-provider';
 import { ServerProcess } from '../support/server-process';
-import { SmtpSink } from '../support/smtp-sink';
 import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 import { OAuthTokenRepository } from '../../src/oauth/oauth-token.repository';
 import { useSecretScan } from '../support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe('crashes and outages', () => {
   let database: TestDatabase;

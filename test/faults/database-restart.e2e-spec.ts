@@ -11,7 +11,7 @@ import { ServerProcess } from '../support/server-process';
 import { startTestApp, testEnv } from '../support/test-app';
 import { useSecretScan } from '../support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 describe('database restart mid-cycle', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'token-health-restart-'));

@@ -9,7 +9,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
 import { useSecretScan } from '../support/secret-scan';
 
-const scan = useSecretScan();
+useSecretScan();
 
 const LEASE_SECONDS = 15;
 

@@ -22,6 +22,7 @@ import { createTestDatabase, TestDatabase } from '../support/test-database';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp, testEnv } from '../support/test-app';
 import { WebhookSink } from '../support/webhook-sink';
 import { useSecretScan } from '../support/secret-scan';
+import { httpServer } from '../factories/http-server';
 
 useSecretScan();
 
@@ -38,15 +39,15 @@ describe('a crash between the provider answer and the write', () => {
   const servers: ServerProcess[] = [];
 
   const stored = async (clientId: string, provider: string) =>
-    app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token, { clientId, provider, column: 'refresh_token' });
+    app.get(TokenCipher).decrypt((await readToken(app, clientId, provider)).refresh_token!, { clientId, provider, column: 'refresh_token' });
   // The stored refresh token and the access token beside it: a torn write would pair them wrongly.
   const seededAccess = new Map<string, string>();
   const storedSet = async (clientId: string, provider: string) => {
     const row = await readToken(app, clientId, provider);
     const cipher = app.get(TokenCipher);
     return {
-      refreshToken: cipher.decrypt(row.refresh_token, { clientId, provider, column: 'refresh_token' }),
-      accessToken: cipher.decrypt(row.access_token, { clientId, provider, column: 'access_token' }),
+      refreshToken: cipher.decrypt(row.refresh_token!, { clientId, provider, column: 'refresh_token' }),
+      accessToken: cipher.decrypt(row.access_token!, { clientId, provider, column: 'access_token' }),
     };
   };
   const oldSet = (refreshToken: string) => ({ refreshToken, accessToken: seededAccess.get(refreshToken) });
@@ -65,7 +66,7 @@ describe('a crash between the provider answer and the write', () => {
   const checkInProcess = async (clientId: string) => {
     // A cycle skips tokens checked within its own whole second.
     await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
-    const response = await request(app.app.getHttpServer())
+    const response = await request(httpServer(app))
       .post('/graphql')
       .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
       .send({ query: CHECK(clientId) });

@@ -78,7 +78,7 @@ describe('graceful stop during a refresh', () => {
     await stopped;
 
     const row = await readToken(seeder, 'tenant-a', 'rot');
-    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token, { clientId: 'tenant-a', provider: 'rot', column: 'refresh_token' });
+    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token!, { clientId: 'tenant-a', provider: 'rot', column: 'refresh_token' });
     expect(provider.issuedCount('tenant-a')).toBe(2);
     expect(stored).toBe(provider.current('tenant-a'));
     expect(row.token_status).toBe('healthy');
@@ -122,7 +122,7 @@ describe('graceful stop during a refresh', () => {
     await closing;
 
     const row = await readToken(seeder, 'tenant-b', 'rot');
-    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token, { clientId: 'tenant-b', provider: 'rot', column: 'refresh_token' });
+    const stored = seeder.get(TokenCipher).decrypt(row.refresh_token!, { clientId: 'tenant-b', provider: 'rot', column: 'refresh_token' });
     expect(provider.issuedCount('tenant-b')).toBe(2);
     expect(stored).toBe(provider.current('tenant-b'));
     await expect(handOut).resolves.toEqual(expect.any(String));
