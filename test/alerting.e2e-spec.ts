@@ -8,7 +8,7 @@ import { FakeOAuthProvider, zohoSuccess } from './support/fake-oauth-provider';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp, testEnv } from './support/test-app';
 import { ServerProcess } from './support/server-process';
-import { Client } from 'pg';
+import { Client, QueryResultRow } from 'pg';
 import { useSecretScan } from './support/secret-scan';
 
 const scan = useSecretScan();
@@ -158,7 +158,7 @@ describe('Alerting', () => {
       expect(checked).toEqual({ data: { checkTokenHealth: [{ status: 'INVALID' }] } });
       await sinks.slack.waitFor(1);
       await server.stop();
-      const [queued] = await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`);
+      const [queued] = await queryDatabase<{ status: string }>(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`);
       expect(queued.status).toBe('pending');
 
       sinks.slack.respondWith(200, 'ok');
@@ -168,7 +168,8 @@ describe('Alerting', () => {
       const [delivered] = await sinks.slack.waitFor(1, 10_000);
       expect(JSON.stringify(delivered.json)).toContain('OAuth Token invalid: restart/zoho');
       await waitUntil(
-        async () => (await queryDatabase(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`))[0].status === 'sent',
+        async () =>
+          (await queryDatabase<{ status: string }>(own.url, `SELECT status FROM alert_outbox WHERE channel = 'slack'`))[0].status === 'sent',
         5_000,
         'sent',
       );
@@ -213,8 +214,9 @@ describe('Alerting', () => {
 @Injectable()
 class RecordingAlertingService extends AlertingService {
   readonly alerts: Alert[] = [];
-  async sendAlert(alert: Alert): Promise<void> {
+  sendAlert(alert: Alert): Promise<void> {
     this.alerts.push(alert);
+    return Promise.resolve();
   }
 }
 
@@ -237,15 +239,17 @@ describe('TokenHealthModule.forRoot({ alerting })', () => {
 });
 
 async function outboxStatus(app: TestApp, channel: string): Promise<string | undefined> {
-  const [row] = await app.dataSource.query('SELECT status FROM alert_outbox WHERE channel = $1 ORDER BY id DESC LIMIT 1', [channel]);
+  const [row] = await app.dataSource.query<{ status: string }[]>('SELECT status FROM alert_outbox WHERE channel = $1 ORDER BY id DESC LIMIT 1', [
+    channel,
+  ]);
   return row?.status;
 }
 
-async function queryDatabase(url: string, sql: string): Promise<Record<string, any>[]> {
+async function queryDatabase<Row extends QueryResultRow>(url: string, sql: string): Promise<Row[]> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(sql)).rows;
+    return (await client.query<Row>(sql)).rows;
   } finally {
     await client.end();
   }

@@ -15,9 +15,23 @@ import { httpServer } from './factories/http-server';
 
 useSecretScan();
 
-interface GraphqlBody {
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: Record<string, any> }[];
+interface GraphqlBody<TData> {
+  data?: TData | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+interface TokenPage {
+  edges: { cursor: string; node: { clientId: string; provider: string; status: string; lastHealthCheck: string | null; error: string | null } }[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  totalCount: number;
+}
+
+interface HistoryEvent {
+  at: string;
+  fromStatus: string | null;
+  toStatus: string;
+  error: string | null;
+  source: string;
 }
 
 const TOKENS = `query($filter: TokenFilter, $first: Int, $after: String) {
@@ -37,15 +51,19 @@ describe(FleetResolver.name, () => {
   let zoho: FakeOAuthProvider;
   let app: TestApp;
 
-  const graphql = async (query: string, variables: Record<string, unknown> = {}, token = TEST_ADMIN_TOKEN): Promise<GraphqlBody> => {
+  const graphql = async <TData = unknown>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token = TEST_ADMIN_TOKEN,
+  ): Promise<GraphqlBody<TData>> => {
     const response = await request(httpServer(app))
       .post('/graphql')
       .set({ authorization: `Bearer ${token}` })
       .send({ query, variables });
-    return response.body as GraphqlBody;
+    return response.body as GraphqlBody<TData>;
   };
   const page = async (variables: Record<string, unknown>) => {
-    const body = await graphql(TOKENS, variables);
+    const body = await graphql<{ tokens: TokenPage }>(TOKENS, variables);
     expect(body.errors).toBeUndefined();
     return body.data!.tokens;
   };
@@ -81,7 +99,7 @@ describe(FleetResolver.name, () => {
 
       const { edges } = await page({ first: 10 });
 
-      expect(edges.map((edge: any) => edge.node.clientId)).toEqual(['dead-0001', 'dead-0002', 'flaky-0001', 'soon-0001', 'ok-0001', 'ok-0002']);
+      expect(edges.map((edge) => edge.node.clientId)).toEqual(['dead-0001', 'dead-0002', 'flaky-0001', 'soon-0001', 'ok-0001', 'ok-0002']);
     });
 
     it('walks the whole fleet page by page without gaps or repeats, the last page saying there is no next', async () => {
@@ -92,8 +110,8 @@ describe(FleetResolver.name, () => {
       let after: string | null = null;
       let pages = 0;
       for (;;) {
-        const result: any = await page({ first: 4, after });
-        seen.push(...result.edges.map((edge: any) => edge.node.clientId));
+        const result: TokenPage = await page({ first: 4, after });
+        seen.push(...result.edges.map((edge) => edge.node.clientId));
         pages++;
         expect(result.totalCount).toBe(12);
         if (!result.pageInfo.hasNextPage) break;
@@ -122,7 +140,7 @@ describe(FleetResolver.name, () => {
 
       const second = await page({ first: 3, after: first.pageInfo.endCursor });
 
-      expect(second.edges.map((edge: any) => edge.node.clientId)).toEqual(['tenant-0004', 'tenant-0005', 'tenant-0006']);
+      expect(second.edges.map((edge) => edge.node.clientId)).toEqual(['tenant-0004', 'tenant-0005', 'tenant-0006']);
     });
 
     it('filters by status, totalCount counting the whole filter', async () => {
@@ -133,9 +151,9 @@ describe(FleetResolver.name, () => {
       const result = await page({ filter: { status: ['INVALID', 'REFRESH_FAILED'] }, first: 2 });
 
       expect(result.totalCount).toBe(5);
-      expect(result.edges.map((edge: any) => edge.node.status)).toEqual(['INVALID', 'INVALID']);
+      expect(result.edges.map((edge) => edge.node.status)).toEqual(['INVALID', 'INVALID']);
       const rest = await page({ filter: { status: ['INVALID', 'REFRESH_FAILED'] }, first: 10, after: result.pageInfo.endCursor });
-      expect(rest.edges.map((edge: any) => edge.node.status)).toEqual(['INVALID', 'REFRESH_FAILED', 'REFRESH_FAILED']);
+      expect(rest.edges.map((edge) => edge.node.status)).toEqual(['INVALID', 'REFRESH_FAILED', 'REFRESH_FAILED']);
     });
 
     it('filters by provider', async () => {
@@ -145,7 +163,7 @@ describe(FleetResolver.name, () => {
       const result = await page({ filter: { provider: 'google' } });
 
       expect(result.totalCount).toBe(3);
-      expect(result.edges.every((edge: any) => edge.node.provider === 'google')).toBe(true);
+      expect(result.edges.every((edge) => edge.node.provider === 'google')).toBe(true);
     });
 
     it('searches a clientId substring, case-insensitively, taking % and _ literally', async () => {
@@ -157,9 +175,9 @@ describe(FleetResolver.name, () => {
       const literal = await page({ filter: { search: 'e_s' } });
       const wildcard = await page({ filter: { search: '%' } });
 
-      expect(found.edges.map((edge: any) => edge.node.clientId).sort()).toEqual(['ACME_south-0001', 'acme-north-0001', 'acme-north-0002']);
+      expect(found.edges.map((edge) => edge.node.clientId).sort()).toEqual(['ACME_south-0001', 'acme-north-0001', 'acme-north-0002']);
       expect(found.totalCount).toBe(3);
-      expect(literal.edges.map((edge: any) => edge.node.clientId)).toEqual(['ACME_south-0001']);
+      expect(literal.edges.map((edge) => edge.node.clientId)).toEqual(['ACME_south-0001']);
       expect(wildcard.totalCount).toBe(0);
     });
 
@@ -174,9 +192,11 @@ describe(FleetResolver.name, () => {
       const afterAll = await page({ filter: { search: 'fresh' } });
 
       expect(found.totalCount).toBe(2);
-      expect(afterOne.edges.map((edge: any) => edge.node.provider)).toEqual(['google']);
+      expect(afterOne.edges.map((edge) => edge.node.provider)).toEqual(['google']);
       expect(afterAll.totalCount).toBe(0);
-      const [{ n }] = await app.dataSource.query("SELECT count(*)::int AS n FROM token_health_clients WHERE client_id = 'fresh-0001'");
+      const [{ n }] = await app.dataSource.query<{ n: number }[]>(
+        "SELECT count(*)::int AS n FROM token_health_clients WHERE client_id = 'fresh-0001'",
+      );
       expect(n).toBe(0);
     });
 
@@ -214,7 +234,7 @@ describe(FleetResolver.name, () => {
       // Counts come from the shared cache (refreshed every 15 s and after each cycle), not from a query per request.
       await app.get(TokenCountsCache).refresh();
 
-      const body = await graphql(SUMMARY);
+      const body = await graphql<{ tokenHealthSummary: unknown }>(SUMMARY);
 
       expect(body.errors).toBeUndefined();
       expect(body.data!.tokenHealthSummary).toEqual({
@@ -253,7 +273,7 @@ describe(FleetResolver.name, () => {
       await graphql('mutation { checkTokenHealth(clientId: "acme") { status } }');
       await graphql('mutation { checkTokenHealth(clientId: "acme") { status } }');
 
-      const body = await graphql(HISTORY, { clientId: 'acme', provider: 'zoho' });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'acme', provider: 'zoho' });
 
       expect(body.errors).toBeUndefined();
       expect(body.data!.tokenHealthHistory).toEqual([
@@ -274,13 +294,13 @@ describe(FleetResolver.name, () => {
       for (let check = 0; check < 2; check++) {
         // Each check must look at the token again, not skip it as checked in this cycle's second.
         await app.dataSource.query('UPDATE oauth_tokens SET last_health_check = NULL');
-        const checked = await graphql('mutation { checkTokenHealth(clientId: "steady") { status } }');
+        const checked = await graphql<{ checkTokenHealth: { status: string }[] }>('mutation { checkTokenHealth(clientId: "steady") { status } }');
         expect(checked.data!.checkTokenHealth).toEqual([{ status: 'HEALTHY' }]);
       }
 
-      const body = await graphql(HISTORY, { clientId: 'steady', provider: 'zoho' });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'steady', provider: 'zoho' });
 
-      expect(body.data!.tokenHealthHistory.map((event: any) => event.source)).toEqual(['REGISTER']);
+      expect(body.data!.tokenHealthHistory.map((event) => event.source)).toEqual(['REGISTER']);
     });
 
     it('records a status change by a token hand-out (getAccessToken) as source ACCESS', async () => {
@@ -289,7 +309,7 @@ describe(FleetResolver.name, () => {
 
       await expect(app.get(OAuthTokenService).getAccessToken('handout', 'zoho')).rejects.toThrow();
 
-      const body = await graphql(HISTORY, { clientId: 'handout', provider: 'zoho', first: 1 });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'handout', provider: 'zoho', first: 1 });
       expect(body.data!.tokenHealthHistory).toEqual([expect.objectContaining({ fromStatus: 'HEALTHY', toStatus: 'INVALID', source: 'ACCESS' })]);
     });
 
@@ -299,9 +319,9 @@ describe(FleetResolver.name, () => {
         await app.dataSource.query('UPDATE oauth_tokens SET token_status = $1', [status]);
       }
 
-      const body = await graphql(HISTORY, { clientId: 'flap-0001', provider: 'zoho', first: 2 });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'flap-0001', provider: 'zoho', first: 2 });
 
-      expect(body.data!.tokenHealthHistory.map((event: any) => event.toStatus)).toEqual(['INVALID', 'HEALTHY']);
+      expect(body.data!.tokenHealthHistory.map((event) => event.toStatus)).toEqual(['INVALID', 'HEALTHY']);
     });
 
     it('writes no event for a status change whose transaction rolls back', async () => {
@@ -312,9 +332,9 @@ describe(FleetResolver.name, () => {
       await runner.rollbackTransaction();
       await runner.release();
 
-      const body = await graphql(HISTORY, { clientId: 'rollback-0001', provider: 'zoho' });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'rollback-0001', provider: 'zoho' });
 
-      expect(body.data!.tokenHealthHistory.map((event: any) => event.toStatus)).toEqual(['HEALTHY']);
+      expect(body.data!.tokenHealthHistory.map((event) => event.toStatus)).toEqual(['HEALTHY']);
     });
 
     it('prunes events older than TOKEN_HEALTH_HISTORY_DAYS and keeps the rest', async () => {
@@ -324,13 +344,13 @@ describe(FleetResolver.name, () => {
 
       const deleted = await app.get(TokenHistoryPruner).prune();
 
-      const body = await graphql(HISTORY, { clientId: 'old-0001', provider: 'zoho' });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'old-0001', provider: 'zoho' });
       expect(deleted).toBe(1);
-      expect(body.data!.tokenHealthHistory.map((event: any) => event.toStatus)).toEqual(['INVALID']);
+      expect(body.data!.tokenHealthHistory.map((event) => event.toStatus)).toEqual(['INVALID']);
     });
 
     it('refuses first above the bound with BAD_USER_INPUT', async () => {
-      const body = await graphql(HISTORY, { clientId: 'acme', provider: 'zoho', first: 10_000 });
+      const body = await graphql<{ tokenHealthHistory: HistoryEvent[] }>(HISTORY, { clientId: 'acme', provider: 'zoho', first: 10_000 });
 
       expect(body.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
     });

@@ -29,21 +29,32 @@ class AllowHeaderGuard implements CanActivate {
   }
 }
 
-interface GraphqlResponse {
+interface GraphqlResponse<TData = unknown> {
   status: number;
   headers: Record<string, string>;
   text: string;
-  body: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, any> }[] };
+  body: { data?: TData | null; errors?: { message: string; extensions?: { code?: string } }[] };
 }
 
-async function graphql(
+/** A TokenHealthReport as the API answers it (REPORT_FIELDS). */
+interface Report {
+  clientId: string;
+  provider: string;
+  status: string;
+  lastRefresh: string | null;
+  lastHealthCheck: string | null;
+  accessTokenExpiresAt: string | null;
+  error: string | null;
+}
+
+async function graphql<TData = unknown>(
   app: TestApp,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
-): Promise<GraphqlResponse> {
+): Promise<GraphqlResponse<TData>> {
   const response = await request(httpServer(app)).post('/graphql').set(headers).send({ query, variables });
-  return { status: response.status, headers: response.headers, text: response.text, body: response.body };
+  return { status: response.status, headers: response.headers, text: response.text, body: response.body as GraphqlResponse<TData>['body'] };
 }
 
 const errorCode = (response: GraphqlResponse) => response.body.errors?.[0]?.extensions?.code;
@@ -114,11 +125,11 @@ describe(TokenHealthResolver.name, () => {
       await seedToken(app, { clientId: 'acme', provider: 'other-crm', expiresInMinutes: 240 });
       await seedToken(app, { clientId: 'someone-else' });
 
-      const response = await graphql(app, TOKEN_HEALTH, { clientId: 'acme' });
+      const response = await graphql<{ tokenHealth: Report[] }>(app, TOKEN_HEALTH, { clientId: 'acme' });
 
       expect(response.body.errors).toBeUndefined();
       const reports = response.body.data!.tokenHealth;
-      expect(reports.map((r: any) => [r.provider, r.status])).toEqual([
+      expect(reports.map((r) => [r.provider, r.status])).toEqual([
         ['other-crm', 'HEALTHY'],
         ['zoho', 'INVALID'],
       ]);
@@ -141,7 +152,7 @@ describe(TokenHealthResolver.name, () => {
       await seedToken(app, { clientId: 'untouched', expiresInMinutes: 5 });
       zoho.whenRefreshing(dead.refreshToken!, { status: 200, body: { error: 'invalid_code' } });
 
-      const response = await graphql(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' });
+      const response = await graphql<{ checkTokenHealth: Report[] }>(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' });
 
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.checkTokenHealth).toEqual([
@@ -155,7 +166,7 @@ describe(TokenHealthResolver.name, () => {
       await seedToken(app, { clientId: 'acme', expiresInMinutes: 5 });
       await seedToken(app, { clientId: 'globex', expiresInMinutes: 5 });
 
-      const response = await graphql(app, 'mutation { checkTokenHealth { clientId status lastRefresh } }');
+      const response = await graphql<{ checkTokenHealth: Report[] }>(app, 'mutation { checkTokenHealth { clientId status lastRefresh } }');
 
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.checkTokenHealth).toEqual([
@@ -178,7 +189,9 @@ describe(TokenHealthResolver.name, () => {
       await seedToken(app, { clientId: 'initech', expiresInMinutes: 240 });
       zoho.whenRefreshing(failing.refreshToken!, { status: 500, body: 'down' });
 
-      const response = await graphql(app, 'mutation { runHealthCheck { startedAt finishedAt checked refreshed failed } }');
+      const response = await graphql<{
+        runHealthCheck: { startedAt: string; finishedAt: string; checked: number; refreshed: number; failed: number };
+      }>(app, 'mutation { runHealthCheck { startedAt finishedAt checked refreshed failed } }');
 
       expect(response.body.errors).toBeUndefined();
       const run = response.body.data!.runHealthCheck;
@@ -244,7 +257,7 @@ describe(TokenHealthResolver.name, () => {
     });
 
     it('stores the token set healthy and returns its report', async () => {
-      const response = await graphql(app, REGISTER, { input: input() });
+      const response = await graphql<{ registerOAuthToken: Report }>(app, REGISTER, { input: input() });
 
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data!.registerOAuthToken).toMatchObject({
@@ -264,7 +277,7 @@ describe(TokenHealthResolver.name, () => {
       await graphql(app, REGISTER, { input: input() });
       // Without an access token the registration verifies the refresh token at the (fake) accounts server.
       const second = input({ refreshToken: '1000.refresh.imported-second', accessToken: null, accountsServer: null });
-      const response = await graphql(app, REGISTER, { input: second });
+      const response = await graphql<{ registerOAuthToken: Report }>(app, REGISTER, { input: second });
 
       expect(response.body.data!.registerOAuthToken.status).toBe('HEALTHY');
       expect(zoho.refreshCount('1000.refresh.imported-second')).toBe(1);
@@ -301,7 +314,7 @@ describe(TokenHealthResolver.name, () => {
 
   describe('createConnectLink', () => {
     it('returns an absolute connect URL under PUBLIC_BASE_URL', async () => {
-      const response = await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' });
+      const response = await graphql<{ createConnectLink: string }>(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' });
 
       expect(response.body.errors).toBeUndefined();
       const link = new URL(response.body.data!.createConnectLink);
@@ -519,7 +532,7 @@ describe(TokenHealthResolver.name, () => {
       });
 
       const responses = [
-        await graphql(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' }),
+        await graphql<{ checkTokenHealth: Report[] }>(app, CHECK_TOKEN_HEALTH, { clientId: 'acme' }),
         await graphql(app, TOKEN_HEALTH, { clientId: 'acme' }),
         await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret' } }),
         await graphql(app, REGISTER, {
@@ -527,7 +540,7 @@ describe(TokenHealthResolver.name, () => {
         }),
         await graphql(app, REGISTER, { input: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.registered-secret'.repeat(200) } }),
         await graphql(app, CREATE_CONNECT_LINK, { clientId: 'acme', provider: 'zoho' }),
-      ];
+      ] as const;
 
       expect(responses[0].body.data!.checkTokenHealth[0].status).toBe('REFRESH_FAILED');
       for (const response of responses) {

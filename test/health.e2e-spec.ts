@@ -13,15 +13,31 @@ import { httpServer } from './factories/http-server';
 
 useSecretScan();
 
+/** Terminus' answer: each check's details under its key. */
+interface HealthBody {
+  status: string;
+  details: {
+    database: { status: string };
+    tokenHealth: {
+      status: string;
+      lastCompletedCycleAt: string | null;
+      scheduled: boolean;
+      counts: Record<string, number> | null;
+      countsAt: string | null;
+      message?: string;
+    };
+  };
+}
+
 interface HealthResponse {
   status: number;
   text: string;
-  body: Record<string, any>;
+  body: HealthBody;
 }
 
 async function getHealth(app: TestApp, path = '/health'): Promise<HealthResponse> {
   const response = await request(httpServer(app)).get(path);
-  return { status: response.status, text: response.text, body: response.body };
+  return { status: response.status, text: response.text, body: response.body as HealthBody };
 }
 
 /** Polls /health until it answers `status` (and `also` holds), and returns that answer. */
@@ -95,7 +111,7 @@ describe(HealthController.name, () => {
       const logQuery = logger.logQuery.bind(logger);
       logger.logQuery = (query, parameters, queryRunner) => {
         statements.push(query);
-        return logQuery(query, parameters, queryRunner);
+        logQuery(query, parameters, queryRunner);
       };
       const counted = jest.spyOn(app.get(OAuthTokenFleetRepository), 'countByProviderAndStatus');
       try {
@@ -286,7 +302,7 @@ describe(HealthController.name, () => {
       expect(stalled.body.details.tokenHealth).toMatchObject({ status: 'down', message: expect.stringMatching(/not completed a cycle/) });
       const ready = await waitForHealth(app, 200, 10_000);
       // Ready again because a cycle completed after the stall was seen (an ordering, not a wall-clock bound).
-      const completedAt = (response: HealthResponse) => new Date(response.body.details.tokenHealth.lastCompletedCycleAt).getTime();
+      const completedAt = (response: HealthResponse) => new Date(response.body.details.tokenHealth.lastCompletedCycleAt!).getTime();
       expect(completedAt(ready)).toBeGreaterThan(completedAt(stalled));
       // The counts are refreshed right after each completed cycle.
       await waitForHealth(app, 200, 5_000, (response) => response.body.details.tokenHealth.counts?.refresh_failed === 1);

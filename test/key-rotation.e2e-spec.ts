@@ -36,8 +36,12 @@ describe(TokenReencryptionSweeper.name, () => {
   };
   const pathOf = (url: string) => new URL(url).pathname + new URL(url).search;
   const storedValues = async (app: TestApp): Promise<string[]> =>
-    (await app.dataSource.query('SELECT access_token, refresh_token FROM oauth_tokens'))
-      .flatMap((row: { access_token: string | null; refresh_token: string | null }) => [row.access_token, row.refresh_token])
+    (
+      await app.dataSource.query<{ access_token: string | null; refresh_token: string | null }[]>(
+        'SELECT access_token, refresh_token FROM oauth_tokens',
+      )
+    )
+      .flatMap((row) => [row.access_token, row.refresh_token])
       .filter((value: string | null): value is string => value !== null);
 
   beforeAll(async () => {

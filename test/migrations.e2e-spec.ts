@@ -23,9 +23,11 @@ describe('migrations', () => {
   });
 
   const columnsOf = async (table: string): Promise<string[]> =>
-    (await sut.query('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name', [table])).map(
-      (row: { column_name: string }) => row.column_name,
-    );
+    (
+      await sut.query<{ column_name: string }[]>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name', [
+        table,
+      ])
+    ).map((row) => row.column_name);
 
   it('creates oauth_tokens with the health columns, a status CHECK and a unique (client_id, provider)', async () => {
     await sut.runMigrations();
@@ -91,7 +93,7 @@ describe('migrations', () => {
       );
     const capture = (command: string, output: string) => (scan.capture(`typeorm ${command}`, output), output);
 
-    const applied = async () => (await sut.query('SELECT name FROM typeorm_migrations ORDER BY id')).map((row: { name: string }) => row.name);
+    const applied = async () => (await sut.query<{ name: string }[]>('SELECT name FROM typeorm_migrations ORDER BY id')).map((row) => row.name);
     const last = MIGRATIONS[MIGRATIONS.length - 1].name;
 
     expect(cli('migration:revert')).toContain(`${last} has been reverted`);
@@ -134,8 +136,10 @@ describe('migrations on a host app whose oauth_tokens table already exists', () 
   it('reverting every migration gives the host its table back as it was, never drops it', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
 
-    const columns = await sut.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens' ORDER BY 1`);
-    expect(columns.map((row: { column_name: string }) => row.column_name)).toEqual([
+    const columns = await sut.query<{ column_name: string }[]>(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens' ORDER BY 1`,
+    );
+    expect(columns.map((row) => row.column_name)).toEqual([
       'access_token',
       'client_id',
       'created_at',

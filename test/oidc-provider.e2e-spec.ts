@@ -29,21 +29,29 @@ const SHORT: IssuerClient = {
 };
 const REPORT = 'clientId provider status error';
 
+interface Report {
+  clientId: string;
+  provider: string;
+  status: string;
+  error: string | null;
+}
+
 describe('oidc-provider as a custom provider', () => {
   let database: TestDatabase;
   let issuer: OidcIssuer;
   let slack: WebhookSink;
   let app: TestApp;
 
-  const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+  const graphql = async <TData = unknown>(query: string, variables: Record<string, unknown> = {}) => {
     const response = await request(httpServer(app))
       .post('/graphql')
       .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
       .send({ query, variables });
-    return response.body as { data?: Record<string, any> | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    return response.body as { data?: TData | null; errors?: { message: string; extensions?: { code?: string } }[] };
   };
   const check = async (clientId: string) => {
-    return (await graphql(`mutation($c: String) { checkTokenHealth(clientId: $c) { ${REPORT} } }`, { c: clientId })).data!.checkTokenHealth;
+    return (await graphql<{ checkTokenHealth: Report[] }>(`mutation($c: String) { checkTokenHealth(clientId: $c) { ${REPORT} } }`, { c: clientId }))
+      .data!.checkTokenHealth;
   };
   const storedRefreshToken = async (clientId: string, provider: string) => {
     const row = await readToken(app, clientId, provider);
@@ -54,8 +62,12 @@ describe('oidc-provider as a custom provider', () => {
 
   /** From createConnectLink to the success page, with a scripted sign-in at the issuer. */
   const connect = async (clientId: string, provider: string) => {
-    const link = (await graphql('mutation($c: String!, $p: String!) { createConnectLink(clientId: $c, provider: $p) }', { c: clientId, p: provider }))
-      .data!.createConnectLink as string;
+    const link = (
+      await graphql<{ createConnectLink: string }>('mutation($c: String!, $p: String!) { createConnectLink(clientId: $c, provider: $p) }', {
+        c: clientId,
+        p: provider,
+      })
+    ).data!.createConnectLink;
     const start = await request(httpServer(app))
       .get(new URL(link).pathname + new URL(link).search)
       .expect(302);
@@ -105,7 +117,7 @@ describe('oidc-provider as a custom provider', () => {
     });
     expect(done.status).toBe(200);
     expect(done.text).toContain('Connected');
-    const report = (await graphql(`query { tokenHealth(clientId: "acme") { ${REPORT} } }`)).data!.tokenHealth;
+    const report = (await graphql<{ tokenHealth: Report[] }>(`query { tokenHealth(clientId: "acme") { ${REPORT} } }`)).data!.tokenHealth;
     expect(report).toEqual([{ clientId: 'acme', provider: 'idp', status: 'HEALTHY', error: null }]);
     expect(await issuer.isActive(await storedRefreshToken('acme', 'idp'), IDP)).toBe(true);
   });
@@ -156,7 +168,9 @@ describe('oidc-provider as a custom provider', () => {
   });
 
   it('never puts a client secret or a refresh token into a stored error or an alert', async () => {
-    const errors = (await app.dataSource.query('SELECT health_check_error FROM oauth_tokens')).map((row: any) => String(row.health_check_error));
+    const errors = (await app.dataSource.query<{ health_check_error: string | null }[]>('SELECT health_check_error FROM oauth_tokens')).map((row) =>
+      String(row.health_check_error),
+    );
     const everything = [...errors, ...slack.requests.map((r) => r.body)].join('\n');
 
     expect(everything).not.toContain(IDP.client_secret);

@@ -52,7 +52,8 @@ describe('Provider outages', () => {
       (request) => (new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string }).type,
     );
   const count = (items: string[], pattern: RegExp) => items.filter((item) => pattern.test(item)).length;
-  const outages = () => app.dataSource.query('SELECT provider, closed_at FROM provider_outages ORDER BY id');
+  const outages = () =>
+    app.dataSource.query<{ provider: string; closed_at: Date | null }[]>('SELECT provider, closed_at FROM provider_outages ORDER BY id');
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -242,8 +243,8 @@ describe('Provider outages', () => {
       for (const token of await seedFleet(count)) zoho.whenRefreshing(token, { status: 200, body: { error: 'invalid_code' } });
     };
     const queuedFor = async (channel: string) =>
-      (await app.dataSource.query(`SELECT payload->>'title' AS title FROM alert_outbox WHERE channel = $1`, [channel])).map(
-        (row: { title: string }) => row.title,
+      (await app.dataSource.query<{ title: string }[]>(`SELECT payload->>'title' AS title FROM alert_outbox WHERE channel = $1`, [channel])).map(
+        (row) => row.title,
       );
 
     it('raises a storm of more than one batch once: one digest, one webhook event per token, no reminder in the same raise', async () => {
@@ -286,8 +287,11 @@ describe('Provider outages', () => {
     const evaluateEverywhere = (cycleStart: Date) =>
       Promise.all(everyone().map((replica) => replica.get(ProviderOutageService).evaluateCycle(cycleStart)));
     const queued = async (title: string) => {
-      const rows = await app.dataSource.query(`SELECT channel FROM alert_outbox WHERE payload->>'title' = $1 ORDER BY channel`, [title]);
-      return rows.map((row: { channel: string }) => row.channel);
+      const rows = await app.dataSource.query<{ channel: string }[]>(
+        `SELECT channel FROM alert_outbox WHERE payload->>'title' = $1 ORDER BY channel`,
+        [title],
+      );
+      return rows.map((row) => row.channel);
     };
 
     beforeAll(async () => {
@@ -324,7 +328,7 @@ describe('Provider outages', () => {
 
       await evaluateEverywhere(await runCycleOnly());
 
-      expect((await outages()).map((row: { closed_at: Date | null }) => row.closed_at !== null)).toEqual([true]);
+      expect((await outages()).map((row) => row.closed_at !== null)).toEqual([true]);
       expect(await queued('Provider recovered: zoho')).toEqual(['email', 'slack', 'webhook']);
     });
   });

@@ -19,8 +19,8 @@ function startServer(env: Record<string, string>): { child: ChildProcess; output
   scan.captureProcess(child, 'built server');
   if (env.PORT) scan.captureResponsesFrom(`http://127.0.0.1:${env.PORT}`);
   let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
 }
@@ -31,7 +31,7 @@ async function graphql(port: number, query: string) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
     body: JSON.stringify({ query }),
   });
-  return response.json() as Promise<{ data?: any; errors?: unknown[] }>;
+  return response.json() as Promise<{ data?: unknown; errors?: unknown[] }>;
 }
 
 describe('the built server', () => {
@@ -192,8 +192,8 @@ describe('the generated admin token (ADMIN_API_TOKEN unset)', () => {
     });
     scan.captureProcess(child, 'npm run start:prod');
     let output = '';
-    child.stdout!.on('data', (chunk) => (output += chunk));
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 
     expect(code).not.toBe(0);
