@@ -18,6 +18,20 @@ const scan = useSecretScan();
 const ADMIN_TOKEN = 'host-admin-token-0123456789';
 const REVOKED = 'host-revoked-refresh-token';
 
+interface PackageManifest {
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+
+/** The host's /health: Terminus' answer with its database ping and the token-health indicator. */
+interface HostHealthBody {
+  status: string;
+  details: {
+    database: { status: string };
+    tokenHealth: { status: string; scheduled: boolean; lastCompletedCycleAt: string | null; counts: Record<string, number> | null };
+  };
+}
+
 describe('examples/host-app with the packed token-health tarball', () => {
   let tarball: PackedTarball;
   let database: TestDatabase;
@@ -26,20 +40,22 @@ describe('examples/host-app with the packed token-health tarball', () => {
   let baseUrl: string;
   let output = '';
 
-  const graphql = async (query: string, variables: object = {}) => {
+  const graphql = async <TData = unknown>(query: string, variables: object = {}) => {
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
       body: JSON.stringify({ query, variables }),
     });
-    return (await response.json()) as { data?: any; errors?: unknown[] };
+    return (await response.json()) as { data?: TData; errors?: unknown[] };
   };
 
   const hostAlerts = async (): Promise<{ severity: string; title: string; message: string }[]> => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      return (await client.query('SELECT severity, title, message FROM host_alerts ORDER BY id')).rows;
+      return (
+        await client.query<{ severity: string; title: string; message: string }>('SELECT severity, title, message FROM host_alerts ORDER BY id')
+      ).rows;
     } finally {
       await client.end();
     }
@@ -112,7 +128,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
 
   it('needs nothing at run time but its dependencies, its peers and Node itself', () => {
     const installed = join(HOST_APP, 'node_modules', 'token-health');
-    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
+    const manifest: PackageManifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
     const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {}), ...builtinModules]);
     const required = new Set<string>();
     for (const file of readdirSync(installed, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'))) {
@@ -128,20 +144,22 @@ describe('examples/host-app with the packed token-health tarball', () => {
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
-      const { rows } = await client.query('SELECT name FROM migrations ORDER BY id');
+      const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations ORDER BY id');
       expect(rows.map((row) => row.name)).toEqual([
         'CreateOAuthTokens1700000000000',
         'CreateHostAlerts1700000000001',
         ...MIGRATIONS.map((migration) => migration.name),
       ]);
       // The host's table (no unique of its own) got the health columns and the unique the upserts need.
-      const columns = await client.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens'`);
+      const columns = await client.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens'`,
+      );
       expect(columns.rows.map((row) => row.column_name)).toEqual(expect.arrayContaining(['token_status', 'last_health_check', 'health_check_error']));
       const {
         rows: [table],
-      } = await client.query(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
+      } = await client.query<{ comment: string | null }>(`SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS comment`);
       expect(table.comment).toBeNull(); // still the host's table, not one token-health created
-      const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens'`);
+      const indexes = await client.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens'`);
       expect(indexes.rows.map((row) => row.indexname)).toContain('uq_oauth_tokens_client_provider');
     } finally {
       await client.end();
@@ -190,7 +208,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
     const reports = await eventually(
       async () =>
         (
-          await graphql(`
+          await graphql<{ tokenHealth: { status: string; lastHealthCheck: string | null; error: string | null }[] }>(`
             query {
               tokenHealth(clientId: "host-tenant") {
                 status
@@ -203,7 +221,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
       (value) => value?.[0]?.status === 'INVALID',
     );
 
-    expect(reports[0].lastHealthCheck).not.toBeNull();
+    expect(reports![0].lastHealthCheck).not.toBeNull();
     expect(fake.refreshCount(REVOKED)).toBeGreaterThan(0);
   });
 
@@ -217,7 +235,7 @@ describe('examples/host-app with the packed token-health tarball', () => {
 
   it("shows the token-health indicator on the host's own /health", async () => {
     const body = await eventually(
-      () => fetch(`${baseUrl}/health`).then((r) => r.json() as Promise<any>),
+      () => fetch(`${baseUrl}/health`).then((r) => r.json() as Promise<HostHealthBody>),
       // Counts come from a cache refreshed after each cycle: wait for one taken after the revocation.
       (value) => value?.details?.tokenHealth?.counts?.invalid === 1,
     );

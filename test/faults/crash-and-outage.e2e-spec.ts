@@ -74,9 +74,9 @@ describe('crashes and outages', () => {
         30_000,
         'every token refreshed after the restart',
       );
-      const rows = await seeder.dataSource.query('SELECT refresh_token FROM oauth_tokens');
+      const rows = await seeder.dataSource.query<{ refresh_token: string | null }[]>('SELECT refresh_token FROM oauth_tokens');
       expect(rows).toHaveLength(seeds.length);
-      expect(rows.every((row: any) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v2:'))).toBe(true);
+      expect(rows.every((row) => typeof row.refresh_token === 'string' && row.refresh_token.startsWith('v2:'))).toBe(true);
       // Decrypted and compared: the rotated refresh token (not the access token, not the old one) is what is stored.
       const repository = seeder.get(OAuthTokenRepository);
       const stored = await Promise.all(seeds.map((seed) => repository.findToken(seed.clientId, 'zoho')));
@@ -124,7 +124,7 @@ describe('crashes and outages', () => {
         if (first !== undefined && second !== undefined) expect(second).toBeGreaterThan(first);
       }
 
-      const [{ dueInMs }] = await seeder.dataSource.query(
+      const [{ dueInMs }] = await seeder.dataSource.query<{ dueInMs: number }[]>(
         `SELECT greatest(0, extract(epoch FROM max(next_attempt_at) - now()) * 1000)::int AS "dueInMs" FROM alert_outbox WHERE status = 'pending'`,
       );
       await sinks.restartOn(slackPort, smtpPort);

@@ -18,19 +18,24 @@ const MISBEHAVIOUR: Record<string, FakeResponse> = {
   'access-denied': { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
 };
 
+interface GraphqlBody<TData> {
+  data?: TData | null;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
 describe('hostile provider and hostile input', () => {
   let database: TestDatabase;
   let zoho: FakeOAuthProvider;
   let seeder: TestApp;
   let server: ServerProcess;
 
-  const graphql = async (query: string, variables: object = {}, token = TEST_ADMIN_TOKEN) => {
+  const graphql = async <TData = unknown>(query: string, variables: object = {}, token = TEST_ADMIN_TOKEN) => {
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, body: (await response.json()) as any };
+    return { status: response.status, body: (await response.json()) as GraphqlBody<TData> };
   };
 
   beforeAll(async () => {
@@ -64,10 +69,12 @@ describe('hostile provider and hostile input', () => {
     }
 
     const startedAt = Date.now();
-    const { body } = await graphql('mutation { checkTokenHealth { clientId status error } }');
+    const { body } = await graphql<{ checkTokenHealth: { clientId: string; status: string; error: string | null }[] }>(
+      'mutation { checkTokenHealth { clientId status error } }',
+    );
     const elapsedMs = Date.now() - startedAt;
 
-    const byClient = Object.fromEntries(body.data.checkTokenHealth.map((r: any) => [r.clientId, r.status]));
+    const byClient = Object.fromEntries(body.data!.checkTokenHealth.map((r) => [r.clientId, r.status]));
     for (const name of Object.keys(MISBEHAVIOUR)) expect(byClient[`bad-${name}`]).toBe('REFRESH_FAILED');
     for (let i = 0; i < 3; i++) expect(byClient[`good-${i}`]).toBe('HEALTHY');
     // Liveness bound, not a performance figure: the slowest token (hangs) takes 3 attempts × 1.5 s timeout
@@ -95,14 +102,17 @@ describe('hostile provider and hostile input', () => {
     'stores and returns the client id %j verbatim',
     async (clientId) => {
       scan.secret('1000.hostile', 'registered refresh token');
-      const registered = await graphql(
+      const registered = await graphql<{ registerOAuthToken: { clientId: string; status: string } }>(
         'mutation($clientId: String!) { registerOAuthToken(input: {clientId: $clientId, provider: "zoho", refreshToken: "1000.hostile"}) { clientId status } }',
         { clientId },
       );
-      const read = await graphql('query($clientId: String!) { tokenHealth(clientId: $clientId) { clientId } }', { clientId });
+      const read = await graphql<{ tokenHealth: { clientId: string }[] }>(
+        'query($clientId: String!) { tokenHealth(clientId: $clientId) { clientId } }',
+        { clientId },
+      );
 
-      expect(registered.body.data.registerOAuthToken).toEqual({ clientId, status: 'HEALTHY' });
-      expect(read.body.data.tokenHealth).toEqual([{ clientId }]);
+      expect(registered.body.data!.registerOAuthToken).toEqual({ clientId, status: 'HEALTHY' });
+      expect(read.body.data!.tokenHealth).toEqual([{ clientId }]);
     },
   );
 
@@ -110,7 +120,7 @@ describe('hostile provider and hostile input', () => {
     const deep = `{ ${'__schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } }'} }`;
     const nested = await graphql(deep);
     // Introspection is off as well, which is reported beside the depth.
-    expect(nested.body.errors?.map((error: { message: string }) => error.message)).toContainEqual(expect.stringMatching(/nested deeper/));
+    expect(nested.body.errors?.map((error) => error.message)).toContainEqual(expect.stringMatching(/nested deeper/));
 
     const wide = await graphql(`{ ${Array.from({ length: 600 }, (_, i) => `f${i}: __typename`).join(' ')} }`);
     expect(wide.body.errors?.[0]?.message).toMatch(/more than 500 fields/);

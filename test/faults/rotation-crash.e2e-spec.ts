@@ -28,6 +28,10 @@ useSecretScan();
 
 const CHECK = (clientId: string) => `mutation { checkTokenHealth(clientId: "${clientId}") { clientId provider status error } }`;
 
+interface CheckAnswer {
+  data: { checkTokenHealth: { clientId: string; provider: string; status: string; error: string | null }[] };
+}
+
 describe('a crash between the provider answer and the write', () => {
   let database: TestDatabase;
   let grace: RotatingOAuthProvider;
@@ -70,7 +74,7 @@ describe('a crash between the provider answer and the write', () => {
       .post('/graphql')
       .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
       .send({ query: CHECK(clientId) });
-    return response.body.data.checkTokenHealth[0];
+    return (response.body as CheckAnswer).data.checkTokenHealth[0];
   };
 
   /** Starts the built server, has it refresh `clientId`, and kills it while its write waits. */

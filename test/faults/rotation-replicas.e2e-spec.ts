@@ -2,6 +2,7 @@
 // rotates on every refresh and spends the old token at once (reuse ends the grant).
 // A rotation lost or a token used twice by two replicas would show as a reuse, an
 // invalid token, or a stored token that is not the provider's current one.
+import { OAuthTokenRow } from '../../src/oauth/oauth-token-rows';
 import { TokenCipher } from '../../src/oauth/token-cipher';
 import { readToken, seedToken } from '../factories/token.factory';
 import { waitUntil } from '../support/alert-sinks';
@@ -59,8 +60,8 @@ describe('refresh-token rotation with three replicas', () => {
 
     const cipher = seeder.get(TokenCipher);
     const rows = await Promise.all(TENANTS.map((tenant) => readToken(seeder, tenant, 'rot')));
-    const storedToken = (row: Record<string, any>) =>
-      cipher.decrypt(row.refresh_token, { clientId: row.client_id, provider: 'rot', column: 'refresh_token' });
+    const storedToken = (row: OAuthTokenRow) =>
+      cipher.decrypt(row.refresh_token!, { clientId: row.client_id, provider: 'rot', column: 'refresh_token' });
     const lost = rows.filter((row) => storedToken(row) !== provider.current(row.client_id)).map((row) => row.client_id);
 
     expect(provider.reuses).toEqual([]);
