@@ -34,73 +34,48 @@ export function fleetPage(view: FleetView): string {
   return layout(
     { title: 'Connections', base: view.base, logoutCsrf: view.logoutCsrf },
     html`<h1>Connections</h1>
-      ${summary.outages.map(
-        (outage) =>
-          html`<div class="banner" role="alert">
-            Provider outage: ${outage.provider} has been failing since ${timeAgo(outage.since, now)} (${outage.failures} failed refreshes).
-            Connections of ${outage.provider} are not alerted one by one meanwhile.
-          </div>`,
-      )}
-      <section class="cards" aria-label="Summary">
-        <div class="card"><span class="count">${summary.total}</span><span class="label">Total</span></div>
-        ${STATUSES_WORST_FIRST.map((status) => html`<div class="card"><span class="count">${countOf(status)}</span><span class="label">${STATUS_LABELS[status]}</span></div>`)}
-      </section>
-      ${
-        summary.lastCycle
-          ? html`<p>
-              Last check cycle finished ${timeAgo(summary.lastCycle.finishedAt, now)}: ${summary.lastCycle.checked} checked,
-              ${summary.lastCycle.refreshed} refreshed, ${summary.lastCycle.failed} failed.
-            </p>`
-          : null
-      }
-      <form method="get" action="${view.base}" class="filters">
-        <div>
-          <label for="status">Status</label>
-          <select id="status" name="status">
-            <option value="">All</option>
-            ${STATUSES_WORST_FIRST.map((status) => html`<option value="${status}" ${view.status === status ? html` selected` : null}>${STATUS_LABELS[status]}</option>`)}
-          </select>
-        </div>
-        <div>
-          <label for="search">Search</label>
-          <input type="search" id="search" name="search" value="${view.search ?? ''}" placeholder="${view.searchHint}" maxlength="255" />
-        </div>
-        <button type="submit">Apply</button>
-        ${view.status || view.search ? html`<a href="${view.base}">Clear</a>` : null}
-      </form>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Client</th>
-            <th scope="col">Provider</th>
-            <th scope="col">Status</th>
-            <th scope="col">Last check</th>
-            <th scope="col">Error</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${
-            page.edges.length === 0
-              ? html`<tr>
-                  <td colspan="5" class="empty">No connections match.</td>
-                </tr>`
-              : null
-          }
-          ${page.edges.map(
-            ({ node }) =>
-              html`<tr>
-                <td><a href="${connectionHref(view.base, node.clientId, node.provider)}">${node.clientId}</a></td>
-                <td>${node.provider}</td>
-                <td>${statusBadge(node.status)}</td>
-                <td>${timeAgo(node.lastHealthCheck, now)}</td>
-                <td class="error-text">${node.error ?? ''}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-      <nav class="pages" aria-label="Pages">
-        ${pageInfo.hasPreviousPage && pageInfo.startCursor ? html`<a href="${pageHref({ before: pageInfo.startCursor })}">Previous</a>` : null}
-        ${pageInfo.hasNextPage && pageInfo.endCursor ? html`<a href="${pageHref({ after: pageInfo.endCursor })}">Next</a>` : null}
-      </nav>`,
+${summary.outages.map(
+  (outage) => html`<div class="banner" role="alert">Provider outage: ${outage.provider} has been failing since ${timeAgo(outage.since, now)}
+(${outage.failures} failed refreshes). Connections of ${outage.provider} are not alerted one by one meanwhile.</div>`,
+)}
+<section class="cards" aria-label="Summary">
+<div class="card"><span class="count">${summary.total}</span><span class="label">Total</span></div>
+${STATUSES_WORST_FIRST.map((status) => html`<div class="card"><span class="count">${countOf(status)}</span><span class="label">${STATUS_LABELS[status]}</span></div>`)}
+</section>
+${
+  summary.lastCycle
+    ? html`<p>Last check cycle finished ${timeAgo(summary.lastCycle.finishedAt, now)}: ${summary.lastCycle.checked} checked, ${summary.lastCycle.refreshed} refreshed, ${summary.lastCycle.failed} failed.</p>`
+    : null
+}
+<form method="get" action="${view.base}" class="filters">
+<div><label for="status">Status</label>
+<select id="status" name="status">
+<option value="">All</option>
+${STATUSES_WORST_FIRST.map((status) => html`<option value="${status}"${view.status === status ? html` selected` : null}>${STATUS_LABELS[status]}</option>`)}
+</select></div>
+<div><label for="search">Search</label>
+<input type="search" id="search" name="search" value="${view.search ?? ''}" placeholder="${view.searchHint}" maxlength="255"></div>
+<button type="submit">Apply</button>
+${view.status || view.search ? html`<a href="${view.base}">Clear</a>` : null}
+</form>
+<table>
+<thead><tr><th scope="col">Client</th><th scope="col">Provider</th><th scope="col">Status</th><th scope="col">Last check</th><th scope="col">Error</th></tr></thead>
+<tbody>
+${page.edges.length === 0 ? html`<tr><td colspan="5" class="empty">No connections match.</td></tr>` : null}
+${page.edges.map(
+  ({ node }) => html`<tr>
+<td><a href="${connectionHref(view.base, node.clientId, node.provider)}">${node.clientId}</a></td>
+<td>${node.provider}</td>
+<td>${statusBadge(node.status)}</td>
+<td>${timeAgo(node.lastHealthCheck, now)}</td>
+<td class="error-text">${node.error ?? ''}</td>
+</tr>`,
+)}
+</tbody>
+</table>
+<nav class="pages" aria-label="Pages">
+${pageInfo.hasPreviousPage && pageInfo.startCursor ? html`<a href="${pageHref({ before: pageInfo.startCursor })}">Previous</a>` : null}
+${pageInfo.hasNextPage && pageInfo.endCursor ? html`<a href="${pageHref({ after: pageInfo.endCursor })}">Next</a>` : null}
+</nav>`,
   );
 }

@@ -11,26 +11,27 @@ export interface LayoutOptions {
 /** The frame of every console page: no script, one stylesheet served by the app. */
 export function layout(options: LayoutOptions, body: SafeHtml): string {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>${options.title} · token-health</title>
-        <link rel="stylesheet" href="${options.base}/assets/console.css" />
-      </head>
-      <body>
-        <header>
-          <a href="${options.base}">token-health</a>
-          ${
-            options.logoutCsrf
-              ? html`<form method="post" action="${options.base}/logout">
-                  <input type="hidden" name="_csrf" value="${options.logoutCsrf}" /><button type="submit">Log out</button>
-                </form>`
-              : null
-          }
-        </header>
-        <main>${body}</main>
-      </body>
-    </html> `.value;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${options.title} · token-health</title>
+<link rel="stylesheet" href="${options.base}/assets/console.css">
+</head>
+<body>
+<header>
+<a href="${options.base}">token-health</a>
+${
+  options.logoutCsrf
+    ? html`<form method="post" action="${options.base}/logout"><input type="hidden" name="_csrf" value="${options.logoutCsrf}"><button type="submit">Log out</button></form>`
+    : null
+}
+</header>
+<main>
+${body}
+</main>
+</body>
+</html>
+`.value;
 }
