@@ -10,17 +10,9 @@ export interface FleetFilter {
 
 /** Position in the fleet order: worst status first, then most recently checked, then id (all descending). */
 export interface FleetPosition {
-  /** 3 invalid, 2 refresh_failed, 1 expiring, 0 healthy. */
+  /** `severityRank` of the status: 3 invalid, 2 refresh_failed, 1 expiring, 0 healthy. */
   rank: number;
   /** Last check in microseconds since the epoch, as a decimal string (0 = never checked). */
   checkedMicros: string;
   id: string;
 }
-
-/** The status-to-rank mapping that ix_oauth_tokens_fleet_order holds. */
-export const STATUS_RANK: Record<TokenStatus, number> = {
-  [TokenStatus.Invalid]: 3,
-  [TokenStatus.RefreshFailed]: 2,
-  [TokenStatus.Expiring]: 1,
-  [TokenStatus.Healthy]: 0,
-};

@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { namedSql } from '../database/named-sql';
-import { FleetFilter, FleetPosition, STATUS_RANK } from './fleet-query';
+import { FleetFilter, FleetPosition } from './fleet-query';
 import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
-import { TokenStatus } from './token-status';
+import { TokenStatus, severityRank } from './token-status';
+import { STATUS_RANK_SQL } from './token-status.sql';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 type FleetQueryRow = OAuthTokenReportRow & { id: string; rank: number; checked_micros: string };
 
 // Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
 // so that a page is a range scan of that index starting at its cursor.
-// Spelled from the enum (an index expression cannot take parameters); the text is the migration's.
-const RANK = `(CASE token_status WHEN '${TokenStatus.Invalid}' THEN 3 WHEN '${TokenStatus.RefreshFailed}' THEN 2 WHEN '${TokenStatus.Expiring}' THEN 1 ELSE 0 END)`;
+const RANK = STATUS_RANK_SQL;
 const CHECKED = `(COALESCE(last_health_check, 'epoch'::timestamptz))`;
 const POSITION = `${RANK}, ${CHECKED}, id`;
 const CURSOR = `:rank::int, 'epoch'::timestamptz + :checkedMicros::int8 * interval '1 microsecond', :id::uuid`;
@@ -98,7 +98,7 @@ export class OAuthTokenFleetRepository {
     if (filter.statuses?.length) {
       // Filtering on the rank (not the column) lets the planner seek inside the order index.
       conditions.push(`${RANK} = ANY(:ranks::int[])`);
-      values.ranks = [...new Set(filter.statuses.map((status) => STATUS_RANK[status]))];
+      values.ranks = [...new Set(filter.statuses.map((status) => severityRank(status)))];
     }
     if (filter.provider) {
       conditions.push('provider = :provider');

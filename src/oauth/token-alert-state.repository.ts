@@ -4,20 +4,21 @@ import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
 import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
+import { STATUS_RANK_SQL } from './token-status.sql';
 
 /** Which alert a token is due: entering an unhealthy status, a reminder, or a resolved notice. */
 export type DueAlertKind = 'alert' | 'reminder' | 'resolved';
 
-// Named parameters: :repeatMinutes. Together they are exactly DUE_ALERT_SQL.
-export const DUE_ALERT_KIND_SQL: Record<DueAlertKind, string> = {
-  alert: `(token_status <> 'healthy' AND last_alert_status IS DISTINCT FROM token_status)`,
-  reminder: `(token_status <> 'healthy' AND last_alert_status = token_status
+// Named parameters: :healthy, :repeatMinutes. Together they are exactly DUE_ALERT_SQL.
+const DUE_ALERT_KIND_SQL: Record<DueAlertKind, string> = {
+  alert: `(token_status <> :healthy AND last_alert_status IS DISTINCT FROM token_status)`,
+  reminder: `(token_status <> :healthy AND last_alert_status = token_status
               AND last_alerted_at <= now() - :repeatMinutes::float8 * interval '1 minute')`,
-  resolved: `(token_status = 'healthy' AND last_alert_status IS NOT NULL)`,
+  resolved: `(token_status = :healthy AND last_alert_status IS NOT NULL)`,
 };
 
 /** Due: entered an unhealthy status or moved between them, still unhealthy past the repeat interval, or healthy again after an alert. */
-export const DUE_ALERT_SQL = `(${DUE_ALERT_KIND_SQL.alert} OR ${DUE_ALERT_KIND_SQL.reminder} OR ${DUE_ALERT_KIND_SQL.resolved})`;
+const DUE_ALERT_SQL = `(${DUE_ALERT_KIND_SQL.alert} OR ${DUE_ALERT_KIND_SQL.reminder} OR ${DUE_ALERT_KIND_SQL.resolved})`;
 
 /** Which due tokens a raise looks at. */
 export interface DueAlertFilter {
@@ -40,7 +41,7 @@ export interface DueAlertRow {
 }
 
 // Most severe first, so a digest's top lines are the ones that matter most.
-const SEVERITY_ORDER = `CASE token_status WHEN 'invalid' THEN 0 WHEN 'refresh_failed' THEN 1 WHEN 'expiring' THEN 2 ELSE 3 END`;
+const SEVERITY_ORDER = `${STATUS_RANK_SQL} DESC`;
 // One lock for every replica's digest decisions, so two replicas never split one storm into two halves under the threshold.
 const DIGEST_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('token_health.alert_digest'))`;
 
@@ -105,9 +106,9 @@ export class TokenAlertStateRepository {
   async markAlerted(manager: EntityManager, ids: string[]): Promise<void> {
     await manager.query(
       `UPDATE oauth_tokens SET last_alerted_at = now(),
-              last_alert_status = CASE WHEN token_status = 'healthy' THEN NULL ELSE token_status END
+              last_alert_status = NULLIF(token_status, $2)
         WHERE id::text = ANY($1::text[])`,
-      [ids],
+      [ids, TokenStatus.Healthy],
     );
   }
 }
@@ -118,6 +119,7 @@ const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILUR
 
 function values(filter: DueAlertFilter): Record<string, unknown> {
   return {
+    healthy: TokenStatus.Healthy,
     repeatMinutes: filter.repeatMinutes,
     held: filter.heldProviders,
     handled: filter.handledIds,

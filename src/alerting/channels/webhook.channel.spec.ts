@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { WebhookSink } from '../../../test/support/webhook-sink';
 import { AppConfig } from '../../config/app-config';
+import { TokenStatus } from '../../oauth/token-status';
 import { Alert, AlertAudience, AlertSeverity } from '../alert';
 import { AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
 import { WebhookChannel } from './webhook.channel';
@@ -20,7 +21,7 @@ function anAlert(overrides: Partial<Alert> = {}): Alert {
     message: 'The zoho connection of client acme is invalid.',
     clientId: 'acme',
     provider: 'zoho',
-    status: 'invalid',
+    status: TokenStatus.Invalid,
     error: 'The provider rejected the refresh token: invalid_code',
     actionUrl: 'https://th.example.com/oauth/zoho/connect?link=abc',
     kind: 'alert',
