@@ -31,6 +31,42 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
+  // Config, database and the shared kernel sit under every feature, so they import none (STYLE rule 13);
+  // a value they need lives with them and features import it from there.
+  {
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./(?!common/)', message: 'src/config imports only from src/config, src/common and libraries.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/database/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!(?:config|common)/|\\.\\./migrations$)',
+              message: 'src/database imports only from src/config, src/common, the migrations and libraries (no feature, no entity).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^\\.\\./', message: 'src/common is the shared kernel: it imports only libraries.' }] },
+      ],
+    },
+  },
   {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     rules: {

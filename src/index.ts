@@ -4,7 +4,8 @@ import { MIGRATIONS } from '../migrations';
 import { OAUTH_ENTITIES } from './oauth/oauth.entities';
 
 export { TokenHealthModule } from './token-health/token-health.module';
-export type { TokenHealthModuleOptions, TokenHealthModuleExtras } from './token-health/token-health.options';
+export type { TokenHealthModuleOptions } from './config/token-health-module-options';
+export type { TokenHealthModuleExtras } from './token-health/token-health.options';
 export { TokenHealthService } from './token-health/token-health.service';
 export { TokenHealthIndicator } from './token-health/token-health.indicator';
 export { TokenCountsCache } from './token-health/token-counts.cache';

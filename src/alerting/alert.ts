@@ -1,20 +1,7 @@
-export enum AlertSeverity {
-  Info = 'info',
-  Warning = 'warning',
-  Error = 'error',
-  Critical = 'critical',
-}
+import { AlertSeverity } from '../common/alert-severity';
 
-const SEVERITY_RANK: Record<AlertSeverity, number> = {
-  [AlertSeverity.Info]: 0,
-  [AlertSeverity.Warning]: 1,
-  [AlertSeverity.Error]: 2,
-  [AlertSeverity.Critical]: 3,
-};
-
-export function severityAtLeast(severity: AlertSeverity, minimum: AlertSeverity): boolean {
-  return SEVERITY_RANK[severity] >= SEVERITY_RANK[minimum];
-}
+// The Alert port speaks in severities; they live in the shared kernel because configuration names one too.
+export { AlertSeverity, severityAtLeast } from '../common/alert-severity';
 
 /** What happened, as named on the webhook wire (CONTRACT "Webhook channel"); digests are for people only. */
 export type AlertEventType = 'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.recovered' | 'digest';

@@ -1,4 +1,4 @@
-import { AlertSeverity } from '../alerting/alert';
+import { AlertSeverity } from '../common/alert-severity';
 import { OAuthProviderSettings } from './oauth-provider-settings';
 
 export interface ZohoConfig {

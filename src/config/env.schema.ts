@@ -1,7 +1,5 @@
 import Joi from 'joi';
 
-export { ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from '../oauth/providers/zoho-accounts-servers';
-
 const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
 const commaList = Joi.string().trim().min(1);
 const positiveInt = Joi.number().integer().positive();

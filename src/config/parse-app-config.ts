@@ -1,7 +1,8 @@
 import { CronTime } from 'cron';
-import { AlertSeverity } from '../alerting/alert';
+import { AlertSeverity } from '../common/alert-severity';
 import { ConfigError } from './config.error';
-import { envSchema, ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './env.schema';
+import { envSchema } from './env.schema';
+import { ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './zoho-accounts-servers';
 import { parseEncryptionKey } from './encryption-key';
 import { toAllowedOrigin } from './allowed-origin';
 import { ServerConfig } from './server-config';

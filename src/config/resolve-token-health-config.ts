@@ -1,6 +1,6 @@
 import { CronTime } from 'cron';
-import { ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from '../oauth/providers/zoho-accounts-servers';
-import { TokenHealthModuleOptions } from '../token-health/token-health.options';
+import { TokenHealthModuleOptions } from './token-health-module-options';
+import { ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './zoho-accounts-servers';
 import { toAllowedOrigin } from './allowed-origin';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config.error';

@@ -1,4 +1,4 @@
-import { TokenHealthModuleOptions } from '../token-health/token-health.options';
+import { TokenHealthModuleOptions } from './token-health-module-options';
 import { ServerConfig } from './server-config';
 
 /** The server is one host of TokenHealthModule: its environment becomes the module's options. */

@@ -1,4 +1,4 @@
-import { AlertSeverity } from '../alerting/alert';
+import { AlertSeverity } from '../common/alert-severity';
 import { AppConfig } from './app-config';
 
 /**

@@ -1,13 +1,13 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
-import { TokenHealthModuleExtras, TokenHealthModuleOptions } from './token-health.options';
+import { TOKEN_HEALTH_MODULE_OPTIONS, TokenHealthModuleOptions } from '../config/token-health-module-options';
+import { TokenHealthModuleExtras } from './token-health.options';
 
 /** `forRoot(options)` and `forRootAsync({ imports, inject, useFactory })`; the extras shape the module itself. */
 export const {
   ConfigurableModuleClass: ConfigurableTokenHealthModule,
-  MODULE_OPTIONS_TOKEN: TOKEN_HEALTH_MODULE_OPTIONS,
   OPTIONS_TYPE: TOKEN_HEALTH_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: TOKEN_HEALTH_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<TokenHealthModuleOptions>({ moduleName: 'TokenHealth' })
+} = new ConfigurableModuleBuilder<TokenHealthModuleOptions>({ moduleName: 'TokenHealth', optionsInjectionToken: TOKEN_HEALTH_MODULE_OPTIONS })
   .setClassMethodName('forRoot')
   .setFactoryMethodName('createTokenHealthOptions')
   // Every extra is listed so it is kept out of the options object the module injects.

@@ -18,7 +18,7 @@ import { TokenHealthIndicator } from './token-health.indicator';
 import { TokenHealthResolver } from './token-health.resolver';
 import { TokenHealthService } from './token-health.service';
 import { DatabaseClock } from '../database/database-clock';
-import { TokenHealthConfigModule } from '../config/token-health-config.module';
+import { TokenHealthConfigModule } from './token-health-config.module';
 import { ConfigurableTokenHealthModule, TOKEN_HEALTH_ASYNC_OPTIONS_TYPE, TOKEN_HEALTH_OPTIONS_TYPE } from './token-health.module-definition';
 import { TokenHealthModuleExtras } from './token-health.options';
 import { FleetResolver } from './fleet.resolver';

@@ -1,8 +1,8 @@
 import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
 import { TOKEN_HEALTH_DATA_SOURCE, tokenHealthDataSourceProvider } from '../database/token-health-data-source-token';
-import { TOKEN_HEALTH_MODULE_OPTIONS } from '../token-health/token-health.module-definition';
-import { AppConfig } from './app-config';
-import { resolveTokenHealthConfig } from './resolve-token-health-config';
+import { AppConfig } from '../config/app-config';
+import { resolveTokenHealthConfig } from '../config/resolve-token-health-config';
+import { TOKEN_HEALTH_MODULE_OPTIONS } from '../config/token-health-module-options';
 
 /**
  * Holds the module's options, the AppConfig resolved from them and the host's
