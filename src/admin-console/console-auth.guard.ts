@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import { ConsoleUnauthenticatedError } from './console.errors';
+import { ConsoleError, ConsoleErrorCode } from './console.errors';
 import { ConsoleSessionService } from './console-session.service';
 import { TOKEN_HEALTH_CONSOLE_GUARD } from './console.tokens';
 import { ConsoleRequest, ConsoleResponse } from './http-types';
@@ -26,7 +26,7 @@ export class ConsoleAuthGuard implements CanActivate {
       req.consoleSession = session ?? this.sessions.start(req, res, false);
       return true;
     }
-    if (!session?.authenticated) throw new ConsoleUnauthenticatedError();
+    if (!session?.authenticated) throw new ConsoleError(ConsoleErrorCode.Unauthenticated);
     this.sessions.touch(req, res, session);
     req.consoleSession = session;
     return true;

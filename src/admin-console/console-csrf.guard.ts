@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ConsoleCsrfError } from './console.errors';
+import { ConsoleError, ConsoleErrorCode } from './console.errors';
 import { ConsoleSessionService } from './console-session.service';
 import { ConsoleRequest, field } from './http-types';
 
@@ -11,7 +11,7 @@ export class ConsoleCsrfGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const req = context.switchToHttp().getRequest<ConsoleRequest>();
     const session = req.consoleSession ?? this.sessions.read(req);
-    if (!session || !this.sessions.csrfMatches(session, field(req.body, '_csrf'))) throw new ConsoleCsrfError();
+    if (!session || !this.sessions.csrfMatches(session, field(req.body, '_csrf'))) throw new ConsoleError(ConsoleErrorCode.CsrfMismatch);
     req.consoleSession = session;
     return true;
   }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, Logger } from '@nestjs/common';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { assertNever } from '../common/assert-never';
-import { ConsoleCsrfError, ConsoleUnauthenticatedError } from './console.errors';
+import { ConsoleError, ConsoleErrorCode } from './console.errors';
 import { ConsoleRoutes } from './console-routes';
 import { sendPage, setPageHeaders } from './console-headers';
 import { ConsoleRequest, ConsoleResponse } from './http-types';
@@ -18,24 +18,7 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<ConsoleRequest>();
     const res = host.switchToHttp().getResponse<ConsoleResponse>();
-    if (exception instanceof ConsoleUnauthenticatedError) {
-      if (req.method === 'GET') {
-        setPageHeaders(res);
-        return res.redirect(303, this.routes.to('/login'));
-      }
-      return sendPage(res, 403, messagePage(this.routes.base, 'Not logged in', 'Log in to the console first.'));
-    }
-    if (exception instanceof ConsoleCsrfError) {
-      return sendPage(
-        res,
-        403,
-        messagePage(
-          this.routes.base,
-          'Request refused',
-          'This form has expired or did not come from the console. Go back, reload the page and try again.',
-        ),
-      );
-    }
+    if (exception instanceof ConsoleError) return this.refuse(exception, req, res);
     if (exception instanceof TokenHealthError) {
       switch (exception.code) {
         case TokenHealthErrorCode.InvalidInput:
@@ -54,5 +37,28 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
     }
     this.logger.error(`Console request failed: ${exception instanceof Error ? exception.message : String(exception)}`);
     return sendPage(res, 500, messagePage(this.routes.base, 'Something went wrong', 'The console could not complete this request. Try again later.'));
+  }
+
+  private refuse(error: ConsoleError, req: ConsoleRequest, res: ConsoleResponse): void {
+    switch (error.code) {
+      case ConsoleErrorCode.Unauthenticated:
+        if (req.method === 'GET') {
+          setPageHeaders(res);
+          return res.redirect(303, this.routes.to('/login'));
+        }
+        return sendPage(res, 403, messagePage(this.routes.base, 'Not logged in', 'Log in to the console first.'));
+      case ConsoleErrorCode.CsrfMismatch:
+        return sendPage(
+          res,
+          403,
+          messagePage(
+            this.routes.base,
+            'Request refused',
+            'This form has expired or did not come from the console. Go back, reload the page and try again.',
+          ),
+        );
+      default:
+        return assertNever(error.code);
+    }
   }
 }

@@ -56,7 +56,7 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
       await this.outbox.markSent(entry.id);
       this.metrics.recordDelivery(channel.name, 'sent');
     } catch (error) {
-      const permanent = error instanceof AlertDeliveryError && error.kind === DeliveryFailureKind.Permanent;
+      const permanent = error instanceof AlertDeliveryError && error.code === DeliveryFailureKind.Permanent;
       const reason = error instanceof Error ? error.message : String(error);
       const { maxDeliveryAttempts } = this.config.alerts;
       if (permanent || (maxDeliveryAttempts !== undefined && entry.attempts >= maxDeliveryAttempts)) {

@@ -1,3 +1,5 @@
+import { FeatureError } from './feature.error';
+
 export enum TokenHealthErrorCode {
   InvalidInput = 'INVALID_INPUT',
   NotFound = 'NOT_FOUND',
@@ -5,14 +7,13 @@ export enum TokenHealthErrorCode {
 }
 
 /** An error the API reports to its caller as is (message is safe to show). */
-export class TokenHealthError extends Error {
+export class TokenHealthError extends FeatureError<TokenHealthErrorCode> {
   constructor(
-    readonly code: TokenHealthErrorCode,
+    code: TokenHealthErrorCode,
     message: string,
     readonly field?: string,
   ) {
-    super(message);
-    this.name = 'TokenHealthError';
+    super(code, message);
   }
 
   static invalidInput(field: string, message: string): TokenHealthError {

@@ -1,7 +1,15 @@
-/** Thrown when the environment does not validate; the message names the variable. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+import { FeatureError } from '../common/feature.error';
+
+export enum ConfigErrorCode {
+  /** A setting (environment variable or module option) does not validate; the message names it. */
+  InvalidSetting = 'INVALID_SETTING',
+  /** A provider's OpenID Connect discovery document could not be fetched or read. */
+  DiscoveryFailed = 'DISCOVERY_FAILED',
+}
+
+/** Thrown when the configuration does not validate; the message names the variable. */
+export class ConfigError extends FeatureError<ConfigErrorCode> {
+  constructor(message: string, code = ConfigErrorCode.InvalidSetting) {
+    super(code, message);
   }
 }

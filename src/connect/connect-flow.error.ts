@@ -1,3 +1,5 @@
+import { FeatureError } from '../common/feature.error';
+
 export enum ConnectFlowErrorCode {
   /** The connect link is malformed, tampered with, expired or for another provider. */
   InvalidLink = 'INVALID_LINK',
@@ -17,13 +19,17 @@ export enum ConnectFlowErrorCode {
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',
 }
 
+/** Why a signed link or state did not verify. */
+export type SignedTokenFailure = 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose';
+
 /** A failed connect step. `message` is written for the person in the browser and never holds a secret. */
-export class ConnectFlowError extends Error {
+export class ConnectFlowError extends FeatureError<ConnectFlowErrorCode> {
   constructor(
-    readonly code: ConnectFlowErrorCode,
+    code: ConnectFlowErrorCode,
     message: string,
+    /** Set when a signed link or state failed to verify. */
+    readonly signedTokenFailure?: SignedTokenFailure,
   ) {
-    super(message);
-    this.name = 'ConnectFlowError';
+    super(code, message);
   }
 }

@@ -11,7 +11,7 @@ import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { ConnectTarget, OAuthStateStore } from './oauth-state.store';
-import { SignedTokenCodec, SignedTokenError } from './signed-token';
+import { SignedTokenCodec } from './signed-token';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** What the provider's redirect brought to the callback, as plain strings. */
@@ -106,8 +106,8 @@ export class ConnectFlowService {
       const claims = this.codec.verify('connect-link', link ?? '');
       if (claims.provider === provider) return { clientId: claims.clientId, provider };
     } catch (error) {
-      if (!(error instanceof SignedTokenError)) throw error;
-      if (error.reason === 'expired') {
+      if (!(error instanceof ConnectFlowError) || !error.signedTokenFailure) throw error;
+      if (error.signedTokenFailure === 'expired') {
         throw new ConnectFlowError(ConnectFlowErrorCode.InvalidLink, 'This connect link has expired. Ask your administrator for a new one.');
       }
     }

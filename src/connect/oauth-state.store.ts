@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
-import { SignedTokenCodec, SignedTokenError } from './signed-token';
+import { SignedTokenCodec } from './signed-token';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** At most this many connect starts (states issued) per connection within the window below. */
@@ -66,8 +66,8 @@ export class OAuthStateStore {
     try {
       claims = this.codec.verify('oauth-state', state ?? '');
     } catch (error) {
-      if (!(error instanceof SignedTokenError)) throw error;
-      throw invalidState(error.reason === 'expired' ? 'This sign-in attempt has expired.' : 'This sign-in attempt is not valid.');
+      if (!(error instanceof ConnectFlowError) || !error.signedTokenFailure) throw error;
+      throw invalidState(error.signedTokenFailure === 'expired' ? 'This sign-in attempt has expired.' : 'This sign-in attempt is not valid.');
     }
     if (!claims.nonce || claims.provider !== provider) throw invalidState('This sign-in attempt is not valid.');
 

@@ -1,5 +1,6 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { SignedTokenCodec, SignedTokenError } from './signed-token';
+import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
+import { SignedTokenCodec } from './signed-token';
 
 describe(SignedTokenCodec.name, () => {
   const sut = new SignedTokenCodec(randomBytes(32));
@@ -14,26 +15,28 @@ describe(SignedTokenCodec.name, () => {
   it('rejects an expired token', () => {
     const token = sut.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, new Date(Date.now() - 1000));
 
-    expect(() => sut.verify('connect-link', token)).toThrow(expect.objectContaining({ reason: 'expired' }));
+    expect(() => sut.verify('connect-link', token)).toThrow(expect.objectContaining({ signedTokenFailure: 'expired' }));
   });
 
   it('rejects a token whose payload was changed', () => {
     const [, signature] = sut.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour()).split('.');
     const forged = Buffer.from(JSON.stringify({ u: 'connect-link', c: 'evil', p: 'zoho', e: 9999999999 })).toString('base64url');
 
-    expect(() => sut.verify('connect-link', `${forged}.${signature}`)).toThrow(SignedTokenError);
+    expect(() => sut.verify('connect-link', `${forged}.${signature}`)).toThrow(ConnectFlowError);
   });
 
   it('does not accept a connect link as an OAuth state', () => {
     const token = sut.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour());
 
-    expect(() => sut.verify('oauth-state', token)).toThrow(expect.objectContaining({ reason: 'wrong-purpose' }));
+    expect(() => sut.verify('oauth-state', token)).toThrow(
+      expect.objectContaining({ signedTokenFailure: 'wrong-purpose', code: ConnectFlowErrorCode.InvalidState }),
+    );
   });
 
   it('rejects a token signed with another key', () => {
     const token = new SignedTokenCodec(randomBytes(32)).sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour());
 
-    expect(() => sut.verify('connect-link', token)).toThrow(expect.objectContaining({ reason: 'bad-signature' }));
+    expect(() => sut.verify('connect-link', token)).toThrow(expect.objectContaining({ signedTokenFailure: 'bad-signature' }));
   });
 
   it('accepts a token signed with a previous key after rotation, and signs with the new one', () => {
@@ -44,7 +47,7 @@ describe(SignedTokenCodec.name, () => {
     expect(rotated.verify('connect-link', before)).toMatchObject({ clientId: 'acme' });
     expect(() =>
       new SignedTokenCodec(oldKey).verify('connect-link', rotated.sign('connect-link', { clientId: 'acme', provider: 'zoho' }, inAnHour())),
-    ).toThrow(expect.objectContaining({ reason: 'bad-signature' }));
+    ).toThrow(expect.objectContaining({ signedTokenFailure: 'bad-signature' }));
   });
 });
 
@@ -58,7 +61,7 @@ describe(`${SignedTokenCodec.name} (edges)`, () => {
     try {
       sut.verify(purpose, token as string, now);
     } catch (error) {
-      return error instanceof SignedTokenError ? error.reason : `not a SignedTokenError: ${String(error)}`;
+      return error instanceof ConnectFlowError ? error.signedTokenFailure : `not a ConnectFlowError: ${String(error)}`;
     }
     return 'accepted';
   };
@@ -120,10 +123,23 @@ describe(`${SignedTokenCodec.name} (edges)`, () => {
     expect(reasonOf(signed(encode({ u: 'connect-link', c: 'b', p: 'p', e: 1893456000 })))).toBe('bad-signature');
   });
 
-  it('tells an expired link apart from an invalid one in its message and name', () => {
-    expect(new SignedTokenError('expired')).toMatchObject({ message: 'The link is expired', name: 'SignedTokenError' });
-    expect(new SignedTokenError('bad-signature').message).toBe('The link is invalid');
-    expect(new SignedTokenError('malformed').message).toBe('The link is invalid');
+  it('tells an expired link apart from an invalid one in its message, as the connect error of its purpose', () => {
+    const errorOf = (purpose: 'connect-link' | 'oauth-state', token: string) => {
+      try {
+        sut.verify(purpose, token);
+      } catch (error) {
+        return error;
+      }
+    };
+    const expired = sut.sign('connect-link', { clientId: 'a', provider: 'p' }, new Date(Date.now() - 1000));
+
+    expect(errorOf('connect-link', expired)).toMatchObject({
+      message: 'The link is expired',
+      name: 'ConnectFlowError',
+      code: ConnectFlowErrorCode.InvalidLink,
+    });
+    expect(errorOf('connect-link', `${expired}x`)).toMatchObject({ message: 'The link is invalid', code: ConnectFlowErrorCode.InvalidLink });
+    expect(errorOf('oauth-state', 'not-a-token')).toMatchObject({ message: 'The link is invalid', code: ConnectFlowErrorCode.InvalidState });
   });
 });
 

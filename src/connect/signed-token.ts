@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { ConnectFlowError, ConnectFlowErrorCode, SignedTokenFailure } from './connect-flow.error';
 
 export type SignedPurpose = 'connect-link' | 'oauth-state';
 
@@ -9,11 +10,10 @@ export interface SignedClaims {
   nonce?: string;
 }
 
-export class SignedTokenError extends Error {
-  constructor(readonly reason: 'malformed' | 'bad-signature' | 'expired' | 'wrong-purpose') {
-    super(`The link is ${reason === 'expired' ? 'expired' : 'invalid'}`);
-    this.name = 'SignedTokenError';
-  }
+/** A link or state that does not verify, as the connect error of its purpose. */
+function signedTokenError(purpose: SignedPurpose, failure: SignedTokenFailure): ConnectFlowError {
+  const code = purpose === 'connect-link' ? ConnectFlowErrorCode.InvalidLink : ConnectFlowErrorCode.InvalidState;
+  return new ConnectFlowError(code, `The link is ${failure === 'expired' ? 'expired' : 'invalid'}`, failure);
 }
 
 /**
@@ -42,22 +42,22 @@ export class SignedTokenCodec {
 
   verify(purpose: SignedPurpose, token: string, now = new Date()): SignedClaims {
     const [payload, givenSignature, extra] = String(token ?? '').split('.');
-    if (!payload || !givenSignature || extra !== undefined) throw new SignedTokenError('malformed');
+    if (!payload || !givenSignature || extra !== undefined) throw signedTokenError(purpose, 'malformed');
     const given = Buffer.from(givenSignature);
     if (!this.verificationKeys.some((key) => sameSignature(Buffer.from(signature(key, payload)), given))) {
-      throw new SignedTokenError('bad-signature');
+      throw signedTokenError(purpose, 'bad-signature');
     }
     let body: { u?: string; c?: unknown; p?: unknown; n?: unknown; e?: unknown };
     try {
       body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
-      throw new SignedTokenError('malformed');
+      throw signedTokenError(purpose, 'malformed');
     }
-    if (body.u !== purpose) throw new SignedTokenError('wrong-purpose');
+    if (body.u !== purpose) throw signedTokenError(purpose, 'wrong-purpose');
     if (typeof body.c !== 'string' || typeof body.p !== 'string' || typeof body.e !== 'number') {
-      throw new SignedTokenError('malformed');
+      throw signedTokenError(purpose, 'malformed');
     }
-    if (body.e * 1000 <= now.getTime()) throw new SignedTokenError('expired');
+    if (body.e * 1000 <= now.getTime()) throw signedTokenError(purpose, 'expired');
     return { clientId: body.c, provider: body.p, nonce: typeof body.n === 'string' ? body.n : undefined };
   }
 }

@@ -1,11 +1,5 @@
 import { DataSource } from 'typeorm';
-
-export class ConnectionBudgetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionBudgetError';
-  }
-}
+import { DatabaseError, DatabaseErrorCode } from './database.error';
 
 interface ServerLimits {
   max: number;
@@ -27,7 +21,8 @@ export async function checkConnectionBudget(dataSource: DataSource, poolSize: nu
   );
   const available = limits.max - limits.reserved;
   if (poolSize > available) {
-    throw new ConnectionBudgetError(
+    throw new DatabaseError(
+      DatabaseErrorCode.PoolOverServerLimit,
       `DATABASE_POOL_SIZE=${poolSize} exceeds what the database server allows (max_connections ${limits.max} minus ${limits.reserved} reserved); lower it or raise max_connections`,
     );
   }

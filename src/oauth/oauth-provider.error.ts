@@ -1,3 +1,5 @@
+import { FeatureError } from '../common/feature.error';
+
 export enum OAuthProviderErrorCode {
   /** The grant is dead (revoked, deleted, expired refresh token): only a re-authorization helps. */
   DeadGrant = 'DEAD_GRANT',
@@ -11,15 +13,14 @@ export enum OAuthProviderErrorCode {
  * A classified provider failure. `message` is safe to store, log and show:
  * adapters never put request bodies, tokens or secrets into it.
  */
-export class OAuthProviderError extends Error {
+export class OAuthProviderError extends FeatureError<OAuthProviderErrorCode> {
   constructor(
-    readonly code: OAuthProviderErrorCode,
+    code: OAuthProviderErrorCode,
     message: string,
     /** Seconds the provider asked us to wait (429 Retry-After), when known. */
     readonly retryAfterSeconds?: number,
   ) {
-    super(message);
-    this.name = 'OAuthProviderError';
+    super(code, message);
   }
 
   get isDeadGrant(): boolean {

@@ -202,7 +202,7 @@ export class OAuthTokenLeaseRepository {
     );
   }
 
-  /** Throws UnreadableValueError when the stored value cannot be decrypted. */
+  /** Throws an unreadable OAuthTokenError when the stored value cannot be decrypted. */
   openRefreshToken(token: LeasedToken): string | null {
     return this.cipher.decryptNullable(token.sealedRefreshToken, sealContext(token, 'refresh_token'));
   }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { StoredToken, TokenSetInput } from './stored-token';
-import { SealContext, SealedColumn, TokenCipher, UnreadableReason, UnreadableValueError } from './token-cipher';
+import { SealContext, SealedColumn, TokenCipher } from './token-cipher';
+import { OAuthTokenError, UnreadableReason } from './oauth-token.errors';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /** What replacing a token set found in its place. */
@@ -78,7 +79,7 @@ export class OAuthTokenRepository {
       id,
       previousRefreshToken: typeof previousRefreshToken === 'string' ? previousRefreshToken : null,
       previousAccountsServer: previous[0]?.accounts_server ?? null,
-      previousUnreadable: previousRefreshToken instanceof UnreadableValueError ? previousRefreshToken.reason : null,
+      previousUnreadable: previousRefreshToken instanceof OAuthTokenError ? (previousRefreshToken.reason ?? null) : null,
     };
   }
 
@@ -86,7 +87,7 @@ export class OAuthTokenRepository {
     const identity = { clientId: row.client_id, provider: row.provider };
     const accessToken = this.readValue(row.access_token, sealContext(identity, 'access_token'));
     const refreshToken = this.readValue(row.refresh_token, sealContext(identity, 'refresh_token'));
-    const failure = [accessToken, refreshToken].find((value) => value instanceof UnreadableValueError);
+    const failure = [accessToken, refreshToken].find((value) => value instanceof OAuthTokenError);
     return {
       id: row.id,
       ...identity,
@@ -106,11 +107,11 @@ export class OAuthTokenRepository {
   }
 
   // An unreadable value is a state of the row (legacy plaintext, removed key, moved ciphertext), not a fault of the read.
-  private readValue(stored: string | null, context: SealContext): string | null | UnreadableValueError {
+  private readValue(stored: string | null, context: SealContext): string | null | OAuthTokenError {
     try {
       return this.cipher.decryptNullable(stored, context);
     } catch (error) {
-      if (error instanceof UnreadableValueError) return error;
+      if (OAuthTokenError.isUnreadable(error)) return error;
       throw error;
     }
   }

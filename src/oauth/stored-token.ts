@@ -1,4 +1,4 @@
-import { UnreadableReason } from './token-cipher';
+import { UnreadableReason } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
 
 /** Which row a token is, and what its ciphertext is bound to. */

@@ -1,5 +1,6 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { SealContext, TokenCipher, UnreadableValueError } from './token-cipher';
+import { SealContext, TokenCipher } from './token-cipher';
+import { OAuthTokenError, OAuthTokenErrorCode } from './oauth-token.errors';
 
 const refreshOf = (clientId: string, provider = 'zoho'): SealContext => ({ clientId, provider, column: 'refresh_token' });
 
@@ -34,7 +35,7 @@ describe(TokenCipher.name, () => {
     const flipped = Buffer.from(ciphertext, 'base64url');
     flipped[0] ^= 1;
 
-    expect(() => sut.decrypt([version, keyId, iv, tag, flipped.toString('base64url')].join(':'), acme)).toThrow(UnreadableValueError);
+    expect(() => sut.decrypt([version, keyId, iv, tag, flipped.toString('base64url')].join(':'), acme)).toThrow(OAuthTokenError);
   });
 
   it('refuses a value copied from another row', () => {
@@ -52,7 +53,7 @@ describe(TokenCipher.name, () => {
   it('binds client and provider unambiguously', () => {
     const stored = sut.encrypt('secret', refreshOf('a","b', 'c'));
 
-    expect(() => sut.decrypt(stored, refreshOf('a', 'b","c'))).toThrow(UnreadableValueError);
+    expect(() => sut.decrypt(stored, refreshOf('a', 'b","c'))).toThrow(OAuthTokenError);
   });
 
   it('still reads v1 values, which are not bound to a row, and reports them as not current', () => {
@@ -91,7 +92,7 @@ describe(`${TokenCipher.name} (stored format)`, () => {
     try {
       sut.decrypt(stored, here);
     } catch (error) {
-      return error instanceof UnreadableValueError ? error.reason : `unexpected ${String(error)}`;
+      return error instanceof OAuthTokenError ? error.reason : `unexpected ${String(error)}`;
     }
     return 'read';
   };
@@ -126,7 +127,8 @@ describe(`${TokenCipher.name} (stored format)`, () => {
 
     expect(error).toMatchObject({
       reason: 'failed-authentication',
-      name: 'UnreadableValueError',
+      code: OAuthTokenErrorCode.Unreadable,
+      name: 'OAuthTokenError',
       message: 'Stored value is unreadable (failed-authentication)',
     });
   });

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { OAuthTokenError } from './oauth-token.errors';
 
 /** Values bound to their row and column through AES-GCM associated data. */
 const VERSION = 'v2';
@@ -13,16 +14,6 @@ export interface SealContext {
   clientId: string;
   provider: string;
   column: SealedColumn;
-}
-
-export type UnreadableReason = 'not-encrypted' | 'unknown-key' | 'failed-authentication';
-
-/** A stored value this service cannot read. Carries no part of the value. */
-export class UnreadableValueError extends Error {
-  constructor(readonly reason: UnreadableReason) {
-    super(`Stored value is unreadable (${reason})`);
-    this.name = 'UnreadableValueError';
-  }
 }
 
 /**
@@ -50,22 +41,22 @@ export class TokenCipher {
       .join(':');
   }
 
-  /** Throws UnreadableValueError for plaintext, an unknown key, or a value moved from another row or column. */
+  /** Throws an unreadable OAuthTokenError for plaintext, an unknown key, or a value moved from another row or column. */
   decrypt(stored: string, context: SealContext): string {
     const parts = stored.split(':');
     const [version, keyId, iv, tag, ciphertext] = parts;
     if (parts.length !== 5 || (version !== VERSION && version !== LEGACY_VERSION)) {
-      throw new UnreadableValueError('not-encrypted');
+      throw OAuthTokenError.unreadableValue('not-encrypted');
     }
     const key = this.keysById.get(keyId);
-    if (!key) throw new UnreadableValueError('unknown-key');
+    if (!key) throw OAuthTokenError.unreadableValue('unknown-key');
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
       if (version === VERSION) decipher.setAAD(associatedData(context));
       decipher.setAuthTag(Buffer.from(tag, 'base64url'));
       return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
-      throw new UnreadableValueError('failed-authentication');
+      throw OAuthTokenError.unreadableValue('failed-authentication');
     }
   }
 

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { StoredToken } from './stored-token';
-import { SealedColumn, TokenCipher, UnreadableValueError } from './token-cipher';
+import { SealedColumn, TokenCipher } from './token-cipher';
+import { OAuthTokenError } from './oauth-token.errors';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 type Row = { client_id: string; provider: string; access_token: string | null; refresh_token: string | null };
@@ -85,7 +86,7 @@ export class TokenReencryptionRepository {
       try {
         replacement[key] = { from: stored, to: this.cipher.encrypt(this.cipher.decrypt(stored, context), context) };
       } catch (error) {
-        if (error instanceof UnreadableValueError) return undefined;
+        if (OAuthTokenError.isUnreadable(error)) return undefined;
         throw error;
       }
     }

@@ -7,7 +7,7 @@ import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.err
 import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { ProviderTokenSet } from './providers/oauth-provider';
 import { CheckPolicy } from './stored-token';
-import { UnreadableValueError } from './token-cipher';
+import { OAuthTokenError } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
 import { NO_REFRESH_TOKEN_ERROR, statusAfterRefresh, verdictForFailure } from './token-status.policy';
 
@@ -51,7 +51,7 @@ export class TokenRefresher {
       // The row is written below anyway: values under an old key or format move onto the current one.
       reseal = this.leases.staleValues(token);
     } catch (error) {
-      if (error instanceof UnreadableValueError) this.metrics.recordUnreadable(token.provider);
+      if (OAuthTokenError.isUnreadable(error)) this.metrics.recordUnreadable(token.provider);
       return { ...base, attempted: false, verdict: verdictForFailure(error) };
     }
     if (reseal) Object.assign(base, { reseal });

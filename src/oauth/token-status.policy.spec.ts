@@ -1,5 +1,5 @@
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
-import { UnreadableValueError } from './token-cipher';
+import { OAuthTokenError } from './oauth-token.errors';
 import {
   CONFIGURATION_ERROR_PREFIX,
   decideCheck,
@@ -224,7 +224,7 @@ describe(isWorking.name, () => {
 
 describe(`${verdictForRefreshFailure.name} (unreadable tokens)`, () => {
   it('marks a token whose stored value cannot be decrypted refresh_failed, saying how to recover', () => {
-    expect(verdictForRefreshFailure(new UnreadableValueError('unknown-key'))).toEqual({
+    expect(verdictForRefreshFailure(OAuthTokenError.unreadableValue('unknown-key'))).toEqual({
       status: TokenStatus.RefreshFailed,
       error: 'stored token unreadable (re-register or re-connect)',
     });

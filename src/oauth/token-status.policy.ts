@@ -1,7 +1,7 @@
 import { assertNever } from '../common/assert-never';
 import { OAuthProviderError, OAuthProviderErrorCode } from './oauth-provider.error';
 import { CheckPolicy } from './stored-token';
-import { UnreadableValueError } from './token-cipher';
+import { OAuthTokenError } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
 
 /**
@@ -106,7 +106,7 @@ export function needsRefreshBeforeHandOut(facts: Pick<TokenFacts, 'hasAccessToke
 
 /** Maps a failed refresh to the token's status (CONTRACT "Status rules"). */
 export function verdictForFailure(error: unknown): StatusVerdict & { error: string } {
-  if (error instanceof UnreadableValueError) return { status: TokenStatus.RefreshFailed, error: UNREADABLE_TOKEN_ERROR };
+  if (OAuthTokenError.isUnreadable(error)) return { status: TokenStatus.RefreshFailed, error: UNREADABLE_TOKEN_ERROR };
   if (!(error instanceof OAuthProviderError)) {
     return { status: TokenStatus.RefreshFailed, error: `Unexpected error during refresh: ${describe(error)}` };
   }

@@ -1,3 +1,4 @@
+import { FeatureError } from '../../common/feature.error';
 import { Alert, AlertAudience, AlertSeverity } from '../alert';
 
 export enum DeliveryFailureKind {
@@ -7,14 +8,10 @@ export enum DeliveryFailureKind {
   Permanent = 'PERMANENT',
 }
 
-/** A classified delivery failure; `message` never contains credentials. */
-export class AlertDeliveryError extends Error {
-  constructor(
-    readonly kind: DeliveryFailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AlertDeliveryError';
+/** A classified delivery failure, its kind as its code; `message` never contains credentials. */
+export class AlertDeliveryError extends FeatureError<DeliveryFailureKind> {
+  constructor(code: DeliveryFailureKind, message: string) {
+    super(code, message);
   }
 }
 

@@ -110,7 +110,7 @@ describe(EmailChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('treats a 550 reply as permanent', async () => {
@@ -118,7 +118,7 @@ describe(EmailChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Permanent);
+    expect(error.code).toBe(DeliveryFailureKind.Permanent);
   });
 
   it('reports the reply code in the error', async () => {
@@ -134,7 +134,7 @@ describe(EmailChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
     sink = await SmtpSink.start();
   });
 

@@ -123,7 +123,7 @@ describe(SlackChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(kind);
+    expect(error.code).toBe(kind);
   });
 
   it("reports the status and Slack's short error body", async () => {
@@ -148,7 +148,7 @@ describe(SlackChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
     expect(error.message).toBe('Slack webhook unreachable: timed out');
   });
 
@@ -160,7 +160,7 @@ describe(SlackChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
     expect(error.message).not.toContain('webhook-secret-42');
   });
 });

@@ -110,7 +110,7 @@ describe(SmsChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Permanent);
+    expect(error.code).toBe(DeliveryFailureKind.Permanent);
     expect(error.message).toContain("Twilio answered 400: 21211 The 'To' number +1555 is not a valid phone number.");
   });
 
@@ -119,7 +119,7 @@ describe(SmsChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('still sends to the other recipients when one fails', async () => {
@@ -136,7 +136,7 @@ describe(SmsChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('treats a timeout as retryable', async () => {
@@ -145,7 +145,7 @@ describe(SmsChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('treats a refused connection as retryable', async () => {
@@ -156,7 +156,7 @@ describe(SmsChannel.name, () => {
 
     const error = await failureOf(sut.deliver(anAlert()));
 
-    expect(error.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(error.code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('keeps the auth token out of errors', async () => {

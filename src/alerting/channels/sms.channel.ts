@@ -42,7 +42,7 @@ export class SmsChannel extends AlertChannel {
     const failures = results.flatMap((result) => (result.status === 'rejected' ? [toDeliveryError(result.reason)] : []));
     if (failures.length === 0) return;
     // One retryable failure makes the whole delivery worth another attempt.
-    const kind = failures.some((failure) => failure.kind === DeliveryFailureKind.Retryable)
+    const kind = failures.some((failure) => failure.code === DeliveryFailureKind.Retryable)
       ? DeliveryFailureKind.Retryable
       : DeliveryFailureKind.Permanent;
     const summary = `${failures.length} of ${twilio.to.length} SMS failed: ${failures.map((failure) => failure.message).join('; ')}`;

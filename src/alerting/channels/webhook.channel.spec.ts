@@ -116,20 +116,20 @@ describe(WebhookChannel.name, () => {
   it('parks a 4xx answer as permanent', async () => {
     sink.respondWith(410, 'gone');
 
-    expect((await failureOf(sut.deliver(anAlert()))).kind).toBe(DeliveryFailureKind.Permanent);
+    expect((await failureOf(sut.deliver(anAlert()))).code).toBe(DeliveryFailureKind.Permanent);
   });
 
   it.each([500, 503, 429, 408])('retries a %s answer', async (status) => {
     sink.respondWith(status, 'later');
 
-    expect((await failureOf(sut.deliver(anAlert()))).kind).toBe(DeliveryFailureKind.Retryable);
+    expect((await failureOf(sut.deliver(anAlert()))).code).toBe(DeliveryFailureKind.Retryable);
   });
 
   it('retries when the receiver is unreachable, without naming its URL', async () => {
     await sink.close();
 
     const failure = await failureOf(sut.deliver(anAlert()));
-    expect(failure.kind).toBe(DeliveryFailureKind.Retryable);
+    expect(failure.code).toBe(DeliveryFailureKind.Retryable);
     expect(failure.message).not.toContain('/hooks/token-health');
     sink = await WebhookSink.start();
   });

@@ -36,7 +36,8 @@ const NON_SECRET_FIELDS = new Set(['grant_type', 'token_type_hint', 'redirect_ur
 // The answer fields messages are built from (describeProviderError, the providers' error tables).
 const ERROR_TEXT_FIELDS = ['error', 'error_description', 'status', 'message'];
 
-class BodyTooLargeError extends Error {}
+// What readCapped answers for a body over the cap (a value, not an exception: it is an answer, not a fault).
+const BODY_TOO_LARGE = Symbol('body too large');
 
 /**
  * The HTTP half of every token-endpoint adapter: form POST, per-attempt timeout, capped body,
@@ -102,11 +103,13 @@ export class HttpTokenClient {
     const status = response.statusCode;
     const where = `${target} answered HTTP ${status}`;
     const infrastructureFault = status === 429 || status >= 500;
-    let text: string;
+    let text: string | typeof BODY_TOO_LARGE;
     try {
       text = await readCapped(response, this.maxBodyBytes);
     } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) return this.networkFailure(error, target, signal);
+      return this.networkFailure(error, target, signal);
+    }
+    if (text === BODY_TOO_LARGE) {
       return failure(Transient, `${where}: malformed response (body over ${this.maxBodyBytes} bytes)`, infrastructureFault);
     }
     // Redacted before anything is described or cut short: a secret straddling the cut would otherwise slip out in part.
@@ -205,11 +208,11 @@ function finalError(error: OAuthProviderError, attempts: number, secrets: string
 }
 
 // Reads at most `maxBytes` and then hangs up, so a runaway answer costs neither memory nor time.
-async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): Promise<string> {
+async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): Promise<string | typeof BODY_TOO_LARGE> {
   const { body } = response;
   if (Number(header(response.headers, 'content-length')) > maxBytes) {
     body.destroy();
-    throw new BodyTooLargeError();
+    return BODY_TOO_LARGE;
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -217,7 +220,7 @@ async function readCapped(response: Dispatcher.ResponseData, maxBytes: number): 
     size += chunk.byteLength;
     if (size > maxBytes) {
       body.destroy();
-      throw new BodyTooLargeError();
+      return BODY_TOO_LARGE;
     }
     chunks.push(chunk);
   }

@@ -1,5 +1,5 @@
 import { parseSecureUrl } from '../../config/allowed-origin';
-import { ConfigError } from '../../config/config.error';
+import { ConfigError, ConfigErrorCode } from '../../config/config.error';
 import { ClientAuthMethod } from './presets/provider-preset';
 
 /** What this service needs from an OpenID Provider's metadata (OpenID Connect Discovery 1.0 §3). */
@@ -19,7 +19,8 @@ const MAX_DOCUMENT_BYTES = 256 * 1024;
  */
 export async function discoverOidcEndpoints(variable: string, issuer: string, timeoutMs: number): Promise<OidcEndpoints> {
   const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-  const fail = (reason: string) => new ConfigError(`Invalid configuration: ${variable}: OpenID Connect discovery at ${url} failed: ${reason}`);
+  const fail = (reason: string) =>
+    new ConfigError(`Invalid configuration: ${variable}: OpenID Connect discovery at ${url} failed: ${reason}`, ConfigErrorCode.DiscoveryFailed);
   let document: unknown;
   try {
     const response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
