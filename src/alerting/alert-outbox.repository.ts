@@ -10,6 +10,14 @@ export interface OutboxEntry {
   attempts: number;
 }
 
+/** A row claim returns; `payload` is the jsonb the alert was enqueued as. */
+interface ClaimedRow {
+  id: string;
+  channel: string;
+  payload: Alert;
+  attempts: number;
+}
+
 /** SQL of the `alert_outbox` table: enqueue, claim with a lease, settle. */
 @Injectable()
 export class AlertOutboxRepository {
@@ -29,7 +37,7 @@ export class AlertOutboxRepository {
    * them taken, so a slow delivery holds no lock and a crashed process's lease expires.
    */
   async claim(channel: string, limit: number, leaseSeconds: number): Promise<OutboxEntry[]> {
-    const [rows] = await this.dataSource.query(
+    const [rows] = await this.dataSource.query<[ClaimedRow[], number]>(
       `UPDATE alert_outbox o SET locked_until = now() + $3::float8 * interval '1 second', attempts = o.attempts + 1
        FROM (SELECT id FROM alert_outbox
               WHERE channel = $1 AND status = 'pending' AND next_attempt_at <= now()
@@ -41,12 +49,7 @@ export class AlertOutboxRepository {
        RETURNING o.id, o.channel, o.payload, o.attempts`,
       [channel, limit, leaseSeconds],
     );
-    return (rows as Record<string, any>[]).map((row) => ({
-      id: String(row.id),
-      channel: row.channel,
-      alert: row.payload as Alert,
-      attempts: row.attempts,
-    }));
+    return rows.map((row) => ({ id: String(row.id), channel: row.channel, alert: row.payload, attempts: row.attempts }));
   }
 
   async markSent(id: string): Promise<void> {

@@ -19,6 +19,16 @@ export interface ProviderRefreshTally {
   failingNow: number;
 }
 
+/** One row of tallySince's statement. */
+interface TallyRow {
+  provider: string;
+  attempts: number;
+  transient_failures: number;
+  successes: number;
+  in_flight: number;
+  failing_now: number;
+}
+
 /**
  * A failure the provider caused (5xx, timeout, network, 429, malformed answer) rather
  * than a dead grant (`invalid`) or our app configuration. Over `oauth_tokens` columns.
@@ -36,7 +46,7 @@ export class RefreshTallyRepository {
   constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async tallySince(cycleStart: Date): Promise<ProviderRefreshTally[]> {
-    const rows: Record<string, any>[] = await this.dataSource.query(
+    const rows = await this.dataSource.query<TallyRow[]>(
       `SELECT provider,
               count(*) FILTER (WHERE last_refresh_attempt_at >= $1)::int AS attempts,
               count(*) FILTER (WHERE last_refresh_attempt_at >= $1 AND ${TRANSIENT_FAILURE_SQL})::int AS transient_failures,

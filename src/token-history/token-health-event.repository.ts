@@ -1,10 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { TokenStatus } from '../oauth/token-status';
 import { TokenEventSource } from './token-event-source';
 import { TokenHealthEvent } from './token-health-event';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
-type Row = Record<string, any>;
+/** `token_health_events` columns findForConnection reads. */
+interface EventRow {
+  at: Date;
+  from_status: TokenStatus | null;
+  to_status: TokenStatus;
+  error: string | null;
+  source: TokenEventSource;
+}
 
 /**
  * The only code that reads or deletes `token_health_events`. Rows are written
@@ -21,7 +29,7 @@ export class TokenHealthEventRepository {
   }
 
   async findForConnection(clientId: string, provider: string, limit: number): Promise<TokenHealthEvent[]> {
-    const rows: Row[] = await this.dataSource.query(
+    const rows = await this.dataSource.query<EventRow[]>(
       `SELECT at, from_status, to_status, error, source FROM token_health_events
         WHERE client_id = $1 AND provider = $2
         ORDER BY at DESC, id DESC
@@ -39,11 +47,11 @@ export class TokenHealthEventRepository {
 
   /** Deletes up to `batchSize` events older than `days`; returns how many went. */
   async deleteOlderThan(days: number, batchSize: number): Promise<number> {
-    const [, deleted] = await this.dataSource.query(
+    const [, deleted] = await this.dataSource.query<[unknown, number]>(
       `DELETE FROM token_health_events WHERE id IN (
          SELECT id FROM token_health_events WHERE at < now() - $1::float8 * interval '1 day' LIMIT $2)`,
       [days, batchSize],
     );
-    return deleted as number;
+    return deleted;
   }
 }

@@ -12,7 +12,14 @@ export interface ProviderOutage {
   attempts: number;
 }
 
-type Row = Record<string, any>;
+/** `provider_outages` columns the statements return. */
+interface OutageRow {
+  id: string;
+  provider: string;
+  opened_at: Date;
+  failures: number;
+  attempts: number;
+}
 
 /**
  * SQL of `provider_outages`. Every state change is one conditional statement, so
@@ -24,7 +31,7 @@ export class ProviderOutageRepository {
   constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
   async listOpen(manager: EntityManager = this.dataSource.manager): Promise<ProviderOutage[]> {
-    const rows: Row[] = await manager.query(
+    const rows = await manager.query<OutageRow[]>(
       'SELECT id, provider, opened_at, failures, attempts FROM provider_outages WHERE closed_at IS NULL ORDER BY opened_at, provider',
     );
     return rows.map(toOutage);
@@ -32,7 +39,7 @@ export class ProviderOutageRepository {
 
   /** Opens an incident unless one is open for the provider; returns it only to the caller that opened it. */
   async open(manager: EntityManager, provider: string, cycleStart: Date, failures: number, attempts: number): Promise<ProviderOutage | undefined> {
-    const rows: Row[] = await manager.query(
+    const rows = await manager.query<OutageRow[]>(
       `INSERT INTO provider_outages (provider, last_cycle_at, failures, attempts, last_notified_cycle_at)
        VALUES ($1, $2, $3, $4, $2)
        ON CONFLICT (provider) WHERE closed_at IS NULL DO NOTHING
@@ -56,7 +63,7 @@ export class ProviderOutageRepository {
 
   /** Closes the provider's open incident when a later cycle than its last one recovered; returns it to the closer only. */
   async close(manager: EntityManager, provider: string, cycleStart: Date): Promise<ProviderOutage | undefined> {
-    const [rows]: [Row[], number] = await manager.query(
+    const [rows] = await manager.query<[OutageRow[], number]>(
       `UPDATE provider_outages SET closed_at = now()
         WHERE provider = $1 AND closed_at IS NULL AND last_cycle_at < $2
         RETURNING id, provider, opened_at, failures, attempts`,
@@ -67,7 +74,7 @@ export class ProviderOutageRepository {
 
   /** Marks a reminder due (once per cycle, at most every `repeatMinutes`) as taken; true for the one caller that took it. */
   async claimReminder(manager: EntityManager, id: string, cycleStart: Date, repeatMinutes: number): Promise<boolean> {
-    const [rows]: [Row[], number] = await manager.query(
+    const [rows] = await manager.query<[{ id: string }[], number]>(
       `UPDATE provider_outages SET last_notified_at = now(), last_notified_cycle_at = $2
         WHERE id = $1 AND closed_at IS NULL AND last_notified_cycle_at < $2
           AND last_notified_at <= now() - $3::float8 * interval '1 minute'
@@ -78,6 +85,6 @@ export class ProviderOutageRepository {
   }
 }
 
-function toOutage(row: Row): ProviderOutage {
+function toOutage(row: OutageRow): ProviderOutage {
   return { id: String(row.id), provider: row.provider, since: row.opened_at, failures: row.failures, attempts: row.attempts };
 }
