@@ -1,7 +1,7 @@
 import { ConsoleResponse } from './http-types';
 
 // No script at all; styles only from our own stylesheet; forms only to ourselves; never framed.
-export const CONSOLE_CSP = [
+const CONSOLE_CSP = [
   "default-src 'none'",
   "style-src 'self'",
   "img-src 'self'",

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { ConsoleRoutes } from './console-routes';
 import { ConsoleRequest, ConsoleResponse } from './http-types';
 
-export const SESSION_COOKIE = 'th_console';
+const SESSION_COOKIE = 'th_console';
 export const SESSION_IDLE_MS = 12 * 3600_000;
 // Re-issuing the cookie on every request would be churn; once a minute keeps the idle clock honest.
 const REFRESH_AFTER_MS = 60_000;

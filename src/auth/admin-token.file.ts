@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { ServerConfig } from '../config/server-config';
 import { ConfigError } from '../config/config.error';
 
-export const ADMIN_TOKEN_FILE = 'admin-token';
+const ADMIN_TOKEN_FILE = 'admin-token';
 /** As for ADMIN_API_TOKEN (env.schema.ts). */
 const MIN_TOKEN_LENGTH = 16;
 

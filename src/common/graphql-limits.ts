@@ -1,7 +1,7 @@
 import { ASTNode, FragmentDefinitionNode, GraphQLError, Kind, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 
-export const MAX_QUERY_DEPTH = 8;
-export const MAX_QUERY_NODES = 500;
+const MAX_QUERY_DEPTH = 8;
+const MAX_QUERY_NODES = 500;
 /** Fields an operation may select once every fragment is expanded where it is spread (aliases each count). */
 export const MAX_QUERY_COST = 1000;
 

@@ -6,7 +6,7 @@ import { envPrefixOf, OAuthProviderSettings } from './oauth-provider-settings';
 export { envPrefixOf } from './oauth-provider-settings';
 export type { OAuthProviderSettings } from './oauth-provider-settings';
 
-export const DEFAULT_OAUTH_PROVIDERS = 'zoho';
+const DEFAULT_OAUTH_PROVIDERS = 'zoho';
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /**

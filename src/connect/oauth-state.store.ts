@@ -8,7 +8,7 @@ import { InjectTokenHealthDataSource } from '../database/token-health-data-sourc
 
 /** At most this many connect starts (states issued) per connection within the window below. */
 export const STATE_RATE_LIMIT = 10;
-export const STATE_RATE_WINDOW_MINUTES = 10;
+const STATE_RATE_WINDOW_MINUTES = 10;
 
 export interface ConnectTarget {
   clientId: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { OAuthTokenReportRow, STATUS_PARAMETERS, toHealthRow } from './oauth-token-rows';
+import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
@@ -12,12 +12,6 @@ export interface StatusCount {
 
 export interface ProviderStatusCount extends StatusCount {
   provider: string;
-}
-
-export interface UnhealthyToken {
-  clientId: string;
-  provider: string;
-  status: TokenStatus;
 }
 
 const REPORT_COLUMNS = 'client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error';
@@ -55,16 +49,6 @@ export class OAuthTokenReportRepository {
   async countByProviderAndStatus(): Promise<ProviderStatusCount[]> {
     const rows = await this.dataSource.query<ProviderStatusCount[]>(
       'SELECT provider, token_status AS status, count(*)::int AS count FROM oauth_tokens GROUP BY provider, token_status',
-    );
-    return rows;
-  }
-
-  /** Up to `limit` tokens that are not healthy, worst status first. */
-  async findUnhealthy(limit: number): Promise<UnhealthyToken[]> {
-    const rows = await this.dataSource.query<UnhealthyToken[]>(
-      `SELECT client_id AS "clientId", provider, token_status AS status FROM oauth_tokens
-        WHERE token_status <> $2 ORDER BY token_status DESC, client_id, provider LIMIT $1`,
-      [limit, STATUS_PARAMETERS.healthy],
     );
     return rows;
   }

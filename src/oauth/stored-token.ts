@@ -2,7 +2,7 @@ import { UnreadableReason } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
 
 /** Which row a token is, and what its ciphertext is bound to. */
-export interface TokenIdentity {
+interface TokenIdentity {
   id: string;
   clientId: string;
   provider: string;

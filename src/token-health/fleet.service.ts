@@ -12,10 +12,10 @@ import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
 import { TokenHealthReport } from './token-health-report';
 
-export const MAX_PAGE_SIZE = 100;
-export const MAX_HISTORY_SIZE = 500;
+const MAX_PAGE_SIZE = 100;
+const MAX_HISTORY_SIZE = 500;
 
-export interface FleetEdge {
+interface FleetEdge {
   cursor: string;
   node: TokenHealthReport;
 }
@@ -27,7 +27,7 @@ export interface FleetPage {
   filter: FleetFilter;
 }
 
-export interface CheckRunSummary {
+interface CheckRunSummary {
   startedAt: Date;
   finishedAt: Date;
   checked: number;

@@ -7,7 +7,7 @@ import { TokenStatus } from '../oauth/token-status';
 import { AlertableToken, SEVERITY } from './token-alert.composer';
 
 /** How many connections a digest names; the console link shows them all. */
-export const DIGEST_LISTED = 10;
+const DIGEST_LISTED = 10;
 const ERROR_MAX_CHARS = 120;
 
 /**

@@ -4,7 +4,7 @@ import { OAuthTokenFleetRepository, ProviderStatusCount } from '../oauth/oauth-t
 import { TokenStatus } from '../oauth/token-status';
 
 /** How stale the counts may get between cycles (a token's status changes mostly in cycles, which refresh them at once). */
-export const TOKEN_COUNTS_REFRESH_MS = 15_000;
+const TOKEN_COUNTS_REFRESH_MS = 15_000;
 
 export interface TokenCountsSnapshot {
   /** Every status, zeros included. */

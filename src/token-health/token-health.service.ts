@@ -10,7 +10,7 @@ import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenCountsCache } from './token-counts.cache';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
-export const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
+const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
 
 /**
  * The checker's API (the seed's names). Triggers — cron, GraphQL, host code —

@@ -9,7 +9,7 @@ import { WebhookSigner } from './webhook-signer';
 const ERROR_BODY_MAX_CHARS = 100;
 
 /** The JSON a receiver gets (CONTRACT "Webhook channel"). */
-export interface WebhookEvent {
+interface WebhookEvent {
   type: string;
   timestamp: string;
   data: {

@@ -8,7 +8,7 @@ import { AdapterKind, ProviderPreset } from './presets/provider-preset';
 import { ProviderDefinition } from './provider-definition';
 
 /** Where a provider's tokens may be refreshed: one server, or Zoho's data centres. */
-export interface AccountsServers {
+interface AccountsServers {
   defaultServer: string;
   allowedOrigins: string[];
   /** The variable an operator changes to allow another one. */

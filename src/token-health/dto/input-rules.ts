@@ -1,11 +1,11 @@
 import { TokenHealthError } from '../../common/token-health.error';
 
-export const MAX_ID_LENGTH = 255;
+const MAX_ID_LENGTH = 255;
 /** Real refresh/access tokens are a few hundred bytes; anything far larger is not a token. */
-export const MAX_TOKEN_LENGTH = 4096;
+const MAX_TOKEN_LENGTH = 4096;
 /** Dates outside this range are typing mistakes, and some of them are beyond what PostgreSQL stores. */
-export const EARLIEST_DATE = new Date('1970-01-01T00:00:00Z');
-export const LATEST_DATE = new Date('9999-12-31T23:59:59.999Z');
+const EARLIEST_DATE = new Date('1970-01-01T00:00:00Z');
+const LATEST_DATE = new Date('9999-12-31T23:59:59.999Z');
 
 // C0 and C1 control characters (NUL included) and DEL.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;

@@ -3,7 +3,7 @@ import { TokenStatus } from '../../oauth/token-status';
 import { TokenEventSource } from '../../token-history/token-event-source';
 import { TokenStatusGql } from './token-status.enum';
 
-export const TokenEventSourceGql = {
+const TokenEventSourceGql = {
   CHECK: TokenEventSource.Check,
   REGISTER: TokenEventSource.Register,
   CONNECT: TokenEventSource.Connect,
