@@ -36,9 +36,12 @@ export class CreateOAuthTokens1764000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    const [{ table, index }] = await queryRunner.query(`
+    const [{ table, index }] = (await queryRunner.query(`
       SELECT obj_description('oauth_tokens'::regclass, 'pg_class') AS table,
-             obj_description(to_regclass('uq_oauth_tokens_client_provider'), 'pg_class') AS index`);
+             obj_description(to_regclass('uq_oauth_tokens_client_provider'), 'pg_class') AS index`)) as {
+      table: string | null;
+      index: string | null;
+    }[];
     if (table === CREATED_BY_US) {
       await queryRunner.query('DROP TABLE oauth_tokens');
     } else if (index === CREATED_BY_US) {
@@ -48,11 +51,11 @@ export class CreateOAuthTokens1764000000000 implements MigrationInterface {
 }
 
 async function hasUniqueClientProvider(queryRunner: QueryRunner): Promise<boolean> {
-  const rows: unknown[] = await queryRunner.query(`
+  const rows = (await queryRunner.query(`
     SELECT 1 FROM pg_index i
       JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
      WHERE i.indrelid = 'oauth_tokens'::regclass AND i.indisunique AND i.indnatts = 2
      GROUP BY i.indexrelid
-    HAVING array_agg(a.attname::text ORDER BY a.attname) = ARRAY['client_id', 'provider']`);
+    HAVING array_agg(a.attname::text ORDER BY a.attname) = ARRAY['client_id', 'provider']`)) as unknown[];
   return rows.length > 0;
 }

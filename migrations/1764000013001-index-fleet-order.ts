@@ -19,7 +19,7 @@ export class IndexFleetOrder1764000013001 implements MigrationInterface {
 
   /** pg_trgm may be missing on the server or not allowed to this role; neither stops the migration. */
   private async installTrigram(queryRunner: QueryRunner): Promise<boolean> {
-    const [available] = await queryRunner.query("SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'pg_trgm'");
+    const [available] = (await queryRunner.query("SELECT count(*)::int AS n FROM pg_available_extensions WHERE name = 'pg_trgm'")) as { n: number }[];
     if (available.n === 0) return false;
     const guarded = queryRunner.isTransactionActive;
     if (guarded) await queryRunner.query('SAVEPOINT install_pg_trgm');

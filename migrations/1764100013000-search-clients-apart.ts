@@ -62,7 +62,7 @@ export class SearchClientsApart1764100013000 implements MigrationInterface {
   }
 
   private async hasTrigram(queryRunner: QueryRunner): Promise<boolean> {
-    const [row] = await queryRunner.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_trgm'");
+    const [row] = (await queryRunner.query("SELECT count(*)::int AS n FROM pg_extension WHERE extname = 'pg_trgm'")) as { n: number }[];
     return row.n > 0;
   }
 }

@@ -55,7 +55,7 @@ export class AppModule implements NestModule, OnModuleInit {
 
   onModuleInit(): void {
     // Names the framework to whoever asks; nothing needs it.
-    (this.adapterHost.httpAdapter?.getInstance() as { disable?(setting: string): void } | undefined)?.disable?.('x-powered-by');
+    this.adapterHost.httpAdapter?.getInstance<{ disable?(setting: string): void } | undefined>()?.disable?.('x-powered-by');
   }
 
   /** The whole /graphql endpoint is the admin API here, so every request is authenticated before GraphQL parses it. */

@@ -26,8 +26,12 @@ function response(): ConsoleResponse & { cookie?: string } {
   return res as unknown as ConsoleResponse & { cookie?: string };
 }
 
-const requestWith = (cookie?: string, secure = false): ConsoleRequest =>
-  ({ method: 'GET', headers: cookie ? { cookie: cookie.split(';')[0] } : {}, query: {}, secure }) as ConsoleRequest;
+const requestWith = (cookie?: string, secure = false): ConsoleRequest => ({
+  method: 'GET',
+  headers: cookie ? { cookie: cookie.split(';')[0] } : {},
+  query: {},
+  secure,
+});
 
 describe(ConsoleSessionService.name, () => {
   const now = 1_800_000_000_000;

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, ModuleMetadata, Provider } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertOutboxPruner } from './alert-outbox.pruner';
@@ -10,7 +10,7 @@ import { ALERT_CHANNEL_CLASSES } from './channels/alert-channels';
 import { OutboxAlertingService } from './outbox-alerting.service';
 
 /** How a host app supplies its own AlertingService (any Nest provider recipe but `provide`). */
-export type AlertingServiceProvider = Omit<Exclude<Provider<AlertingService>, Function>, 'provide'>;
+export type AlertingServiceProvider = Omit<Exclude<Provider<AlertingService>, Type>, 'provide'>;
 
 @Module({})
 export class AlertingModule {

@@ -24,7 +24,9 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request =
-      context.getType<string>() === 'graphql' ? GqlExecutionContext.create(context).getContext().req : context.switchToHttp().getRequest();
+      context.getType<string>() === 'graphql'
+        ? GqlExecutionContext.create(context).getContext<{ req?: BearerRequest }>().req
+        : context.switchToHttp().getRequest<BearerRequest | undefined>();
     const header: unknown = request?.headers?.authorization;
     const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
     // Comparing digests keeps the comparison constant-time whatever the lengths.
@@ -33,6 +35,11 @@ export class AdminTokenGuard implements CanActivate {
     }
     return true;
   }
+}
+
+/** The part of an HTTP request the guard reads. */
+interface BearerRequest {
+  headers?: { authorization?: unknown };
 }
 
 function digest(value: string): Buffer {

@@ -1,14 +1,76 @@
 import Joi from 'joi';
+import { AlertSeverity } from '../common/alert-severity';
 
 const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
 const commaList = Joi.string().trim().min(1);
 const positiveInt = Joi.number().integer().positive();
 
 /**
+ * The environment after envSchema validated it: defaults applied, numbers and
+ * booleans converted. Optional fields are the variables without a default.
+ */
+export interface ValidatedEnv {
+  NODE_ENV: 'development' | 'production' | 'test';
+  PORT: number;
+  DATABASE_URL?: string;
+  DATABASE_POOL_SIZE?: number;
+  TOKEN_HEALTH_DATA_DIR: string;
+  PUBLIC_BASE_URL?: string;
+  ADMIN_API_TOKEN?: string;
+  TOKEN_ENCRYPTION_KEY?: string;
+  TOKEN_ENCRYPTION_PREVIOUS_KEYS?: string;
+  GRAPHQL_INTROSPECTION: boolean;
+  METRICS_TOKEN?: string;
+
+  TOKEN_HEALTH_CRON: string;
+  TOKEN_HEALTH_ENABLED: boolean;
+  TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: number;
+  TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: number;
+  TOKEN_HEALTH_CONCURRENCY: number;
+  TOKEN_HEALTH_REFRESH_EXPIRY_WARNING_DAYS: number;
+  TOKEN_HEALTH_PROVIDER_TIMEOUT_MS: number;
+  TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: number;
+  TOKEN_HEALTH_LEASE_SECONDS: number;
+  TOKEN_HEALTH_HISTORY_DAYS: number;
+
+  ZOHO_CLIENT_ID?: string;
+  ZOHO_CLIENT_SECRET?: string;
+  ZOHO_ACCOUNTS_URL: string;
+  ZOHO_ALLOWED_ACCOUNTS_URLS?: string;
+  ZOHO_SCOPES: string;
+
+  OAUTH_PROVIDERS: string;
+  OAUTH_DISCOVERY_TIMEOUT_MS: number;
+
+  SLACK_WEBHOOK_URL?: string;
+  SMTP_URL?: string;
+  ALERT_EMAIL_FROM: string;
+  ALERT_EMAIL_TO?: string;
+  TWILIO_ACCOUNT_SID?: string;
+  TWILIO_AUTH_TOKEN?: string;
+  TWILIO_FROM?: string;
+  ALERT_SMS_TO?: string;
+  TWILIO_API_URL: string;
+  ALERT_SMS_MIN_SEVERITY: AlertSeverity;
+  ALERT_REPEAT_INTERVAL_MINUTES: number;
+  ALERT_CHANNEL_TIMEOUT_MS: number;
+  ALERT_DISPATCH_INTERVAL_MS: number;
+  ALERT_MAX_DELIVERY_ATTEMPTS?: number;
+  ALERT_WEBHOOK_URL?: string;
+  ALERT_WEBHOOK_SECRET?: string;
+  ALERT_DIGEST_THRESHOLD: number;
+  PROVIDER_OUTAGE_MIN_FAILURES: number;
+  PROVIDER_OUTAGE_FAILURE_RATIO: number;
+
+  CONNECT_LINK_TTL_HOURS: number;
+  OAUTH_STATE_TTL_MINUTES: number;
+}
+
+/**
  * Every variable of ../shared/CONTRACT.md with its default. Unknown variables
  * are allowed (the environment holds much more than ours).
  */
-export const envSchema = Joi.object({
+export const envSchema = Joi.object<ValidatedEnv, true>({
   NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
   PORT: Joi.number().port().default(3000),
   DATABASE_URL: Joi.string().uri({ scheme: ['postgres', 'postgresql'] }),
@@ -53,7 +115,9 @@ export const envSchema = Joi.object({
   TWILIO_FROM: Joi.string(),
   ALERT_SMS_TO: commaList,
   TWILIO_API_URL: httpUrl.default('https://api.twilio.com'),
-  ALERT_SMS_MIN_SEVERITY: Joi.string().valid('info', 'warning', 'error', 'critical').default('critical'),
+  ALERT_SMS_MIN_SEVERITY: Joi.string()
+    .valid(...Object.values(AlertSeverity))
+    .default(AlertSeverity.Critical),
   ALERT_REPEAT_INTERVAL_MINUTES: Joi.number().min(0).default(1440),
   ALERT_CHANNEL_TIMEOUT_MS: positiveInt.default(10_000),
   ALERT_DISPATCH_INTERVAL_MS: positiveInt.default(1000),

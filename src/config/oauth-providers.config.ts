@@ -32,9 +32,9 @@ export function parseOAuthProviders(env: Record<string, string>): OAuthProviderS
 function parseOne(name: string, prefix: string, env: Record<string, string>): OAuthProviderSettings {
   const variable = (suffix: string) => `${prefix}_${suffix}`;
   const text = (suffix: string) => {
-    const { error, value } = Joi.string().trim().max(2048).validate(env[variable(suffix)]);
-    if (error) throw invalid(`${variable(suffix)} ${error.message.replace(/^"value" /, '')}`);
-    return value as string | undefined;
+    const validated = Joi.string().trim().max(2048).validate(env[variable(suffix)]);
+    if (validated.error) throw invalid(`${variable(suffix)} ${validated.error.message.replace(/^"value" /, '')}`);
+    return validated.value as string | undefined;
   };
   const url = (suffix: string) => {
     const raw = text(suffix);

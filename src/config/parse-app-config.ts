@@ -1,5 +1,4 @@
 import { CronTime } from 'cron';
-import { AlertSeverity } from '../common/alert-severity';
 import { ConfigError } from './config.error';
 import { envSchema } from './env.schema';
 import { ZOHO_DATA_CENTRE_ACCOUNTS_URLS } from './zoho-accounts-servers';
@@ -29,10 +28,11 @@ function webhookSecret(secret: string): string {
 export function parseAppConfig(env: Env): ServerConfig {
   // Empty strings mean "unset" (docker/compose files often export VAR= ).
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const { error, value: v } = envSchema.validate(present, { abortEarly: true, convert: true });
-  if (error) {
-    throw new ConfigError(`Invalid configuration: ${error.details[0].message.replace(/"/g, '')}`);
+  const validated = envSchema.validate(present, { abortEarly: true, convert: true });
+  if (validated.error) {
+    throw new ConfigError(`Invalid configuration: ${validated.error.details[0].message.replace(/"/g, '')}`);
   }
+  const v = validated.value;
 
   const config = new ServerConfig();
   config.nodeEnv = v.NODE_ENV;
@@ -83,25 +83,21 @@ export function parseAppConfig(env: Env): ServerConfig {
 
   const emailTo = splitList(v.ALERT_EMAIL_TO);
   const smsTo = splitList(v.ALERT_SMS_TO);
-  const twilioComplete = v.TWILIO_ACCOUNT_SID && v.TWILIO_AUTH_TOKEN && v.TWILIO_FROM && smsTo.length > 0;
+  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from } = v;
   config.alerts = {
     slackWebhookUrl: v.SLACK_WEBHOOK_URL,
     smtp: v.SMTP_URL && emailTo.length > 0 ? { url: v.SMTP_URL, from: v.ALERT_EMAIL_FROM, to: emailTo } : undefined,
-    twilio: twilioComplete
-      ? {
-          accountSid: v.TWILIO_ACCOUNT_SID,
-          authToken: v.TWILIO_AUTH_TOKEN,
-          from: v.TWILIO_FROM,
-          to: smsTo,
-          apiUrl: v.TWILIO_API_URL.replace(/\/+$/, ''),
-        }
-      : undefined,
-    smsMinSeverity: v.ALERT_SMS_MIN_SEVERITY as AlertSeverity,
+    twilio:
+      accountSid && authToken && from && smsTo.length > 0
+        ? { accountSid, authToken, from, to: smsTo, apiUrl: v.TWILIO_API_URL.replace(/\/+$/, '') }
+        : undefined,
+    smsMinSeverity: v.ALERT_SMS_MIN_SEVERITY,
     repeatIntervalMinutes: v.ALERT_REPEAT_INTERVAL_MINUTES,
     channelTimeoutMs: v.ALERT_CHANNEL_TIMEOUT_MS,
     dispatchIntervalMs: v.ALERT_DISPATCH_INTERVAL_MS,
     maxDeliveryAttempts: v.ALERT_MAX_DELIVERY_ATTEMPTS,
-    webhook: v.ALERT_WEBHOOK_URL ? { url: v.ALERT_WEBHOOK_URL, secret: webhookSecret(v.ALERT_WEBHOOK_SECRET) } : undefined,
+    // The schema takes both or neither.
+    webhook: v.ALERT_WEBHOOK_URL && v.ALERT_WEBHOOK_SECRET ? { url: v.ALERT_WEBHOOK_URL, secret: webhookSecret(v.ALERT_WEBHOOK_SECRET) } : undefined,
     digestThreshold: v.ALERT_DIGEST_THRESHOLD,
   };
   config.outage = {

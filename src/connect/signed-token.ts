@@ -47,12 +47,14 @@ export class SignedTokenCodec {
     if (!this.verificationKeys.some((key) => sameSignature(Buffer.from(signature(key, payload)), given))) {
       throw signedTokenError(purpose, 'bad-signature');
     }
-    let body: { u?: string; c?: unknown; p?: unknown; n?: unknown; e?: unknown };
+    let parsed: unknown;
     try {
-      body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {
       throw signedTokenError(purpose, 'malformed');
     }
+    if (typeof parsed !== 'object' || parsed === null) throw signedTokenError(purpose, 'malformed');
+    const body: { u?: unknown; c?: unknown; p?: unknown; n?: unknown; e?: unknown } = parsed;
     if (body.u !== purpose) throw signedTokenError(purpose, 'wrong-purpose');
     if (typeof body.c !== 'string' || typeof body.p !== 'string' || typeof body.e !== 'number') {
       throw signedTokenError(purpose, 'malformed');

@@ -69,8 +69,8 @@ export class OAuthTokenFleetRepository {
       `SELECT count(*)::int AS count FROM oauth_tokens ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
       values,
     );
-    const [row] = await this.dataSource.query(sql, params);
-    return row.count as number;
+    const [row] = await this.dataSource.query<{ count: number }[]>(sql, params);
+    return row.count;
   }
 
   async countByProviderAndStatus(): Promise<ProviderStatusCount[]> {

@@ -43,7 +43,7 @@ export class TokenReadabilityRepository {
         keyIds: this.cipher.keyIds,
       },
     );
-    const [rows] = await this.dataSource.query(sql, params);
-    return (rows as { provider: string }[]).map((row) => row.provider);
+    const [rows] = await this.dataSource.query<[{ provider: string }[], number]>(sql, params);
+    return rows.map((row) => row.provider);
   }
 }

@@ -8,7 +8,7 @@ export class PerOperation {
 
   once<T>(context: object, key: string, work: () => Promise<T>): Promise<T> {
     let done = this.results.get(context);
-    if (!done) this.results.set(context, (done = new Map()));
+    if (!done) this.results.set(context, (done = new Map<string, Promise<unknown>>()));
     let result = done.get(key) as Promise<T> | undefined;
     if (!result) done.set(key, (result = work()));
     return result;

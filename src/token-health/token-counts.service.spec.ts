@@ -14,10 +14,11 @@ function fakeCache(answers: (number | undefined)[]) {
     get snapshot() {
       return current;
     },
-    refresh: async () => {
+    refresh: () => {
       cache.reads++;
       const next = answers.shift();
       if (next !== undefined) current = snapshotOf(next);
+      return Promise.resolve();
     },
   };
   return cache;

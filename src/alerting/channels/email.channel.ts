@@ -48,7 +48,7 @@ export class EmailChannel extends AlertChannel {
         html: buildHtml(alert),
       });
     } catch (error) {
-      throw toDeliveryError((error ?? {}) as SmtpError, smtp.url);
+      throw toDeliveryError(error ?? {}, smtp.url);
     }
     // The accepted recipients already have the mail; retrying would send it to them twice.
     if (info.rejected.length > 0) {

@@ -83,7 +83,9 @@ function buildSmsBody(alert: Alert): string {
 function describeTwilioError(responseText: string): string {
   try {
     const error = JSON.parse(responseText) as { code?: unknown; message?: unknown };
-    const detail = [error.code, error.message].filter((part) => part !== undefined).join(' ');
+    const detail = [error.code, error.message]
+      .filter((part): part is string | number => typeof part === 'string' || typeof part === 'number')
+      .join(' ');
     return detail ? `: ${truncate(detail, ERROR_DETAIL_MAX_CHARS)}` : '';
   } catch {
     return responseText.trim() ? `: ${truncate(responseText.trim(), ERROR_DETAIL_MAX_CHARS)}` : '';

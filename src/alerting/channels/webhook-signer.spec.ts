@@ -1,6 +1,16 @@
 import { Webhook } from 'standardwebhooks';
 import { WebhookSigner } from './webhook-signer';
 
+/** The error `act` throws (jest's asymmetric matchers are untyped, so errors are matched as objects). */
+function thrownBy(act: () => unknown): unknown {
+  try {
+    act();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
+
 // The example of the Standard Webhooks specification: its secret, message and signature.
 const SPEC_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const SPEC_ID = 'msg_p5jXN8AQM9LWM0D4loKWxJek';
@@ -58,7 +68,7 @@ describe(WebhookSigner.name, () => {
   });
 
   it('does not show the secret in its refusal', () => {
-    expect(() => new WebhookSigner('whsec_sec!ret')).toThrow(expect.objectContaining({ message: expect.not.stringContaining('sec!ret') }));
+    expect(thrownBy(() => new WebhookSigner('whsec_sec!ret'))).toMatchObject({ message: expect.not.stringContaining('sec!ret') });
   });
 
   it('accepts a key part padded with one or two "="', () => {

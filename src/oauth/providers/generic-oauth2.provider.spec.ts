@@ -1,6 +1,5 @@
-import { ServerResponse } from 'node:http';
 import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
-import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
+import { OAuthProviderErrorCode } from '../oauth-provider.error';
 import { GenericOAuth2Provider } from './generic-oauth2.provider';
 import { ProviderDefinition } from './provider-definition';
 import { HttpTokenClient } from './http-token-client';
@@ -13,7 +12,7 @@ const secondsAfterNow = (seconds: number) => new Date(NOW.getTime() + seconds * 
 describe(GenericOAuth2Provider.name, () => {
   let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
 
-  const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 2, sleep: async () => undefined });
+  const client = new HttpTokenClient({ timeoutMs: 500, maxAttempts: 2, sleep: () => Promise.resolve() });
   const definitionWith = (overrides: Partial<ProviderDefinition> = {}): ProviderDefinition => ({
     name: 'acme',
     title: 'Acme',

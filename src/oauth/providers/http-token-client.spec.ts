@@ -1,4 +1,3 @@
-import { ServerResponse } from 'node:http';
 import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 import { describeProviderError, HttpTokenClient, HttpTokenClientOptions } from './http-token-client';
@@ -11,7 +10,7 @@ describe(HttpTokenClient.name, () => {
   let sleeps: number[];
 
   const clientWith = (overrides: Partial<HttpTokenClientOptions> = {}) =>
-    new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, baseBackoffMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides });
+    new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, baseBackoffMs: 100, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), ...overrides });
 
   const serve = async (reply: Reply) => {
     server = await startTokenEndpoint(reply);
@@ -245,7 +244,7 @@ describe(`${HttpTokenClient.name} (wire details)`, () => {
   let sleeps: number[];
 
   const clientWith = (overrides: Partial<HttpTokenClientOptions> = {}) =>
-    new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, baseBackoffMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides });
+    new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, baseBackoffMs: 100, sleep: (ms) => Promise.resolve(void sleeps.push(ms)), ...overrides });
   const serve = async (reply: Reply) => {
     server = await startTokenEndpoint(reply);
     return `${server.origin}/oauth/token`;

@@ -43,7 +43,7 @@ function readMetadata(document: unknown, issuer: string, fail: (reason: string) 
   const metadata = document as Record<string, unknown>;
   // §4.3: the issuer in the document must be the one we asked, or anyone could answer for it.
   if (typeof metadata.issuer !== 'string' || trimSlash(metadata.issuer) !== trimSlash(issuer)) {
-    throw fail(`its issuer is ${JSON.stringify(String(metadata.issuer ?? 'missing')).slice(0, 100)}, not ${issuer}`);
+    throw fail(`its issuer is ${JSON.stringify(metadata.issuer ?? 'missing').slice(0, 100)}, not ${issuer}`);
   }
   const endpoint = (field: string, required: boolean): string | undefined => {
     const value = metadata[field];

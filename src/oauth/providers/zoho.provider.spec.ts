@@ -1,6 +1,5 @@
-import { ServerResponse } from 'node:http';
 import { failureOf, json, Reply, startTokenEndpoint } from '../../../test/support/token-endpoint-server';
-import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
+import { OAuthProviderErrorCode } from '../oauth-provider.error';
 import { HttpTokenClient } from './http-token-client';
 import { CodeExchangeRequest, RefreshRequest } from './oauth-provider';
 import { ZohoProvider } from './zoho.provider';
@@ -32,7 +31,7 @@ describe(ZohoProvider.name, () => {
   });
 
   beforeEach(() => {
-    const client = new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, sleep: async () => undefined });
+    const client = new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 3, sleep: () => Promise.resolve() });
     sut = new ZohoProvider(client, () => NOW);
   });
   afterEach(() => server?.close());
@@ -251,7 +250,7 @@ describe(ZohoProvider.name, () => {
 
 describe(`${ZohoProvider.name} (error wording and URLs)`, () => {
   let server: Awaited<ReturnType<typeof startTokenEndpoint>>;
-  const sut = new ZohoProvider(new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, sleep: async () => undefined }), () => NOW);
+  const sut = new ZohoProvider(new HttpTokenClient({ timeoutMs: 2000, maxAttempts: 1, sleep: () => Promise.resolve() }), () => NOW);
   const refresh = (accountsServer = server.origin) =>
     sut.refresh({ refreshToken: REFRESH_TOKEN, accountsServer, credentials: { clientId: '1000.CLIENTID', clientSecret: CLIENT_SECRET } });
 

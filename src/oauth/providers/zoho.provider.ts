@@ -37,13 +37,13 @@ export class ZohoProvider extends OAuthProvider {
       ...ZOHO_PRESET.authorizeParams,
       state,
     });
-    return `${withoutTrailingSlash(accountsServer)}/oauth/v2/auth?${query}`;
+    return `${withoutTrailingSlash(accountsServer)}/oauth/v2/auth?${query.toString()}`;
   }
 
   async revoke({ refreshToken, accountsServer }: RevokeRequest): Promise<void> {
     const query = new URLSearchParams({ token: refreshToken });
     try {
-      await this.client.postForm(`${withoutTrailingSlash(accountsServer)}${TOKEN_PATH}/revoke?${query}`, {}, () => undefined);
+      await this.client.postForm(`${withoutTrailingSlash(accountsServer)}${TOKEN_PATH}/revoke?${query.toString()}`, {}, () => undefined);
     } catch {
       // Best effort by contract: the grant is forgotten locally either way and the caller logs the attempt.
     }

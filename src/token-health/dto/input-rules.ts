@@ -8,7 +8,7 @@ const EARLIEST_DATE = new Date('1970-01-01T00:00:00Z');
 const LATEST_DATE = new Date('9999-12-31T23:59:59.999Z');
 
 // C0 and C1 control characters (NUL included) and DEL.
-const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_CHARACTER = /\p{Cc}/u;
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
