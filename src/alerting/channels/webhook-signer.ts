@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ConfigError } from '../../config/config.error';
 
 const SECRET_PREFIX = 'whsec_';
 
@@ -24,7 +25,7 @@ export class WebhookSigner {
   static decodeSecret(secret: string): Buffer {
     const encoded = secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : '';
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded) || encoded.length % 4 !== 0) {
-      throw new Error('A webhook secret is "whsec_" followed by base64');
+      throw new ConfigError('A webhook secret is "whsec_" followed by base64');
     }
     return Buffer.from(encoded, 'base64');
   }
