@@ -13,13 +13,13 @@ export type { TokenCountsSnapshot } from './token-health/token-counts.cache';
 export { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
 export type { TokenHealthReport } from './token-health/token-health-report';
 export { OAuthTokenService } from './oauth/oauth-token.service';
-export { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth/oauth-token.errors';
+export { OAuthTokenError, OAuthTokenErrorCode, TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth/oauth-token.errors';
 export { OAuthToken } from './oauth/oauth-token.entity';
 export { TokenStatus } from './oauth/token-status';
 export { AlertingService } from './alerting/alerting.service';
 export { AlertSeverity } from './alerting/alert';
 export type { Alert } from './alerting/alert';
-export { ConfigError } from './config/config.error';
+export { ConfigError, ConfigErrorCode } from './config/config.error';
 export { MetricsService } from './metrics/metrics.service';
 
 /** Entity classes for the host's TypeORM `entities` list (only needed to query them from host code). */
