@@ -59,6 +59,13 @@ export default tseslint.config(
     },
   },
   {
+    // A migration is frozen history: it must not change because application code did.
+    files: ['migrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./', message: 'A migration imports only libraries (never src/).' }] }],
+    },
+  },
+  {
     files: ['src/common/**/*.ts'],
     rules: {
       'no-restricted-imports': [
