@@ -160,6 +160,25 @@ describe('Alert digests', () => {
     expect(slackTexts()[0]).toContain(`${PUBLIC_BASE_URL}/admin?status=healthy`);
   });
 
+  it('does not announce the recovery again in the next cycle', async () => {
+    await revokeFleet(23);
+    await cycle();
+    await delivered();
+    zoho.reset();
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL`);
+    await cycle();
+    await delivered();
+    sinks.reset();
+    receiver.reset();
+
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL`);
+    await cycle();
+    await delivered();
+
+    expect(slackTitles()).toEqual([]);
+    expect(receiver.requests).toEqual([]);
+  });
+
   it('queues one digest when three replicas raise the same storm at once', async () => {
     const others = await Promise.all([1, 2].map(() => startTestApp(env)));
     try {
