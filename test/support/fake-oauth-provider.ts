@@ -1,4 +1,4 @@
-// A Zoho-like accounts server on 127.0.0.1 for e2e tests: token endpoint
+// A Zoho-like accounts server on 127.0.0.1 for e2e tests and benches: token endpoint
 // (refresh_token and authorization_code grants), authorize page and revoke.
 // Each refresh token can be given a scripted behaviour; every request is recorded.
 import { once } from 'node:events';
@@ -46,6 +46,8 @@ export class FakeOAuthProvider {
   static async start(): Promise<FakeOAuthProvider> {
     let fake: FakeOAuthProvider | undefined;
     const server = createServer((req, res) => void fake!.handle(req, res));
+    // Longer than the app's idle keep-alive, so its pooled sockets are not cut mid-cycle.
+    server.keepAliveTimeout = 60_000;
     fake = new FakeOAuthProvider(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -75,8 +77,19 @@ export class FakeOAuthProvider {
     return this.requests.filter((r) => r.grantType === 'refresh_token' && (!refreshToken || r.refreshToken === refreshToken)).length;
   }
 
+  /** Refreshes beyond the first of each refresh token: a token refreshed twice. */
+  duplicateRefreshes(): number {
+    const refreshes = this.requests.filter((r) => r.grantType === 'refresh_token');
+    return refreshes.length - new Set(refreshes.map((r) => r.refreshToken)).size;
+  }
+
   requestsTo(path: string): TokenRequest[] {
     return this.requests.filter((r) => r.path === path);
+  }
+
+  /** Forgets the requests seen so far, keeping the behaviours and the latency. */
+  forgetRequests(): void {
+    this.requests.length = 0;
   }
 
   reset(): void {

@@ -4,9 +4,11 @@
 // dependencies resolve from this repo's node_modules, one folder up the tree.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+// The host app takes its port from PORT, like most apps.
+export { freePort } from './free-port';
 
 export const REPO = join(__dirname, '..', '..');
 export const HOST_APP = join(REPO, 'examples', 'host-app');
@@ -39,16 +41,4 @@ export function installIntoHostApp(tarball: PackedTarball): void {
 export function buildHostApp(): void {
   rmSync(join(HOST_APP, 'dist'), { recursive: true, force: true });
   execFileSync(join(REPO, 'node_modules', '.bin', 'tsc'), ['-p', join(HOST_APP, 'tsconfig.json')], { encoding: 'utf8', stdio: 'pipe' });
-}
-
-/** A port nobody listens on right now (the host app takes its port from PORT, like most apps). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -189,11 +189,19 @@ function describe(value: unknown): string {
 /** The scan of the current spec file; support helpers report to it. */
 export const secretScan = new SecretScan();
 
+interface JestHooks {
+  beforeAll(hook: () => void): void;
+  afterAll(hook: () => Promise<void>): void;
+}
+
 /**
  * Adopts the scan in a spec file: records from before the first `beforeAll` to after the
  * last `afterAll` and fails the file on any leak. Call it at the top level of the file.
+ * The hooks are the spec's globals, looked up when called: the benches load the helpers that
+ * report to `secretScan` in plain Node, where this module must load without jest.
  */
 export function useSecretScan(): SecretScan {
+  const { beforeAll, afterAll } = globalThis as unknown as JestHooks;
   beforeAll(() => secretScan.start());
   afterAll(async () => {
     secretScan.stop();

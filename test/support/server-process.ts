@@ -1,12 +1,19 @@
-// The built server (dist/src/main.js) as a child process, for fault tests that
-// need real processes: replicas, kill -9, restarts. Output is captured for leak checks.
+// The built server (dist/src/main.js) as a child process, configured by environment like a
+// deployment: for fault tests that need real processes (replicas, kill -9, restarts) and for
+// the benches. Output is captured for leak checks.
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from './free-port';
+import { REPO_ROOT } from './repo-root';
 import { secretScan } from './secret-scan';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
+
+export interface ServerProcessOptions {
+  /** Working directory of the server, where it writes schema.gql; the current one by default. */
+  cwd?: string;
+}
 
 // Start-up is bounded by progress, not by speed: on a loaded machine a healthy start (module
 // loading, migrations, provider catalog) may take many times longer than on an idle one, but it
@@ -33,7 +40,7 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
+  static async start(env: Record<string, string>, { cwd }: ServerProcessOptions = {}): Promise<ServerProcess> {
     secretScan.secretsOfEnv(env);
     // A free port can be taken by another process between picking it and the child's listen
     // (other suites and servers start beside this one); only that case starts again on a new port.
@@ -41,6 +48,7 @@ export class ServerProcess {
       const port = await freePort();
       const child = spawn(process.execPath, [MAIN], {
         env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
+        cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
@@ -51,6 +59,10 @@ export class ServerProcess {
         if (attempt >= 3 || !server.logs().includes('EADDRINUSE')) throw error;
       }
     }
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   get url(): string {
@@ -106,19 +118,11 @@ export class ServerProcess {
     return `${cpu}/${this.output.length}`;
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /** Sends `signal` and waits for the exit; with `killAfterMs`, a process still running then gets SIGKILL. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', killAfterMs?: number): Promise<void> {
     if (this.child.exitCode === null) this.child.kill(signal);
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => this.child.kill('SIGKILL'), killAfterMs);
     await this.exited;
+    clearTimeout(timer);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
