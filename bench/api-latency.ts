@@ -1,33 +1,59 @@
-'use strict';
 // Issue 8, point 5: latency of the `tokenHealth(clientId)` query on a big table against a
 // trivial `{ __typename }` query, both through the built server under the same load in the
 // same run (autocannon, closed loop: --connections requests always in flight).
 //
-//   node bench/api-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
+//   node dist/bench/api-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
 //                             [--connections=10] [--json=PATH]
 //
 // --quick: 100k rows / 10k clients, 10 s per query.
-const autocannon = require('autocannon');
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { appEnv, ADMIN_API_TOKEN } = require('./lib/app-env');
-const { startAppServer, graphql } = require('./lib/app-server');
-const { runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { ms, count, ratio, verdict, table } = require('./lib/format');
-const { describeCpu, measureCpu, waitForQuietMachine } = require('./lib/machine-cpu');
-const { dist } = require('./lib/paths');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens, clientId } = require('./lib/seed');
-
-const { OAuthTokenReportRepository } = require(dist('src/oauth/oauth-token-report.repository'));
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { OAuthTokenReportRepository } from '../src/oauth/oauth-token-report.repository';
+import { numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { ADMIN_API_TOKEN, appEnv } from './lib/app-env';
+import { AppServer, graphql, startAppServer } from './lib/app-server';
+import { runMain } from './lib/cleanup';
+import { createBenchDatabase, connect } from './lib/database';
+import { count, ms, ratio, SummaryRow, table, verdict } from './lib/format';
+import { CpuUse, describeCpu, measureCpu, waitForQuietMachine } from './lib/machine-cpu';
+import { machine, writeResults } from './lib/results';
+import { clientId, seedTokens } from './lib/seed';
 
 const TRIVIAL = JSON.stringify({ query: '{ __typename }' });
 const LOOKUP =
   'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
 
-async function main() {
+interface Options {
+  rows: number;
+  clients: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+interface LoadRun {
+  p50: number;
+  p99: number;
+  max: number;
+  requestsPerSecond: number;
+  total: number;
+  cpu: CpuUse | null;
+}
+
+export interface ApiLatencyResults {
+  bench: 'api-latency';
+  date: string;
+  machine: string;
+  database: string;
+  options: Options;
+  plan: string;
+  trivial: LoadRun;
+  lookup: LoadRun;
+}
+
+async function main(): Promise<void> {
   const flags = parseArgs();
-  const options = {
+  const options: Options = {
     rows: sizeListFlag(flags, 'rows', [flags.quick ? 100_000 : 1_000_000])[0],
     clients: sizeListFlag(flags, 'clients', [flags.quick ? 10_000 : 100_000])[0],
     durationSeconds: numberFlag(flags, 'duration', flags.quick ? 10 : 30),
@@ -48,7 +74,7 @@ async function main() {
   await load(server, lookupBody, { ...options, durationSeconds: 3 });
   const trivial = await load(server, () => TRIVIAL, options);
   const lookup = await load(server, lookupBody, options);
-  const results = {
+  const results: ApiLatencyResults = {
     bench: 'api-latency',
     date: new Date().toISOString(),
     machine: machine(),
@@ -62,28 +88,34 @@ async function main() {
   writeResults(flags, results);
 }
 
-function randomClient(clients) {
+function randomClient(clients: number): string {
   return clientId(Math.floor(Math.random() * clients), false);
 }
 
 /** A lookup must return the client's tokens, else the timing would be of an empty answer. */
-async function checkLookupAnswers(server, { rows, clients }) {
-  const data = await graphql(server, LOOKUP, { clientId: randomClient(clients) });
+async function checkLookupAnswers(server: AppServer, { rows, clients }: Options): Promise<void> {
+  const data = await graphql<{ tokenHealth: unknown[] }>(server, LOOKUP, { clientId: randomClient(clients) });
   if (data.tokenHealth.length !== Math.floor(rows / clients)) {
     throw new Error(`tokenHealth returned ${data.tokenHealth.length} reports, expected ${Math.floor(rows / clients)}`);
   }
 }
 
 /** EXPLAIN ANALYZE of the exact SQL the built repository sends for one client. */
-async function explainLookup(db, client) {
-  let captured;
-  const recorder = { query: async (sql, params) => ((captured = { sql, params }), []) };
-  await new OAuthTokenReportRepository(recorder).findReports(client);
-  const { rows } = await db.query(`EXPLAIN (ANALYZE, COSTS OFF) ${captured.sql}`, captured.params);
+async function explainLookup(db: Client, client: string): Promise<string> {
+  let captured: { sql: string; params: unknown[] } | undefined;
+  const recorder = {
+    query: (sql: string, params: unknown[] = []) => {
+      captured = { sql, params };
+      return Promise.resolve([]);
+    },
+  };
+  await new OAuthTokenReportRepository(recorder as unknown as DataSource).findReports(client);
+  if (!captured) throw new Error('the report repository sent no SQL');
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF) ${captured.sql}`, captured.params);
   return rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n');
 }
 
-async function load(server, body, { connections, durationSeconds }) {
+async function load(server: AppServer, body: () => string, { connections, durationSeconds }: Options): Promise<LoadRun> {
   await waitForQuietMachine();
   let graphqlErrors = 0;
   const cpu = measureCpu({ labels: { [process.pid]: 'load generator' } });
@@ -115,13 +147,20 @@ async function load(server, body, { connections, durationSeconds }) {
   };
 }
 
-function printReport(results) {
+function printReport(results: ApiLatencyResults): void {
   const { options, trivial, lookup } = results;
   console.log(`\n## API latency — ${results.date}\n${results.machine}; ${results.database}`);
   console.log(
     `${count(options.rows)} tokens / ${count(options.clients)} clients; autocannon, ${options.connections} connections, ${options.durationSeconds} s per query (autocannon resolves 1 ms)\n`,
   );
-  const row = (name, run) => [name, ms(run.p50), ms(run.p99), ms(run.max), String(Math.round(run.requestsPerSecond)), describeCpu(run.cpu)];
+  const row = (name: string, run: LoadRun) => [
+    name,
+    ms(run.p50),
+    ms(run.p99),
+    ms(run.max),
+    String(Math.round(run.requestsPerSecond)),
+    describeCpu(run.cpu),
+  ];
   console.log(
     table(['query', 'p50', 'p99', 'max', 'req/s', 'CPU during the run'], [row('`{ __typename }`', trivial), row('`tokenHealth(clientId)`', lookup)]),
   );
@@ -129,7 +168,7 @@ function printReport(results) {
   for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
-function summarize({ options, trivial, lookup }) {
+export function summarize({ options, trivial, lookup }: ApiLatencyResults): SummaryRow[] {
   const p99Ratio = lookup.p99 / trivial.p99;
   const size = `${count(options.rows)} rows / ${count(options.clients)} clients`;
   return [
@@ -140,5 +179,3 @@ function summarize({ options, trivial, lookup }) {
 }
 
 if (require.main === module) runMain(main);
-
-module.exports = { summarize };

@@ -1,28 +1,67 @@
-'use strict';
 // Issue 8, points 1–3: one full check cycle of ours vs the naive baseline, its distance
 // from the floor, and its peak RSS as the table grows.
 //
-//   node bench/check-cycle.js [--quick] [--full] [--latency=50] [--sizes=10k,100k]
+//   node dist/bench/check-cycle.js [--quick] [--full] [--latency=50] [--sizes=10k,100k]
 //                             [--concurrency=10,50] [--baseline-max=100k] [--repeats=3] [--json=PATH]
 //
 // --quick runs the (slow) naive baseline at 10k only; --full adds N = 1M. Each of our
 // cycles runs --repeats times (fresh process and reset table each time); the median counts.
-const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { appEnv } = require('./lib/app-env');
-const { runChild } = require('./lib/child');
-const { runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { FakeZoho } = require('./lib/fake-zoho');
-const { ms, mb, ratio, count, verdict, table } = require('./lib/format');
-const { describeCpu, waitForQuietMachine } = require('./lib/machine-cpu');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens, resetTokens, tokenCounts } = require('./lib/seed');
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { FakeOAuthProvider } from '../test/support/fake-oauth-provider';
+import { Flags, numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { appEnv } from './lib/app-env';
+import { runChild } from './lib/child';
+import { runMain } from './lib/cleanup';
+import { createBenchDatabase, connect } from './lib/database';
+import { startFakeProvider } from './lib/fake-provider';
+import { count, mb, ms, ratio, SummaryRow, table, verdict } from './lib/format';
+import { describeCpu, waitForQuietMachine } from './lib/machine-cpu';
+import type { NaiveResult } from './naive-baseline';
+import type { OurCycleResult } from './our-cycle';
+import { machine, writeResults } from './lib/results';
+import { resetTokens, seedTokens, tokenCounts } from './lib/seed';
 
 const DUE_EVERY = 100; // 1 % of the tokens expire within the window
 
-function readOptions(flags) {
+interface Options {
+  sizes: number[];
+  latencyMs: number;
+  concurrencies: number[];
+  baselineMax: number;
+  floorRepeats: number;
+  repeats: number;
+}
+
+interface Context {
+  db: Client;
+  fake: FakeOAuthProvider;
+  url: string;
+  options: Options;
+}
+
+type Checked = { duplicates: number };
+type OursRun = OurCycleResult & Checked & { allElapsedMs: number[] };
+
+interface SizeResult {
+  rows: number;
+  due: number;
+  bulkUpdateMs: number;
+  ours: Record<number, OursRun>;
+  baseline: (NaiveResult & Checked) | undefined;
+}
+
+export interface CheckCycleResults {
+  bench: 'check-cycle';
+  date: string;
+  machine: string;
+  database: string;
+  options: Options;
+  sizes: SizeResult[];
+}
+
+function readOptions(flags: Flags): Options {
   const sizes = sizeListFlag(flags, 'sizes', flags.full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000]);
   return {
     sizes,
@@ -34,27 +73,34 @@ function readOptions(flags) {
   };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const flags = parseArgs();
   const options = readOptions(flags);
   const database = await createBenchDatabase('cycle');
   const db = await connect(database.url);
-  const fake = await FakeZoho.start({ latencyMs: options.latencyMs });
-  const context = { db, fake, url: database.url, options };
-  const sizes = [];
+  const fake = await startFakeProvider(options.latencyMs);
+  const context: Context = { db, fake, url: database.url, options };
+  const sizes: SizeResult[] = [];
   for (const rows of options.sizes) sizes.push(await benchSize(context, rows));
-  const results = { bench: 'check-cycle', date: new Date().toISOString(), machine: machine(), database: database.description, options, sizes };
+  const results: CheckCycleResults = {
+    bench: 'check-cycle',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    options,
+    sizes,
+  };
   printReport(results);
   writeResults(flags, results);
 }
 
-async function benchSize(context, rows) {
+async function benchSize(context: Context, rows: number): Promise<SizeResult> {
   const { db, options } = context;
   log(`N=${count(rows)}: seeding`);
   const { due } = await seedTokens(db, { rows, dueEvery: DUE_EVERY });
   const bulkUpdateMs = await timeBulkUpdate(db, options.floorRepeats);
   log(`N=${count(rows)}: bulk UPDATE of last_health_check ${ms(bulkUpdateMs)}`);
-  const ours = {};
+  const ours: Record<number, OursRun> = {};
   for (const concurrency of options.concurrencies) {
     ours[concurrency] = await runOursRepeatedly(context, { concurrency, due });
     const runs = ours[concurrency].allElapsedMs.map(ms).join(', ');
@@ -62,17 +108,17 @@ async function benchSize(context, rows) {
       `N=${count(rows)}: ours at concurrency ${concurrency}: median ${ms(ours[concurrency].elapsedMs)} of [${runs}] (median run: ${describeCpu(ours[concurrency].machineCpu)}; ${describePhases(ours[concurrency])})`,
     );
   }
-  let baseline;
+  let baseline: (NaiveResult & Checked) | undefined;
   if (rows <= options.baselineMax) {
     log(`N=${count(rows)}: naive baseline (sequential; ~${ms(due * options.latencyMs)} of provider latency alone)`);
-    baseline = await runMeasured(context, 'naive-baseline.js', { due });
+    baseline = await runMeasured<NaiveResult>(context, 'naive-baseline.js', { due });
     log(`N=${count(rows)}: naive baseline ${ms(baseline.elapsedMs)}`);
   }
   return { rows, due, bulkUpdateMs, ours, baseline };
 }
 
 /** The floor's database half: one statement touching every row, as cheap as a cycle can be. */
-async function timeBulkUpdate(db, repeats) {
+async function timeBulkUpdate(db: Client, repeats: number): Promise<number> {
   let best = Infinity;
   for (let run = 0; run < repeats; run++) {
     await waitForQuietMachine();
@@ -85,10 +131,10 @@ async function timeBulkUpdate(db, repeats) {
 }
 
 /** The median run by time; the peak RSS is the highest of all runs. */
-async function runOursRepeatedly(context, { concurrency, due }) {
-  const runs = [];
+async function runOursRepeatedly(context: Context, { concurrency, due }: { concurrency: number; due: number }): Promise<OursRun> {
+  const runs: (OurCycleResult & Checked)[] = [];
   for (let run = 0; run < context.options.repeats; run++) {
-    runs.push(await runMeasured(context, 'our-cycle.js', { concurrency, due }));
+    runs.push(await runMeasured<OurCycleResult>(context, 'our-cycle.js', { concurrency, due }));
   }
   const sorted = [...runs].sort((a, b) => a.elapsedMs - b.elapsedMs);
   const median = sorted[Math.floor((sorted.length - 1) / 2)];
@@ -101,23 +147,28 @@ async function runOursRepeatedly(context, { concurrency, due }) {
 }
 
 /** Runs one checker in a child process, checks it did the whole job, then resets the table. */
-async function runMeasured({ db, fake, url, options }, script, { concurrency, due }) {
+async function runMeasured<T>(
+  { db, fake, url }: Context,
+  script: string,
+  { concurrency, due }: { concurrency?: number; due: number },
+): Promise<T & Checked> {
   await waitForQuietMachine();
-  fake.resetCounts();
+  fake.forgetRequests();
   const env = appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency });
-  const result = await runChild(join(__dirname, script), { env });
+  const result = await runChild<T>(join(__dirname, script), { env });
   const after = await tokenCounts(db);
+  const refreshes = fake.refreshCount();
   // A fast cycle that skipped work would be a meaningless figure.
-  if (after.unchecked !== 0 || after.refreshed !== due || after.unhealthy !== 0 || fake.refreshes !== due) {
-    throw new Error(`${script} left ${JSON.stringify(after)} with ${fake.refreshes} refreshes at the provider; expected ${due} refreshed`);
+  if (after.unchecked !== 0 || after.refreshed !== due || after.unhealthy !== 0 || refreshes !== due) {
+    throw new Error(`${script} left ${JSON.stringify(after)} with ${refreshes} refreshes at the provider; expected ${due} refreshed`);
   }
   await resetTokens(db);
-  return { ...result, duplicates: fake.duplicates };
+  return { ...result, duplicates: fake.duplicateRefreshes() };
 }
 
 /** "classify 120 ms, claim ×21 300 ms, …": where one of our cycles spent its time. */
-function describePhases(run) {
-  const names = {
+function describePhases(run: OurCycleResult): string {
+  const names: Record<string, string> = {
     classifyWithoutProviderCall: 'classify',
     claimDue: 'claims',
     writeResults: 'result writes',
@@ -126,18 +177,18 @@ function describePhases(run) {
   };
   return Object.entries(run.phases)
     .map(([method, phase]) => {
-      const from = phase.firstStartMs - run.cycleStartedAt;
+      const from = (phase.firstStartMs ?? run.cycleStartedAt) - run.cycleStartedAt;
       const span = `${ms(from)}→${ms(phase.lastEndMs - run.cycleStartedAt)}`;
       return `${names[method]} ×${phase.calls} busy ${ms(phase.totalMs)} at ${span}`;
     })
     .join('; ');
 }
 
-function floorMs(size, concurrency, latencyMs) {
+function floorMs(size: SizeResult, concurrency: number, latencyMs: number): number {
   return size.bulkUpdateMs + Math.ceil(size.due / concurrency) * latencyMs;
 }
 
-function printReport(results) {
+function printReport(results: CheckCycleResults): void {
   const { options, sizes } = results;
   console.log(`\n## Check cycle — ${results.date}\n${results.machine}; ${results.database}`);
   console.log(
@@ -150,17 +201,19 @@ function printReport(results) {
 }
 
 /** The figures the issue sets targets for, as rows for this report and run-all's table. */
-function summarize({ options, sizes }) {
-  const rows = [];
-  const push = (figure, value, target, met) => rows.push({ figure, measured: ratio(value), target, verdict: met === undefined ? '' : verdict(met) });
-  for (const size of sizes.filter((s) => s.baseline)) {
+export function summarize({ options, sizes }: CheckCycleResults): SummaryRow[] {
+  const rows: SummaryRow[] = [];
+  const push = (figure: string, value: number, target: string, met: boolean | undefined) =>
+    rows.push({ figure, measured: ratio(value), target, verdict: met === undefined ? '' : verdict(met) });
+  for (const { rows: n, baseline, ours } of sizes) {
+    if (!baseline) continue;
     for (const c of options.concurrencies) {
-      const targeted = size.rows === 100_000 && c === 50;
+      const targeted = n === 100_000 && c === 50;
       push(
-        `baseline / ours, N=${count(size.rows)}, C=${c}`,
-        size.baseline.elapsedMs / size.ours[c].elapsedMs,
+        `baseline / ours, N=${count(n)}, C=${c}`,
+        baseline.elapsedMs / ours[c].elapsedMs,
         targeted ? '≥ 50×' : '',
-        targeted ? size.baseline.elapsedMs / size.ours[c].elapsedMs >= 50 : undefined,
+        targeted ? baseline.elapsedMs / ours[c].elapsedMs >= 50 : undefined,
       );
     }
   }
@@ -182,7 +235,7 @@ function summarize({ options, sizes }) {
   return rows;
 }
 
-function cycleTable(sizes, { concurrencies, latencyMs }) {
+function cycleTable(sizes: SizeResult[], { concurrencies, latencyMs }: Options): string {
   const headers = ['N', 'refreshes R', 'bulk UPDATE'];
   for (const c of concurrencies) headers.push(`ours C=${c}`, `floor C=${c}`, `ours/floor C=${c}`);
   headers.push('naive baseline', ...concurrencies.map((c) => `baseline/ours C=${c}`), 'duplicates');
@@ -200,7 +253,7 @@ function cycleTable(sizes, { concurrencies, latencyMs }) {
   return table(headers, rows);
 }
 
-function memoryTable(sizes, { concurrencies }) {
+function memoryTable(sizes: SizeResult[], { concurrencies }: Options): string {
   const headers = ['N'];
   for (const c of concurrencies) headers.push(`peak RSS C=${c}`, `RSS before cycle C=${c}`, `cycle adds C=${c}`);
   headers.push('naive peak RSS');
@@ -216,10 +269,8 @@ function memoryTable(sizes, { concurrencies }) {
   return table(headers, rows);
 }
 
-function log(message) {
+function log(message: string): void {
   console.log(`[check-cycle ${new Date().toISOString().slice(11, 19)}] ${message}`);
 }
 
 if (require.main === module) runMain(main);
-
-module.exports = { summarize };

@@ -1,86 +1,91 @@
-'use strict';
 // Detection quality (issue 15): how many messages one provider outage and one batch of
 // revoked grants produce per channel, with outage detection and digests (ours) against
 // the same build with both switched off (baseline: one alert per token, as before),
 // and what the detection costs per cycle. Both run in this process, one after the other.
 //
-//   node bench/detection.js [--sizes=200,2000] [--latency=20] [--concurrency=10] [--repeats=3] [--json=PATH]
+//   node dist/bench/detection.js [--sizes=200,2000] [--latency=20] [--concurrency=10] [--repeats=3] [--json=PATH]
 //
 // Scenario A (provider outage), per size N: every refresh answers 500 for 3 cycles except
 // 10 revoked grants (invalid_code), then the provider recovers for 1 cycle.
 // Scenario B (storm without an outage): 23 of N grants revoked in one cycle, the rest fine.
 // Messages are counted as queued outbox rows per channel (the dispatcher is held off, so
 // delivery time does not enter the figures); cycle times are TokenHealthService.runScheduledCheck().
-require('reflect-metadata');
-const { once } = require('node:events');
-const { createServer } = require('node:http');
-const { performance } = require('node:perf_hooks');
-const { NestFactory } = require('@nestjs/core');
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { appEnv } = require('./lib/app-env');
-const { runMain, onCleanup } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { ms, ratio, count, table } = require('./lib/format');
-const { dist } = require('./lib/paths');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens, resetTokens } = require('./lib/seed');
-const { waitForQuietMachine } = require('./lib/machine-cpu');
-
-const { AppModule } = require(dist('src/app.module'));
-const { parseAppConfig } = require(dist('src/config/parse-app-config'));
-const { TokenHealthService } = require(dist('src/token-health/token-health.service'));
-const { ProviderOutageService } = require(dist('src/token-health/outages/provider-outage.service'));
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { AppModule } from '../src/app.module';
+import { parseAppConfig } from '../src/config/parse-app-config';
+import { ProviderOutageService } from '../src/token-health/outages/provider-outage.service';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { FakeOAuthProvider, zohoSuccess } from '../test/support/fake-oauth-provider';
+import { numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { appEnv, Env } from './lib/app-env';
+import { onCleanup, runMain } from './lib/cleanup';
+import { connect, createBenchDatabase } from './lib/database';
+import { startFakeProvider } from './lib/fake-provider';
+import { count, ms, ratio, table } from './lib/format';
+import { waitForQuietMachine } from './lib/machine-cpu';
+import { machine, writeResults } from './lib/results';
+import { resetTokens, seedTokens } from './lib/seed';
 
 const REVOKED_IN_OUTAGE = 10;
 const REVOKED_STORM = 23;
 const OFF = '1000000000';
 
-/** The fake token endpoint: `down` answers 500, a revoked refresh token answers invalid_code. */
-async function startProvider(latencyMs) {
-  const state = { down: false, revoked: new Set(), refreshes: 0 };
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-      state.refreshes++;
-      setTimeout(() => {
-        if (state.revoked.has(form.get('refresh_token')))
-          return res.writeHead(200, { 'content-type': 'application/json' }).end('{"error":"invalid_code"}');
-        if (state.down) return res.writeHead(500, { 'content-type': 'text/plain' }).end('accounts server error');
-        const body = {
-          access_token: `a-${Math.random().toString(36).slice(2)}`,
-          api_domain: 'https://www.zohoapis.com',
-          token_type: 'Bearer',
-          expires_in: 3600,
-        };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      }, latencyMs);
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  onCleanup(() => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))));
-  return { state, url: `http://127.0.0.1:${server.address().port}` };
+interface ProviderState {
+  down: boolean;
+  revoked: Set<string>;
 }
 
-async function bootApp(env) {
+/** The fake token endpoint: `down` answers 500, a revoked refresh token answers invalid_code. */
+async function startProvider(latencyMs: number): Promise<{ state: ProviderState; url: string }> {
+  const state: ProviderState = { down: false, revoked: new Set() };
+  const fake: FakeOAuthProvider = await startFakeProvider(latencyMs);
+  fake.defaultBehaviour = ({ refreshToken }) => {
+    if (refreshToken !== null && state.revoked.has(refreshToken)) return { status: 200, body: { error: 'invalid_code' } };
+    if (state.down) return { status: 500, body: 'accounts server error' };
+    return zohoSuccess();
+  };
+  return { state, url: fake.url };
+}
+
+async function bootApp(env: Env): Promise<INestApplication> {
   const app = await NestFactory.create(AppModule.forRoot(parseAppConfig(env), { emitSchema: false }), { logger: ['error'] });
   await app.init();
   return app;
 }
 
 // Cycles are told apart by their whole-second start.
-const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+const nextSecond = () => new Promise<void>((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
 
-async function scenario(db, app, provider, steps) {
+interface Step {
+  before(state: ProviderState): void;
+}
+
+type ByChannel = Record<string, Record<string, number> & { total: number }>;
+
+interface ScenarioRun {
+  byChannel: ByChannel;
+  cycles: number[];
+  evaluateMs: number;
+}
+
+interface SizeRuns {
+  ours: { outage: ScenarioRun; storm: ScenarioRun }[];
+  baseline: { outage: ScenarioRun; storm: ScenarioRun }[];
+}
+
+type Mode = keyof SizeRuns;
+
+async function scenario(db: Client, app: INestApplication, provider: { state: ProviderState }, steps: Step[]): Promise<ScenarioRun> {
   await resetTokens(db);
   await db.query('TRUNCATE alert_outbox, provider_outages');
   const outages = app.get(ProviderOutageService);
   const evaluate = outages.evaluateCycle.bind(outages);
-  const timing = { cycles: [], evaluateMs: 0 };
-  outages.evaluateCycle = async (...args) => {
+  const timing = { cycles: [] as number[], evaluateMs: 0 };
+  outages.evaluateCycle = async (...args: Parameters<typeof evaluate>) => {
     const started = performance.now();
     try {
       return await evaluate(...args);
@@ -100,28 +105,34 @@ async function scenario(db, app, provider, steps) {
     outages.evaluateCycle = evaluate;
   }
   const rows = (
-    await db.query(`SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2 ORDER BY 1, 2`)
+    await db.query<{ channel: string; event: string; n: number }>(
+      `SELECT channel, COALESCE(payload->>'event', 'token') AS event, count(*)::int AS n FROM alert_outbox GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
   ).rows;
-  const byChannel = {};
+  const byChannel: ByChannel = {};
   for (const { channel, event, n } of rows) {
-    byChannel[channel] ??= { total: 0 };
-    byChannel[channel][event] = n;
-    byChannel[channel].total += n;
+    const counts = (byChannel[channel] ??= { total: 0 });
+    counts[event] = n;
+    counts.total += n;
   }
   return { byChannel, ...timing };
 }
 
-const outageSteps = (size) => [
+const outageSteps = (size: number): Step[] => [
   ...[1, 2, 3].map(() => ({
-    before: (state) => {
+    before: (state: ProviderState) => {
       state.down = true;
       state.revoked = new Set(Array.from({ length: REVOKED_IN_OUTAGE }, (_, i) => `bench-refresh-${size - 1 - i}`));
     },
   })),
-  { before: (state) => (state.down = false) },
+  {
+    before: (state) => {
+      state.down = false;
+    },
+  },
 ];
 
-const stormSteps = () => [
+const stormSteps = (): Step[] => [
   {
     before: (state) => {
       state.down = false;
@@ -131,11 +142,18 @@ const stormSteps = () => [
 ];
 
 /** Ours and the baseline alternate, so a machine that gets busier mid-run disturbs both alike. */
-async function runSize(apps, db, provider, size, repeats) {
+async function runSize(
+  apps: Record<Mode, INestApplication>,
+  db: Client,
+  provider: { state: ProviderState },
+  size: number,
+  repeats: number,
+): Promise<SizeRuns> {
   await seedTokens(db, { rows: size, dueEvery: 1 });
-  const runs = { ours: [], baseline: [] };
+  const runs: SizeRuns = { ours: [], baseline: [] };
   for (let repeat = 0; repeat < repeats; repeat++) {
-    for (const [mode, app] of Object.entries(apps)) {
+    for (const mode of MODES) {
+      const app = apps[mode];
       const outage = await scenario(db, app, provider, outageSteps(size));
       const storm = await scenario(db, app, provider, stormSteps());
       runs[mode].push({ outage, storm });
@@ -145,11 +163,12 @@ async function runSize(apps, db, provider, size, repeats) {
 }
 
 const TYPES = ['provider.outage', 'provider.recovered', 'token.unhealthy', 'token.reminder', 'token.recovered', 'digest'];
-const slackBreakdown = (byChannel) => TYPES.map((type) => byChannel.slack?.[type] ?? 0);
-const perChannel = (byChannel, channel) => byChannel[channel]?.total ?? 0;
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const MODES: Mode[] = ['ours', 'baseline'];
+const slackBreakdown = (byChannel: ByChannel) => TYPES.map((type) => byChannel.slack?.[type] ?? 0);
+const perChannel = (byChannel: ByChannel, channel: string) => byChannel[channel]?.total ?? 0;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-async function main() {
+async function main(): Promise<void> {
   const flags = parseArgs();
   const sizes = sizeListFlag(flags, 'sizes', [200, 2000]);
   const latencyMs = numberFlag(flags, 'latency', 20);
@@ -181,20 +200,20 @@ async function main() {
   console.log(
     `# Detection bench — ${new Date().toISOString()}, ${description}, fake latency ${latencyMs} ms, C=${concurrency}, ${repeats} alternating runs per size\n\nMachine: ${machine()}\n`,
   );
-  const apps = {
+  const apps: Record<Mode, INestApplication> = {
     ours: await bootApp(base),
     baseline: await bootApp({ ...base, PROVIDER_OUTAGE_MIN_FAILURES: OFF, ALERT_DIGEST_THRESHOLD: OFF }),
   };
   for (const app of Object.values(apps)) onCleanup(() => app.close());
   if (!flags['no-wait']) await waitForQuietMachine();
 
-  const countRows = [];
-  const timingRows = [];
-  const results = {};
+  const countRows: string[][] = [];
+  const timingRows: string[][] = [];
+  const results: Record<number, SizeRuns> = {};
   for (const size of sizes) {
     const runs = (results[size] = await runSize(apps, db, provider, size, repeats));
     // Message counts should be the same in every run (a difference is printed); times are medians.
-    for (const mode of ['ours', 'baseline']) {
+    for (const mode of MODES) {
       const counts = runs[mode].map((run) => JSON.stringify([run.outage.byChannel, run.storm.byChannel]));
       if (new Set(counts).size !== 1)
         console.warn(`[bench] ${mode} queued different messages in different runs at N=${size} (first run shown):\n${counts.join('\n')}`);
@@ -209,7 +228,7 @@ async function main() {
         `${perChannel(storm.byChannel, 'slack')} / ${perChannel(storm.byChannel, 'sms')} / ${perChannel(storm.byChannel, 'webhook')}`,
       ]);
     }
-    const cycles = (mode) => median(runs[mode].flatMap((run) => run.outage.cycles));
+    const cycles = (mode: Mode) => median(runs[mode].flatMap((run) => run.outage.cycles));
     const evaluation = median(runs.ours.map((run) => run.outage.evaluateMs / run.outage.cycles.length));
     timingRows.push([
       count(size),

@@ -1,23 +1,30 @@
-'use strict';
 // EXPLAIN (ANALYZE, BUFFERS) of the statements of one check cycle at size N, in the order
 // the cycle runs them (classification, then one claim), inside a transaction that is rolled
 // back. The SQL is captured from the built repositories, so it is exactly the app's.
 //
-//   node bench/explain-cycle.js [--rows=100k] [--concurrency=10] [--json=PATH]
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { count } = require('./lib/format');
-const { writeResults } = require('./lib/results');
-const { seedTokens } = require('./lib/seed');
-const { dist } = require('./lib/paths');
+//   node dist/bench/explain-cycle.js [--rows=100k] [--concurrency=10] [--json=PATH]
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { OAuthTokenLeaseRepository } from '../src/oauth/oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from '../src/oauth/oauth-token-sweep.repository';
+import { TokenCipher } from '../src/oauth/token-cipher';
+import { numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { runMain } from './lib/cleanup';
+import { connect, createBenchDatabase } from './lib/database';
+import { count } from './lib/format';
+import { writeResults } from './lib/results';
+import { seedTokens } from './lib/seed';
 
-const { OAuthTokenSweepRepository } = require(dist('src/oauth/oauth-token-sweep.repository'));
-const { OAuthTokenLeaseRepository } = require(dist('src/oauth/oauth-token-lease.repository'));
+interface Statement {
+  name: string;
+  sql: string;
+  params: unknown[];
+}
 
 const POLICY = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 120 };
 
-async function main() {
+async function main(): Promise<void> {
   const flags = parseArgs();
   const rows = sizeListFlag(flags, 'rows', [100_000])[0];
   const concurrency = numberFlag(flags, 'concurrency', 10);
@@ -42,11 +49,17 @@ async function main() {
 }
 
 /** Runs the repository against a recording stand-in for the DataSource. */
-async function captureCycleSql(limit) {
-  const captured = [];
-  const recorder = { query: async (sql, params) => (captured.push({ sql, params }), [[], 0]) };
+async function captureCycleSql(limit: number): Promise<Statement[]> {
+  const captured: { sql: string; params: unknown[] }[] = [];
+  const recorder = {
+    query: (sql: string, params: unknown[] = []) => {
+      captured.push({ sql, params });
+      return Promise.resolve([[], 0]);
+    },
+  } as unknown as DataSource;
   const sweep = new OAuthTokenSweepRepository(recorder);
-  const leases = new OAuthTokenLeaseRepository(recorder, null);
+  // The claim returns no rows here, so the cipher never decrypts anything.
+  const leases = new OAuthTokenLeaseRepository(recorder, new TokenCipher(randomBytes(32)));
   const cycleStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   await sweep.classifyWithoutProviderCall(cycleStart, {}, POLICY);
   await leases.claimDue(cycleStart, {}, POLICY, limit);
@@ -54,8 +67,8 @@ async function captureCycleSql(limit) {
   return captured.map((statement, index) => ({ name: names[index] ?? `statement ${index + 1}`, ...statement }));
 }
 
-async function explain(db, sql, params) {
-  const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
+async function explain(db: Client, sql: string, params: unknown[]): Promise<string> {
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
   return rows.map((row) => row['QUERY PLAN']).join('\n');
 }
 

@@ -1,4 +1,3 @@
-'use strict';
 // Issue 13: the fleet API and the console under load, each against `{ __typename }` measured
 // in the same run through the same built server (autocannon, closed loop). Each ratio comes
 // from a pair run side by side (half the connections each, same seconds), so both sides
@@ -9,20 +8,21 @@
 //     both returning the same number of rows (the lookup returns rows/clients reports; the history
 //     is asked for as many events), so the ratio shows what 10k stored events cost, not JSON size
 //
-//   node bench/fleet-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
+//   node dist/bench/fleet-latency.js [--quick] [--rows=1m] [--clients=100k] [--duration=30]
 //                               [--connections=10] [--events=10k] [--json=PATH]
 //
 // --quick: 100k rows / 10k clients, 10 s per query.
-const autocannon = require('autocannon');
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { appEnv, ADMIN_API_TOKEN } = require('./lib/app-env');
-const { startAppServer, graphql } = require('./lib/app-server');
-const { runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { ms, count, ratio, verdict, table } = require('./lib/format');
-const { describeCpu, measureCpu, waitForQuietMachine } = require('./lib/machine-cpu');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens, clientId } = require('./lib/seed');
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { ADMIN_API_TOKEN, appEnv } from './lib/app-env';
+import { AppServer, graphql, startAppServer } from './lib/app-server';
+import { runMain } from './lib/cleanup';
+import { createBenchDatabase, connect } from './lib/database';
+import { count, ms, ratio, SummaryRow, table, verdict } from './lib/format';
+import { CpuUse, describeCpu, measureCpu, waitForQuietMachine } from './lib/machine-cpu';
+import { machine, writeResults } from './lib/results';
+import { clientId, seedTokens } from './lib/seed';
 
 const PAGE = 'edges { cursor node { clientId provider status lastHealthCheck error } } pageInfo { hasNextPage endCursor }';
 const TRIVIAL = '{ __typename }';
@@ -34,9 +34,45 @@ const HISTORY =
 const LOOKUP =
   'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
 
-async function main() {
+interface Options {
+  rows: number;
+  clients: number;
+  events: number;
+  durationSeconds: number;
+  connections: number;
+}
+
+type Query = { kind: 'graphql'; body: () => string } | { kind: 'console'; cookie: string };
+type QueryName = keyof typeof LABELS;
+type Measured = keyof typeof BASES;
+
+interface LoadRun {
+  p50: number;
+  p99: number;
+  max: number;
+  requestsPerSecond: number;
+  total: number;
+}
+
+type PairRun = LoadRun & { cpu: CpuUse | null };
+
+export interface FleetLatencyResults {
+  bench: 'fleet-latency';
+  date: string;
+  machine: string;
+  database: string;
+  options: Options;
+  mix: Record<string, number>;
+  runs: Record<string, PairRun>;
+}
+
+interface Page {
+  tokens: { edges: { node: { status: string } }[]; pageInfo: { endCursor: string | null } };
+}
+
+async function main(): Promise<void> {
   const flags = parseArgs();
-  const options = {
+  const options: Options = {
     rows: sizeListFlag(flags, 'rows', [flags.quick ? 100_000 : 1_000_000])[0],
     clients: sizeListFlag(flags, 'clients', [flags.quick ? 10_000 : 100_000])[0],
     events: sizeListFlag(flags, 'events', [10_000])[0],
@@ -59,9 +95,12 @@ async function main() {
   await checkAnswers(server, cookie, historyClient, options);
 
   const reportsPerClient = Math.floor(options.rows / options.clients);
-  const gql = (query, variables = () => ({})) => ({ kind: 'graphql', body: () => JSON.stringify({ query, variables: variables() }) });
+  const gql = (query: string, variables: () => object = () => ({})): Query => ({
+    kind: 'graphql',
+    body: () => JSON.stringify({ query, variables: variables() }),
+  });
   const randomClient = () => ({ clientId: clientId(Math.floor(Math.random() * options.clients), false) });
-  const queries = {
+  const queries: Record<QueryName, Query> = {
     trivial: gql(TRIVIAL),
     invalidPage: gql(INVALID_PAGE),
     invalidPageCounted: gql(INVALID_PAGE_COUNTED),
@@ -72,7 +111,7 @@ async function main() {
     history50: gql(HISTORY, () => ({ clientId: historyClient, first: 50 })),
     lookup: gql(LOOKUP, randomClient),
   };
-  const pairs = [
+  const pairs: [QueryName, Measured][] = [
     ['trivial', 'invalidPage'],
     ['trivial', 'invalidPageCounted'],
     ['trivial', 'consolePage'],
@@ -80,7 +119,7 @@ async function main() {
     ['lookup', 'history'],
     ['lookup', 'history50'],
   ];
-  const runs = {};
+  const runs: Record<string, PairRun> = {};
   for (const [base, measured] of pairs) {
     await pairedLoad(server, queries[base], queries[measured], { ...options, durationSeconds: 3, warmUp: true });
     const [baseRun, measuredRun] = await pairedLoad(server, queries[base], queries[measured], options);
@@ -88,24 +127,34 @@ async function main() {
     runs[measured] = measuredRun;
     console.log(`[fleet-latency] ${LABELS[measured]}: p99 ${ms(measuredRun.p99)} beside ${LABELS[base]} p99 ${ms(baseRun.p99)}`);
   }
-  const results = { bench: 'fleet-latency', date: new Date().toISOString(), machine: machine(), database: database.description, options, mix, runs };
+  const results: FleetLatencyResults = {
+    bench: 'fleet-latency',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    options,
+    mix,
+    runs,
+  };
   printReport(results);
   writeResults(flags, results);
 }
 
 /** A realistic mix: a few percent unhealthy, last checks spread over the last half hour. */
-async function seedStatuses(db) {
+async function seedStatuses(db: Client): Promise<Record<string, number>> {
   await db.query(`UPDATE oauth_tokens SET
       token_status = CASE WHEN r < 0.02 THEN 'invalid' WHEN r < 0.05 THEN 'refresh_failed' WHEN r < 0.06 THEN 'expiring' ELSE 'healthy' END,
       health_check_error = CASE WHEN r < 0.06 THEN 'seeded error' END,
       last_health_check = now() - r2 * interval '30 minutes'
     FROM (SELECT id AS rid, random() AS r, random() AS r2 FROM oauth_tokens) AS draw WHERE id = draw.rid`);
-  const { rows } = await db.query('SELECT token_status AS status, count(*)::int AS n FROM oauth_tokens GROUP BY 1 ORDER BY 1');
+  const { rows } = await db.query<{ status: string; n: number }>(
+    'SELECT token_status AS status, count(*)::int AS n FROM oauth_tokens GROUP BY 1 ORDER BY 1',
+  );
   return Object.fromEntries(rows.map((row) => [row.status, row.n]));
 }
 
 /** `events` transitions of one connection over the last 90 days, as the trigger would have written them. */
-async function seedHistory(db, client, events) {
+async function seedHistory(db: Client, client: string, events: number): Promise<void> {
   await db.query(
     `INSERT INTO token_health_events (token_id, client_id, provider, at, from_status, to_status, error, source)
      SELECT t.id, t.client_id, t.provider, now() - (n::float8 / $2) * interval '90 days',
@@ -118,10 +167,11 @@ async function seedHistory(db, client, events) {
   );
 }
 
-async function logInToConsole(server) {
+async function logInToConsole(server: AppServer): Promise<string> {
   const form = await fetch(`${server.url}/admin/login`);
-  const preLogin = form.headers.get('set-cookie').split(';')[0];
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())[1];
+  const preLogin = (form.headers.get('set-cookie') ?? '').split(';')[0];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrf) throw new Error('the console login page has no CSRF token');
   const login = await fetch(`${server.url}/admin/login`, {
     method: 'POST',
     redirect: 'manual',
@@ -129,27 +179,27 @@ async function logInToConsole(server) {
     body: new URLSearchParams({ _csrf: csrf, token: ADMIN_API_TOKEN }).toString(),
   });
   if (login.status !== 303) throw new Error(`console login answered ${login.status}`);
-  return login.headers.get('set-cookie').split(';')[0];
+  return (login.headers.get('set-cookie') ?? '').split(';')[0];
 }
 
 /** The cursor after page n-1, walking the default order (as a client paging through would). */
-async function cursorOfPage(server, n) {
-  let after = null;
+async function cursorOfPage(server: AppServer, n: number): Promise<string | null> {
+  let after: string | null = null;
   for (let page = 1; page < n; page++) {
-    const data = await graphql(server, FLEET_PAGE, { after });
+    const data: Page = await graphql<Page>(server, FLEET_PAGE, { after });
     after = data.tokens.pageInfo.endCursor;
   }
   return after;
 }
 
 /** Every measured request must return real rows, else the timing would be of an empty answer. */
-async function checkAnswers(server, cookie, historyClient, options) {
-  const invalid = await graphql(server, INVALID_PAGE);
+async function checkAnswers(server: AppServer, cookie: string, historyClient: string, options: Options): Promise<void> {
+  const invalid = await graphql<Page>(server, INVALID_PAGE);
   if (invalid.tokens.edges.length !== 50 || invalid.tokens.edges.some((edge) => edge.node.status !== 'INVALID'))
     throw new Error('INVALID page is not 50 invalid rows');
-  const history = await graphql(server, HISTORY, { clientId: historyClient, first: 50 });
+  const history = await graphql<{ tokenHealthHistory: unknown[] }>(server, HISTORY, { clientId: historyClient, first: 50 });
   if (history.tokenHealthHistory.length !== 50) throw new Error('history page is not 50 events');
-  const lookup = await graphql(server, LOOKUP, { clientId: clientId(7, false) });
+  const lookup = await graphql<{ tokenHealth: unknown[] }>(server, LOOKUP, { clientId: clientId(7, false) });
   if (lookup.tokenHealth.length !== Math.floor(options.rows / options.clients)) throw new Error('lookup returned an unexpected number of reports');
   const page = await fetch(`${server.url}/admin`, { headers: { cookie } });
   const text = await page.text();
@@ -157,7 +207,12 @@ async function checkAnswers(server, cookie, historyClient, options) {
 }
 
 /** Two loads side by side, half the connections each. */
-async function pairedLoad(server, base, measured, { connections, durationSeconds, warmUp = false }) {
+async function pairedLoad(
+  server: AppServer,
+  base: Query,
+  measured: Query,
+  { connections, durationSeconds, warmUp = false }: Options & { warmUp?: boolean },
+): Promise<[PairRun, PairRun]> {
   // A warm-up only pays for JIT and pool start; it needs no quiet machine.
   if (!warmUp) await waitForQuietMachine({ maxWaitMs: 30_000 });
   const cpu = measureCpu({ labels: { [process.pid]: 'load generator' } });
@@ -170,22 +225,26 @@ async function pairedLoad(server, base, measured, { connections, durationSeconds
   ];
 }
 
-async function load(server, query, connections, durationSeconds) {
+async function load(server: AppServer, query: Query, connections: number, durationSeconds: number): Promise<LoadRun> {
   let failures = 0;
-  const request =
+  const request: autocannon.Request =
     query.kind === 'console'
       ? {
           method: 'GET',
           path: '/admin',
           headers: { cookie: query.cookie },
-          onResponse: (status) => status !== 200 && failures++,
+          onResponse: (status) => {
+            if (status !== 200) failures++;
+          },
         }
       : {
           method: 'POST',
           path: '/graphql',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_TOKEN}` },
           setupRequest: (req) => ({ ...req, body: query.body() }),
-          onResponse: (status, body) => (status !== 200 || body.includes('"errors"')) && failures++,
+          onResponse: (status, body) => {
+            if (status !== 200 || body.includes('"errors"')) failures++;
+          },
         };
   const result = await autocannon({ url: server.url, connections, duration: durationSeconds, requests: [request] });
   const failed = result.errors + result.timeouts + result.non2xx + failures;
@@ -218,9 +277,9 @@ const BASES = {
   page500: 'page1',
   history: 'lookup',
   history50: 'lookup',
-};
+} as const satisfies Record<string, QueryName>;
 
-function printReport(results) {
+function printReport(results: FleetLatencyResults): void {
   const { options, runs, mix } = results;
   console.log(`\n## Fleet API and console latency — ${results.date}\n${results.machine}; ${results.database}`);
   console.log(
@@ -229,7 +288,7 @@ function printReport(results) {
       .join(', ')}); ` +
       `${count(options.events)} events on one connection; autocannon, each pair side by side with ${Math.floor(options.connections / 2)} connections each, ${options.durationSeconds} s (autocannon resolves 1 ms)\n`,
   );
-  const rows = Object.entries(BASES).flatMap(([measured, base]) => {
+  const rows = (Object.entries(BASES) as [Measured, QueryName][]).flatMap(([measured, base]) => {
     const run = runs[measured];
     const beside = runs[`${measured}.base`];
     return [
@@ -251,11 +310,11 @@ function printReport(results) {
 }
 
 // autocannon resolves whole milliseconds: a 0 ms p99 would make every ratio infinite.
-const p99 = (run) => Math.max(run.p99, 1);
+const p99 = (run: LoadRun) => Math.max(run.p99, 1);
 
-function summarize({ options, runs }) {
+export function summarize({ options, runs }: FleetLatencyResults): SummaryRow[] {
   const size = `${count(options.rows)} rows / ${count(options.clients)} clients`;
-  const against = (name) => p99(runs[name]) / p99(runs[`${name}.base`]);
+  const against = (name: Measured) => p99(runs[name]) / p99(runs[`${name}.base`]);
   const invalid = against('invalidPage');
   const counted = against('invalidPageCounted');
   const consolePage = against('consolePage');
@@ -277,5 +336,3 @@ function summarize({ options, runs }) {
 }
 
 if (require.main === module) runMain(main);
-
-module.exports = { summarize };

@@ -1,20 +1,37 @@
-'use strict';
 // The naive checker the issue compares against, written the obvious way: select all rows,
 // loop, refresh the ones that expire within the window one after another over HTTP,
-// one UPDATE per row. Runs as a child process of check-cycle.js (same database, same fake
+// one UPDATE per row. Runs as a child process of check-cycle.ts (same database, same fake
 // provider, same encryption key) and reports its time and peak RSS.
-const { performance } = require('node:perf_hooks');
-const { Client } = require('pg');
-const { childMain } = require('./lib/child');
-const { dist } = require('./lib/paths');
-
-const { TokenCipher } = require(dist('src/oauth/token-cipher'));
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { TokenCipher } from '../src/oauth/token-cipher';
+import { childMain } from './lib/child';
 
 const WINDOW_MS = 60 * 60_000;
 
-async function measure() {
-  const cipher = new TokenCipher(Buffer.from(process.env.TOKEN_ENCRYPTION_KEY, 'hex'));
-  const db = new Client({ connectionString: process.env.DATABASE_URL });
+export interface NaiveResult {
+  elapsedMs: number;
+  refreshed: number;
+  maxRss: number;
+}
+
+interface Row {
+  id: string;
+  client_id: string;
+  provider: string;
+  refresh_token: string | null;
+  token_expiry: Date | null;
+}
+
+const env = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set (this script is started by check-cycle)`);
+  return value;
+};
+
+async function measure(): Promise<NaiveResult> {
+  const cipher = new TokenCipher(Buffer.from(env('TOKEN_ENCRYPTION_KEY'), 'hex'));
+  const db = new Client({ connectionString: env('DATABASE_URL') });
   await db.connect();
   try {
     const started = performance.now();
@@ -25,12 +42,12 @@ async function measure() {
   }
 }
 
-async function checkAllTokens(db, cipher) {
-  const { rows } = await db.query('SELECT * FROM oauth_tokens');
+async function checkAllTokens(db: Client, cipher: TokenCipher): Promise<number> {
+  const { rows } = await db.query<Row>('SELECT * FROM oauth_tokens');
   let refreshed = 0;
   for (const row of rows) {
     if (row.refresh_token && row.token_expiry && row.token_expiry.getTime() <= Date.now() + WINDOW_MS) {
-      await refreshAndSave(db, cipher, row);
+      await refreshAndSave(db, cipher, { ...row, refresh_token: row.refresh_token });
       refreshed++;
     } else {
       await db.query(`UPDATE oauth_tokens SET token_status = $2, health_check_error = NULL, last_health_check = now() WHERE id = $1`, [
@@ -42,18 +59,18 @@ async function checkAllTokens(db, cipher) {
   return refreshed;
 }
 
-async function refreshAndSave(db, cipher, row) {
-  const response = await fetch(`${process.env.ZOHO_ACCOUNTS_URL}/oauth/v2/token`, {
+async function refreshAndSave(db: Client, cipher: TokenCipher, row: Row & { refresh_token: string }): Promise<void> {
+  const response = await fetch(`${env('ZOHO_ACCOUNTS_URL')}/oauth/v2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({
       grant_type: 'refresh_token',
       refresh_token: cipher.decrypt(row.refresh_token, { clientId: row.client_id, provider: row.provider, column: 'refresh_token' }),
-      client_id: process.env.ZOHO_CLIENT_ID,
-      client_secret: process.env.ZOHO_CLIENT_SECRET,
+      client_id: env('ZOHO_CLIENT_ID'),
+      client_secret: env('ZOHO_CLIENT_SECRET'),
     }),
   });
-  const body = await response.json();
+  const body = (await response.json()) as { access_token?: string; expires_in?: number };
   if (!body.access_token) throw new Error(`the fake provider refused a refresh: ${JSON.stringify(body)}`);
   await db.query(
     `UPDATE oauth_tokens SET access_token = $2, token_expiry = now() + $3::int * interval '1 second',

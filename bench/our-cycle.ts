@@ -1,29 +1,48 @@
-'use strict';
-// Child process of check-cycle.js: boots the real application (AppModule, built code) from
-// the environment, runs ONE scheduled check cycle and reports its time and memory.
+// Child process of check-cycle.ts: boots the real application (AppModule) from the
+// environment, runs ONE scheduled check cycle and reports its time and memory.
 //
 // It times TokenHealthService.runScheduledCheck() — what the cron runs: the cycle
 // (CheckCycleRunner.run) plus the scan for due alerts — not checkAllTokens(), which would
 // also load every report into memory to return it (100k reports for the 100k run).
-require('reflect-metadata');
-const { performance } = require('node:perf_hooks');
-const { NestFactory } = require('@nestjs/core');
-const { childMain } = require('./lib/child');
-const { dist } = require('./lib/paths');
-const { measureCpu } = require('./lib/machine-cpu');
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { performance } from 'node:perf_hooks';
+import { AppModule } from '../src/app.module';
+import { parseAppConfig } from '../src/config/parse-app-config';
+import { OAuthTokenLeaseRepository } from '../src/oauth/oauth-token-lease.repository';
+import { OAuthTokenSweepRepository } from '../src/oauth/oauth-token-sweep.repository';
+import { TokenRefresher } from '../src/oauth/token-refresher';
+import { CheckCycleStats } from '../src/token-health/check-cycle.stats';
+import { TokenAlertService } from '../src/token-health/token-alert.service';
+import { TokenHealthService } from '../src/token-health/token-health.service';
+import { childMain } from './lib/child';
+import { CpuUse, measureCpu } from './lib/machine-cpu';
 
-const { AppModule } = require(dist('src/app.module'));
-const { parseAppConfig } = require(dist('src/config/parse-app-config'));
-const { TokenHealthService } = require(dist('src/token-health/token-health.service'));
-const { CheckCycleStats } = require(dist('src/token-health/check-cycle.stats'));
-const { OAuthTokenSweepRepository } = require(dist('src/oauth/oauth-token-sweep.repository'));
-const { OAuthTokenLeaseRepository } = require(dist('src/oauth/oauth-token-lease.repository'));
-const { TokenRefresher } = require(dist('src/oauth/token-refresher'));
-const { TokenAlertService } = require(dist('src/token-health/token-alert.service'));
+export interface Phase {
+  calls: number;
+  totalMs: number;
+  firstStartMs: number | undefined;
+  lastEndMs: number;
+}
+
+export interface OurCycleResult {
+  elapsedMs: number;
+  cycleStartedAt: number;
+  cpuMs: number;
+  machineCpu: CpuUse | null;
+  summary: unknown;
+  rssAtStart: number;
+  cyclePeakRss: number;
+  maxRss: number;
+  phases: Record<string, Phase>;
+}
+
+type AsyncMethod = (...args: unknown[]) => Promise<unknown>;
 
 // The cycle's phases, timed by wrapping these methods of the live instances: it shows
 // where a cycle spends its time (classification SQL, claims, refreshes, alert scan).
-const PHASES = [
+const PHASES: [abstract new (...args: never[]) => object, string][] = [
   [OAuthTokenSweepRepository, 'classifyWithoutProviderCall'],
   [OAuthTokenLeaseRepository, 'claimDue'],
   [OAuthTokenLeaseRepository, 'writeResults'],
@@ -32,7 +51,7 @@ const PHASES = [
   [TokenAlertService, 'raiseDueAlerts'],
 ];
 
-async function measure() {
+async function measure(): Promise<OurCycleResult> {
   const config = parseAppConfig(process.env);
   const app = await NestFactory.create(AppModule.forRoot(config, { emitSchema: false }), { logger: ['error', 'warn'] });
   await app.init();
@@ -44,7 +63,7 @@ async function measure() {
   }
 }
 
-async function timeOneCycle(app) {
+async function timeOneCycle(app: INestApplication): Promise<Omit<OurCycleResult, 'phases'>> {
   const rssAtStart = process.memoryUsage.rss();
   const sampler = sampleRss();
   const cpuAtStart = process.cpuUsage();
@@ -72,13 +91,13 @@ async function timeOneCycle(app) {
   };
 }
 
-function timePhases(app) {
-  const phases = {};
+function timePhases(app: INestApplication): Record<string, Phase> {
+  const phases: Record<string, Phase> = {};
   for (const [type, method] of PHASES) {
-    const instance = type.prototype ? app.get(type, { strict: false }) : type(app);
+    const instance = app.get<object, Record<string, AsyncMethod>>(type, { strict: false });
     const original = instance[method].bind(instance);
-    const phase = (phases[method] = { calls: 0, totalMs: 0, firstStartMs: undefined, lastEndMs: 0 });
-    instance[method] = async (...args) => {
+    const phase: Phase = (phases[method] = { calls: 0, totalMs: 0, firstStartMs: undefined, lastEndMs: 0 });
+    instance[method] = async (...args: unknown[]) => {
       const started = performance.now();
       phase.firstStartMs ??= started;
       try {
@@ -94,7 +113,7 @@ function timePhases(app) {
 }
 
 // maxRSS also covers the boot; sampling shows what the cycle itself adds on top.
-function sampleRss() {
+function sampleRss(): { stop(): number } {
   let peak = process.memoryUsage.rss();
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
   return {

@@ -1,9 +1,8 @@
-'use strict';
 // Issue 12: the refresh pipeline as a started server runs it. Every scenario starts
 // `node dist/src/main.js` with a one-shot cron (fires once, a few seconds after start),
 // and reads the cycle's start and end from outside: the cron's tick and the table.
 //
-//   node bench/pipeline.js [--quick] [--full] [--json=PATH]
+//   node dist/bench/pipeline.js [--quick] [--full] [--json=PATH]
 //
 // Scenarios (PostgreSQL with max_connections=100, the fake provider in this process):
 //   throughput   N=20k all due, 1 ms latency, C=100: refreshes/s and CPU per refresh
@@ -12,49 +11,123 @@
 //   replicas     N=2000 all due, 50 ms, C=10 per replica, 1, 2 and 4 servers
 //   single-flight  3 replica processes, 200 concurrent getAccessToken on one token
 // --quick shrinks N to keep the whole run to a few minutes.
-const { fork } = require('node:child_process');
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { performance } = require('node:perf_hooks');
-const { parseArgs } = require('./lib/args');
-const { appEnv } = require('./lib/app-env');
-const { startAppServer } = require('./lib/app-server');
-const { stopProcess } = require('./lib/child');
-const { onCleanup, runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { FakeZoho } = require('./lib/fake-zoho');
-const { ms, mb, ratio, count, verdict, table } = require('./lib/format');
-const { measureCpu } = require('./lib/machine-cpu');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens, resetTokens } = require('./lib/seed');
+import { ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { FakeOAuthProvider } from '../test/support/fake-oauth-provider';
+import { parseArgs } from './lib/args';
+import { appEnv } from './lib/app-env';
+import { AppServer, startAppServer } from './lib/app-server';
+import { stopProcess } from './lib/child';
+import { onCleanup, runMain } from './lib/cleanup';
+import { createBenchDatabase, connect } from './lib/database';
+import { startFakeProvider } from './lib/fake-provider';
+import { count, mb, ms, ratio, SummaryRow, table, verdict } from './lib/format';
+import { HandOutAnswer, HandOutRequest } from './lib/hand-out-child';
+import { measureCpu } from './lib/machine-cpu';
+import { machine, writeResults } from './lib/results';
+import { resetTokens, seedTokens } from './lib/seed';
 
 const CRON_LEAD_MS = 10_000;
 
-async function main() {
+interface Context {
+  db: Client;
+  fake: FakeOAuthProvider;
+  url: string;
+}
+
+interface Scenario {
+  label: string;
+  rows: number;
+  dueEvery: number;
+  latencyMs: number;
+  concurrency: number;
+  replicas?: number;
+  /** Also time a bulk UPDATE of every row: the floor's database half. */
+  bulkUpdate?: boolean;
+}
+
+export interface CycleResult {
+  label: string;
+  rows: number;
+  due: number;
+  latencyMs: number;
+  concurrency: number;
+  replicas: number;
+  elapsedMs: number;
+  firstCheckMs: number;
+  floorMs: number;
+  bulkUpdateMs: number | undefined;
+  refreshed: number;
+  unhealthy: number;
+  providerRefreshes: number;
+  duplicates: number;
+  perReplica: number[];
+  /** VmHWM of each server, in bytes. */
+  peakRssBytes: (number | undefined)[];
+  cpuSeconds: Record<string, number>;
+  machineBusy: number | undefined;
+  timedOut: boolean;
+}
+
+interface SingleFlightResult {
+  replicas: number;
+  calls: number;
+  providerCalls: number;
+  distinctTokens: number;
+  errors: number;
+}
+
+export interface PipelineResults {
+  bench: 'pipeline';
+  date: string;
+  machine: string;
+  database: string;
+  quick: boolean;
+  throughput: CycleResult;
+  latency: CycleResult;
+  onePercent: CycleResult[];
+  replicas: CycleResult[];
+  singleFlight: SingleFlightResult;
+}
+
+async function main(): Promise<void> {
   const flags = parseArgs();
   const quick = Boolean(flags.quick);
   const database = await createBenchDatabase('pipeline', { maxConnections: 100 });
   const db = await connect(database.url);
-  const fake = await FakeZoho.start({ latencyMs: 1 });
-  const context = { db, fake, url: database.url };
-  const results = { bench: 'pipeline', date: new Date().toISOString(), machine: machine(), database: database.description, quick };
+  const fake = await startFakeProvider(1);
+  const context: Context = { db, fake, url: database.url };
 
   const allDue = quick ? 5_000 : 20_000;
   if (flags.only === 'throughput') {
     await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
     return;
   }
-  results.throughput = await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
-  results.latency = await cycle(context, { label: 'latency', rows: allDue, dueEvery: 1, latencyMs: 200, concurrency: 250 });
-  results.onePercent = [];
+  const throughput = await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
+  const latency = await cycle(context, { label: 'latency', rows: allDue, dueEvery: 1, latencyMs: 200, concurrency: 250 });
+  const onePercent: CycleResult[] = [];
   for (const rows of quick ? [100_000] : flags.full ? [100_000, 1_000_000] : [100_000]) {
-    results.onePercent.push(await cycle(context, { label: 'one-percent', rows, dueEvery: 100, latencyMs: 50, concurrency: 50, bulkUpdate: true }));
+    onePercent.push(await cycle(context, { label: 'one-percent', rows, dueEvery: 100, latencyMs: 50, concurrency: 50, bulkUpdate: true }));
   }
-  results.replicas = [];
-  for (const replicas of [1, 2, 4]) {
-    results.replicas.push(await cycle(context, { label: 'replicas', rows: 2000, dueEvery: 1, latencyMs: 50, concurrency: 10, replicas }));
+  const replicas: CycleResult[] = [];
+  for (const replicaCount of [1, 2, 4]) {
+    replicas.push(await cycle(context, { label: 'replicas', rows: 2000, dueEvery: 1, latencyMs: 50, concurrency: 10, replicas: replicaCount }));
   }
-  results.singleFlight = await singleFlight(context);
+  const results: PipelineResults = {
+    bench: 'pipeline',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    quick,
+    throughput,
+    latency,
+    onePercent,
+    replicas,
+    singleFlight: await singleFlight(context),
+  };
   printReport(results);
   writeResults(flags, results);
 }
@@ -63,17 +136,17 @@ async function main() {
  * Seeds, starts `replicas` servers whose cron fires once at a known tick, waits
  * until the table says every token was checked, and reads the cycle back from it.
  */
-async function cycle({ db, fake, url }, scenario) {
+async function cycle({ db, fake, url }: Context, scenario: Scenario): Promise<CycleResult> {
   const { label, rows, dueEvery, latencyMs, concurrency, replicas = 1 } = scenario;
   log(`${label}: seeding N=${count(rows)}${dueEvery === 1 ? ' (all due)' : ` (1 in ${dueEvery} due)`}`);
   const { due } = await seedTokens(db, { rows, dueEvery });
-  let bulkUpdateMs;
+  let bulkUpdateMs: number | undefined;
   if (scenario.bulkUpdate) {
     bulkUpdateMs = await timeBulkUpdate(db);
     log(`${label}: bulk UPDATE of every row ${ms(bulkUpdateMs)}`);
   }
   fake.latencyMs = latencyMs;
-  fake.resetCounts();
+  fake.forgetRequests();
   const { tick, servers } = await startServersFiringAt({ db, url, fake, concurrency, replicas, label });
   await sleep(tick.getTime() - Date.now());
   const cpu = measureCpu({ labels: Object.fromEntries(servers.map((server, i) => [String(server.pid), `app ${i + 1}`])) });
@@ -84,7 +157,7 @@ async function cycle({ db, fake, url }, scenario) {
   await Promise.all(servers.map((server) => server.stop()));
 
   const [stats] = (
-    await db.query(
+    await db.query<{ last_check: Date; first_check: Date; refreshed: number; unhealthy: number }>(
       `SELECT max(last_health_check) AS last_check, min(last_health_check) AS first_check,
               count(*) FILTER (WHERE last_refreshed_at >= $1)::int AS refreshed,
               count(*) FILTER (WHERE token_status <> 'healthy')::int AS unhealthy
@@ -94,7 +167,7 @@ async function cycle({ db, fake, url }, scenario) {
   ).rows;
   const elapsedMs = stats.last_check.getTime() - tick.getTime();
   if (process.env.BENCH_TIMELINE) {
-    const { rows: buckets } = await db.query(
+    const { rows: buckets } = await db.query<{ at: string; n: number }>(
       `SELECT floor(extract(epoch FROM last_health_check - $1::timestamptz) * 4) / 4 AS at, count(*)::int AS n
          FROM oauth_tokens GROUP BY 1 ORDER BY 1`,
       [tick],
@@ -102,7 +175,9 @@ async function cycle({ db, fake, url }, scenario) {
     log(`${label}: checks per 250 ms from the tick: ${buckets.map((b) => `${b.at}s:${b.n}`).join(' ')}`);
   }
   const floorMs = Math.ceil(due / (concurrency * replicas)) * latencyMs + (bulkUpdateMs ?? 0);
-  const result = {
+  const providerRefreshes = fake.refreshCount();
+  const duplicates = fake.duplicateRefreshes();
+  const result: CycleResult = {
     label,
     rows,
     due,
@@ -115,8 +190,8 @@ async function cycle({ db, fake, url }, scenario) {
     bulkUpdateMs,
     refreshed: stats.refreshed,
     unhealthy: stats.unhealthy,
-    providerRefreshes: fake.refreshes,
-    duplicates: fake.duplicates,
+    providerRefreshes,
+    duplicates,
     perReplica,
     peakRssBytes: rss,
     cpuSeconds: machineCpu?.secondsByCommand ?? {},
@@ -125,10 +200,10 @@ async function cycle({ db, fake, url }, scenario) {
   };
   log(
     `${label}: N=${count(rows)} R=${due} C=${concurrency}×${replicas} latency ${latencyMs} ms → ${ms(elapsedMs)} (first check after ${ms(result.firstCheckMs)}; floor ${ms(floorMs)}, ${ratio(elapsedMs / floorMs)}); ` +
-      `refreshed ${stats.refreshed}, provider calls ${fake.refreshes}, duplicates ${fake.duplicates}, unhealthy ${stats.unhealthy}; ${describeCpuSplit(result)}`,
+      `refreshed ${stats.refreshed}, provider calls ${providerRefreshes}, duplicates ${duplicates}, unhealthy ${stats.unhealthy}; ${describeCpuSplit(result)}`,
   );
-  if (progress.timedOut || stats.refreshed !== due || fake.duplicates !== 0) {
-    throw new Error(`${label}: the cycle did not do its job (refreshed ${stats.refreshed} of ${due}, ${fake.duplicates} duplicates)`);
+  if (progress.timedOut || stats.refreshed !== due || duplicates !== 0) {
+    throw new Error(`${label}: the cycle did not do its job (refreshed ${stats.refreshed} of ${due}, ${duplicates} duplicates)`);
   }
   await resetTokens(db);
   return result;
@@ -138,7 +213,14 @@ async function cycle({ db, fake, url }, scenario) {
  * Starts the servers with a cron that fires once, at a tick far enough ahead for them
  * to be up; on a machine too busy for that, tries again with a longer lead.
  */
-async function startServersFiringAt({ db, url, fake, concurrency, replicas, label }) {
+async function startServersFiringAt({
+  db,
+  url,
+  fake,
+  concurrency,
+  replicas,
+  label,
+}: Context & { concurrency: number; replicas: number; label: string }): Promise<{ tick: Date; servers: AppServer[] }> {
   for (let lead = CRON_LEAD_MS + replicas * 3000; ; lead *= 2) {
     const tick = new Date(Math.ceil((Date.now() + lead) / 1000) * 1000);
     const cron = `${tick.getUTCSeconds()} ${tick.getUTCMinutes()} ${tick.getUTCHours()} * * *`;
@@ -160,19 +242,19 @@ async function startServersFiringAt({ db, url, fake, concurrency, replicas, labe
 }
 
 /** Completion as seen from outside: every row carries a check from this cycle. */
-async function waitForAllChecked(db, tick, rows, timeoutMs = 30 * 60_000) {
+async function waitForAllChecked(db: Client, tick: Date, rows: number, timeoutMs = 30 * 60_000): Promise<{ timedOut: boolean }> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const {
       rows: [row],
-    } = await db.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check >= $1', [tick]);
+    } = await db.query<{ checked: number }>('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check >= $1', [tick]);
     if (row.checked === rows) return { timedOut: false };
     await sleep(100);
   }
   return { timedOut: true };
 }
 
-async function timeBulkUpdate(db) {
+async function timeBulkUpdate(db: Client): Promise<number> {
   let best = Infinity;
   for (let run = 0; run < 3; run++) {
     const started = performance.now();
@@ -187,11 +269,11 @@ async function timeBulkUpdate(db) {
  * Three processes, each the real AppModule (no HTTP listener), call getAccessToken on
  * one token that needs a refresh, 200 calls in all, released at the same moment.
  */
-async function singleFlight({ db, fake, url }) {
+async function singleFlight({ db, fake, url }: Context): Promise<SingleFlightResult> {
   await seedTokens(db, { rows: 1, dueEvery: 1 });
   await db.query(`UPDATE oauth_tokens SET token_expiry = now() + interval '1 minute'`);
   fake.latencyMs = 200;
-  fake.resetCounts();
+  fake.forgetRequests();
   const env = { ...appEnv({ databaseUrl: url, accountsUrl: fake.url, concurrency: 10 }), TOKEN_HEALTH_ENABLED: 'false' };
   const children = [0, 1, 2].map(() =>
     fork(join(__dirname, 'lib', 'hand-out-child.js'), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
@@ -199,16 +281,16 @@ async function singleFlight({ db, fake, url }) {
   for (const child of children) onCleanup(() => stopProcess(child));
   await Promise.all(children.map((child) => nextMessage(child)));
   const calls = [67, 67, 66];
-  children.forEach((child, i) => child.send({ clientId: 'due-0000000', calls: calls[i] }));
+  children.forEach((child, i) => child.send({ clientId: 'due-0000000', calls: calls[i] } satisfies HandOutRequest));
   const answers = await Promise.all(children.map((child) => nextMessage(child)));
   await Promise.all(children.map((child) => stopProcess(child)));
-  const tokens = new Set(answers.flatMap((answer) => answer.tokens));
-  const result = {
+  const tokens = new Set(answers.flatMap((answer) => answer.tokens ?? []));
+  const result: SingleFlightResult = {
     replicas: 3,
     calls: 200,
-    providerCalls: fake.refreshes,
+    providerCalls: fake.refreshCount(),
     distinctTokens: tokens.size,
-    errors: answers.reduce((sum, a) => sum + a.errors, 0),
+    errors: answers.reduce((sum, a) => sum + (a.errors ?? 0), 0),
   };
   log(
     `single flight: 3 replicas, 200 getAccessToken → ${result.providerCalls} provider call(s), ${result.distinctTokens} distinct token(s), ${result.errors} errors`,
@@ -217,31 +299,32 @@ async function singleFlight({ db, fake, url }) {
   return result;
 }
 
-function nextMessage(child) {
+function nextMessage(child: ChildProcess): Promise<HandOutAnswer> {
   return new Promise((resolve, reject) => {
-    child.once('message', (message) => (message.error ? reject(new Error(message.error)) : resolve(message)));
+    child.once('message', (message: HandOutAnswer) => (message.error ? reject(new Error(message.error)) : resolve(message)));
     child.once('exit', (code) => reject(new Error(`hand-out child exited (${code})`)));
   });
 }
 
 /** Refreshes this server did, from its Prometheus counter. */
-async function refreshesDoneBy(server) {
+async function refreshesDoneBy(server: AppServer): Promise<number> {
   const text = await fetch(`${server.url}/metrics`).then((res) => res.text());
   const line = text.split('\n').find((l) => l.startsWith('oauth_token_refresh_total{') && l.includes('outcome="success"'));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-function peakRss(pid) {
+function peakRss(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
   const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : undefined;
 }
 
-function describeCpuSplit(result) {
+function describeCpuSplit(result: CycleResult): string {
   const split = cpuPerRefresh(result);
   return `CPU per refresh: app ${split.app} ms, PostgreSQL ${split.postgres} ms, fake+bench ${split.fake} ms`;
 }
 
-function cpuPerRefresh({ cpuSeconds, due }) {
+function cpuPerRefresh({ cpuSeconds, due }: CycleResult): { app: string; postgres: string; fake: string } {
   let app = 0;
   let postgres = 0;
   let fake = 0;
@@ -250,11 +333,11 @@ function cpuPerRefresh({ cpuSeconds, due }) {
     else if (command.startsWith('postgres')) postgres += seconds;
     else if (command === 'node') fake += seconds;
   }
-  const per = (seconds) => ((seconds * 1000) / Math.max(1, due)).toFixed(3);
+  const per = (seconds: number) => ((seconds * 1000) / Math.max(1, due)).toFixed(3);
   return { app: per(app), postgres: per(postgres), fake: per(fake) };
 }
 
-function printReport(results) {
+function printReport(results: PipelineResults): void {
   console.log(`\n## Refresh pipeline (issue 12) — ${results.date}\n${results.machine}; ${results.database}\n`);
   const cycles = [results.throughput, results.latency, ...results.onePercent, ...results.replicas];
   console.log(
@@ -296,10 +379,10 @@ function printReport(results) {
   for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured} (target ${row.target}) ${row.verdict}`);
 }
 
-function summarize(results) {
+export function summarize(results: PipelineResults): SummaryRow[] {
   const { throughput, latency, onePercent, replicas, singleFlight: flight } = results;
   const rate = throughput.due / (throughput.elapsedMs / 1000);
-  const rows = [
+  const rows: SummaryRow[] = [
     {
       figure: `throughput, N=${count(throughput.rows)} all due, 1 ms`,
       measured: `${Math.round(rate)} refreshes/s`,
@@ -337,7 +420,7 @@ function summarize(results) {
     const big = onePercent[onePercent.length - 1];
     rows.push({
       figure: `peak RSS N=${count(big.rows)} / N=${count(throughput.rows)}`,
-      measured: ratio(big.peakRssBytes[0] / small),
+      measured: ratio((big.peakRssBytes[0] ?? NaN) / (small ?? NaN)),
       target: 'report, bounded',
       verdict: '',
     });
@@ -351,9 +434,7 @@ function summarize(results) {
   return rows;
 }
 
-const sleep = (msToWait) => new Promise((resolve) => setTimeout(resolve, Math.max(0, msToWait)));
-const log = (message) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, msToWait)));
+const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 if (require.main === module) runMain(main);
-
-module.exports = { summarize };

@@ -1,22 +1,62 @@
-'use strict';
 // Issue 11, points 1 and 2, measured through the built server on a big table:
 // - a flood of readiness probes and scrapes, against /health/live under the same load in the
 //   same run (the baseline: a route that touches nothing), and how often oauth_tokens was read;
 // - the red team's ~2 KB amplifying introspection request sent without a token, several at
 //   once, and /health/live latency meanwhile against its latency when idle (same run).
 //
-//   node bench/surface-attacks.js [--quick] [--rows=100k] [--probes=1500] [--connections=200]
+//   node dist/bench/surface-attacks.js [--quick] [--rows=100k] [--probes=1500] [--connections=200]
 //                                 [--attacks=5] [--json=PATH]
-const autocannon = require('autocannon');
-const { parseArgs, numberFlag, sizeListFlag } = require('./lib/args');
-const { appEnv } = require('./lib/app-env');
-const { startAppServer } = require('./lib/app-server');
-const { runMain } = require('./lib/cleanup');
-const { createBenchDatabase, connect } = require('./lib/database');
-const { ms, count, ratio, verdict } = require('./lib/format');
-const { waitForQuietMachine } = require('./lib/machine-cpu');
-const { machine, writeResults } = require('./lib/results');
-const { seedTokens } = require('./lib/seed');
+import autocannon from 'autocannon';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { numberFlag, parseArgs, sizeListFlag } from './lib/args';
+import { appEnv } from './lib/app-env';
+import { AppServer, startAppServer } from './lib/app-server';
+import { runMain } from './lib/cleanup';
+import { createBenchDatabase, connect } from './lib/database';
+import { count, ms, ratio, SummaryRow, verdict } from './lib/format';
+import { waitForQuietMachine } from './lib/machine-cpu';
+import { machine, writeResults } from './lib/results';
+import { seedTokens } from './lib/seed';
+
+interface Options {
+  rows: number;
+  probes: number;
+  connections: number;
+  attacks: number;
+}
+
+interface Flood {
+  total: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+  max: number;
+  durationMs: number | undefined;
+  oauthTokenReads: number | undefined;
+}
+
+interface Attack {
+  requestBytes: number;
+  statuses: number[];
+  maxAnswerBytes: number;
+  slowestMs: number;
+  liveIdleMaxMs: number;
+  liveDuringMaxMs: number;
+}
+
+export interface SurfaceAttackResults {
+  bench: 'surface-attacks';
+  date: string;
+  machine: string;
+  database: string;
+  options: Options;
+  live: Flood;
+  health: Flood;
+  metrics: Flood;
+  oauthTokenReads: { floods: number; idle: number };
+  attack: Attack;
+}
 
 /** Each fragment selects the next under four aliases: the answer would grow as 4^depth. */
 function amplifyingIntrospection(depth = 12) {
@@ -27,9 +67,9 @@ function amplifyingIntrospection(depth = 12) {
   return `query Amplify { __schema { types { ...T0 } queryType { ...T0 } mutationType { ...T0 } } }\n${fragments.join('\n')}`;
 }
 
-async function main() {
+async function main(): Promise<void> {
   const flags = parseArgs();
-  const options = {
+  const options: Options = {
     rows: sizeListFlag(flags, 'rows', [100_000])[0],
     probes: numberFlag(flags, 'probes', 1500),
     connections: numberFlag(flags, 'connections', 200),
@@ -46,11 +86,11 @@ async function main() {
   const health = await flood(server, '/health', options, db);
   const metrics = await flood(server, '/metrics', options, db);
   // Baseline: what the background refresh alone reads in as long as both floods took.
-  const idleReads = await readsDuring(db, () => new Promise((resolve) => setTimeout(resolve, health.durationMs + metrics.durationMs)));
-  const oauthTokenReads = { floods: health.oauthTokenReads + metrics.oauthTokenReads, idle: idleReads.reads };
+  const idleReads = await readsDuring(db, () => new Promise((resolve) => setTimeout(resolve, (health.durationMs ?? 0) + (metrics.durationMs ?? 0))));
+  const oauthTokenReads = { floods: (health.oauthTokenReads ?? 0) + (metrics.oauthTokenReads ?? 0), idle: idleReads.reads };
 
   const attack = await introspectionAttack(server, options);
-  const results = {
+  const results: SurfaceAttackResults = {
     bench: 'surface-attacks',
     date: new Date().toISOString(),
     machine: machine(),
@@ -67,10 +107,10 @@ async function main() {
   await db.end();
 }
 
-async function flood(server, path, { probes, connections }, db) {
+async function flood(server: AppServer, path: string, { probes, connections }: Options, db?: Client): Promise<Flood> {
   await waitForQuietMachine();
   const run = () => autocannon({ url: `${server.url}${path}`, connections, amount: probes });
-  const { result, reads, durationMs } = db ? await readsDuring(db, run) : { result: await run() };
+  const { result, reads, durationMs } = db ? await readsDuring(db, run) : { result: await run(), reads: undefined, durationMs: undefined };
   return {
     total: result.requests.total,
     non2xx: result.non2xx + result.errors + result.timeouts,
@@ -83,7 +123,7 @@ async function flood(server, path, { probes, connections }, db) {
 }
 
 /** Table scans of oauth_tokens (sequential + index, parallel workers each count) while `work` runs. */
-async function readsDuring(db, work) {
+async function readsDuring<T>(db: Client, work: () => Promise<T>): Promise<{ result: T; durationMs: number; reads: number }> {
   const before = await tableReads(db);
   const started = Date.now();
   const result = await work();
@@ -94,14 +134,14 @@ async function readsDuring(db, work) {
 }
 
 /** Sequential + index scans of oauth_tokens so far (cumulative statistics). */
-async function tableReads(db) {
-  const { rows } = await db.query(
+async function tableReads(db: Client): Promise<number> {
+  const { rows } = await db.query<{ reads: string }>(
     "SELECT coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS reads FROM pg_stat_user_tables WHERE relname = 'oauth_tokens'",
   );
   return Number(rows[0]?.reads ?? 0);
 }
 
-async function introspectionAttack(server, { attacks }) {
+async function introspectionAttack(server: AppServer, { attacks }: Options): Promise<Attack> {
   await waitForQuietMachine();
   const idle = await liveLatencies(server, 20);
   const body = JSON.stringify({ query: amplifyingIntrospection() });
@@ -113,7 +153,7 @@ async function introspectionAttack(server, { attacks }) {
       return { status: response.status, bytes: (await response.arrayBuffer()).byteLength, ms: Date.now() - started };
     }),
   ).finally(() => (done = true));
-  const during = [];
+  const during: number[] = [];
   while (!done) during.push(...(await liveLatencies(server, 1)));
   const answers = await sending;
   return {
@@ -126,8 +166,8 @@ async function introspectionAttack(server, { attacks }) {
   };
 }
 
-async function liveLatencies(server, n) {
-  const latencies = [];
+async function liveLatencies(server: AppServer, n: number): Promise<number[]> {
+  const latencies: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
     await fetch(`${server.url}/health/live`).then((response) => response.arrayBuffer());
@@ -136,12 +176,12 @@ async function liveLatencies(server, n) {
   return latencies;
 }
 
-function printReport(results) {
+function printReport(results: SurfaceAttackResults): void {
   console.log(`\n## Surface attacks — ${results.date}\n${results.machine}; ${results.database}`);
   for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
-function summarize({ options, live, health, metrics, oauthTokenReads, attack }) {
+export function summarize({ options, live, health, metrics, oauthTokenReads, attack }: SurfaceAttackResults): SummaryRow[] {
   const size = `${count(options.rows)} rows, ${options.probes} requests, ${options.connections} at once`;
   const p99Ratio = health.p99 / live.p99;
   return [
@@ -185,5 +225,3 @@ function summarize({ options, live, health, metrics, oauthTokenReads, attack }) 
 }
 
 if (require.main === module) runMain(main);
-
-module.exports = { summarize };

@@ -1,12 +1,21 @@
-'use strict';
 // The environment every app process of a bench gets (CONTRACT "Configuration").
-const { randomBytes } = require('node:crypto');
+import { randomBytes } from 'node:crypto';
 
 // One key per bench run: the seed encrypts with it and every app process decrypts with it.
-const ENCRYPTION_KEY_HEX = randomBytes(32).toString('hex');
-const ADMIN_API_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
+export const ENCRYPTION_KEY_HEX = randomBytes(32).toString('hex');
+export const ADMIN_API_TOKEN = `bench-admin-${randomBytes(12).toString('hex')}`;
 
-function appEnv({ databaseUrl, accountsUrl, concurrency = 10, port, extra = {} }) {
+export type Env = Record<string, string>;
+
+export interface AppEnvOptions {
+  databaseUrl: string;
+  accountsUrl?: string;
+  concurrency?: number;
+  port?: number;
+  extra?: Env;
+}
+
+export function appEnv({ databaseUrl, accountsUrl, concurrency = 10, port, extra = {} }: AppEnvOptions): Env {
   return {
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
@@ -24,5 +33,3 @@ function appEnv({ databaseUrl, accountsUrl, concurrency = 10, port, extra = {} }
     ...extra,
   };
 }
-
-module.exports = { appEnv, ENCRYPTION_KEY_HEX, ADMIN_API_TOKEN };

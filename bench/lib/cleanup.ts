@@ -1,11 +1,12 @@
-'use strict';
 // Every bench registers what it started (database, fake, child processes) here, so a
 // normal end, an error and Ctrl-C all leave nothing running behind.
 
-const tasks = [];
-let running;
+type Task = () => unknown;
 
-function onCleanup(task) {
+const tasks: Task[] = [];
+let running: Promise<void> | undefined;
+
+export function onCleanup(task: Task): () => void {
   tasks.push(task);
   return () => {
     const index = tasks.indexOf(task);
@@ -14,14 +15,13 @@ function onCleanup(task) {
 }
 
 /** Runs the tasks newest first (children before the database they use). */
-function cleanupAll() {
+export function cleanupAll(): Promise<void> {
   running ??= (async () => {
-    while (tasks.length > 0) {
-      const task = tasks.pop();
+    for (let task = tasks.pop(); task; task = tasks.pop()) {
       try {
         await task();
       } catch (error) {
-        console.error(`cleanup: ${error.message}`);
+        console.error(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
   })();
@@ -29,21 +29,19 @@ function cleanupAll() {
 }
 
 /** Entry point of a bench script: run `main`, always clean up, exit non-zero on failure. */
-function runMain(main) {
-  for (const signal of ['SIGINT', 'SIGTERM']) {
+export function runMain(main: () => Promise<void>): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.error(`\n${signal}: stopping what the bench started…`);
-      cleanupAll().finally(() => process.exit(130));
+      void cleanupAll().finally(() => process.exit(130));
     });
   }
   main()
     .then(() => cleanupAll())
     .then(() => process.exit(0))
-    .catch(async (error) => {
+    .catch(async (error: unknown) => {
       console.error(error);
       await cleanupAll();
       process.exit(1);
     });
 }
-
-module.exports = { onCleanup, cleanupAll, runMain };

@@ -1,68 +1,39 @@
-'use strict';
-// A PostgreSQL for one bench run: the embedded server in a temp dir (or the server of
-// BENCH_DATABASE_URL), with a fresh database created for the run and dropped after it,
-// migrated with the app's own migrations.
-const { randomBytes } = require('node:crypto');
-const { mkdtempSync, rmSync } = require('node:fs');
-const { tmpdir } = require('node:os');
-const { join } = require('node:path');
-const { Client } = require('pg');
-const { DataSource } = require('typeorm');
-const { dist } = require('./paths');
-const { onCleanup } = require('./cleanup');
+// A PostgreSQL for one bench run: a TemporaryPostgres (or the server of BENCH_DATABASE_URL),
+// with a throwaway database created for the run, migrated with the app's own migrations and
+// dropped after it. The helpers are the e2e specs' own (test/support).
+import { Client } from 'pg';
+import { TemporaryPostgres } from '../../test/support/temporary-postgres';
+import { createThrowawayDatabase, migrateDatabase, withClient } from '../../test/support/throwaway-database';
+import { onCleanup } from './cleanup';
 
-const { EmbeddedDatabase } = require(dist('src/database/embedded-database'));
-const { buildDataSourceOptions } = require(dist('src/database/database-options'));
+export interface BenchDatabase {
+  url: string;
+  description: string;
+}
 
-async function startServer(maxConnections) {
+async function startServer(maxConnections: number): Promise<{ adminUrl: string; description: string }> {
   if (process.env.BENCH_DATABASE_URL) {
     return { adminUrl: process.env.BENCH_DATABASE_URL, description: 'BENCH_DATABASE_URL' };
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'token-health-bench-'));
-  onCleanup(() => rmSync(dataDir, { recursive: true, force: true }));
-  const server = await EmbeddedDatabase.start({ dataDir, maxConnections });
+  const server = await TemporaryPostgres.start({ maxConnections, prefix: 'token-health-bench-' });
   onCleanup(() => server.stop());
   return { adminUrl: server.url, description: `embedded PostgreSQL (default settings, max_connections=${maxConnections})` };
 }
 
 /** Starts (or reaches) the server, creates and migrates a throwaway database; returns its URL. */
-async function createBenchDatabase(label, { maxConnections = 300 } = {}) {
+export async function createBenchDatabase(label: string, { maxConnections = 300 } = {}): Promise<BenchDatabase> {
   const { adminUrl, description } = await startServer(maxConnections);
-  const name = `bench_${label}_${randomBytes(4).toString('hex')}`;
-  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));
-  onCleanup(() => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  await migrate(url.toString());
-  const version = await withClient(url.toString(), (client) => client.query('SHOW server_version'));
-  return { url: url.toString(), description: `${description}, PostgreSQL ${version.rows[0].server_version}` };
-}
-
-async function migrate(url) {
-  const dataSource = await new DataSource(buildDataSourceOptions(url, 2)).initialize();
-  try {
-    await dataSource.runMigrations({ transaction: 'all' });
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
-async function withClient(url, work) {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
+  const database = await createThrowawayDatabase(adminUrl, `bench_${label}`);
+  onCleanup(() => database.drop());
+  await migrateDatabase(database.url);
+  const version = await withClient(database.url, (client) => client.query<{ server_version: string }>('SHOW server_version'));
+  return { url: database.url, description: `${description}, PostgreSQL ${version.rows[0].server_version}` };
 }
 
 /** A connected client that the cleanup closes. */
-async function connect(url) {
+export async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });
   await client.connect();
   onCleanup(() => client.end());
   return client;
 }
-
-module.exports = { createBenchDatabase, connect, withClient };

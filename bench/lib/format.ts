@@ -1,16 +1,22 @@
-'use strict';
 // Number formatting and Markdown tables shared by the benches' printed reports.
 
-const ms = (value) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
-const mb = (bytes) => `${Math.round(bytes / 1024 / 1024)} MB`;
-const ratio = (value) => (Number.isFinite(value) ? `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}×` : 'n/a');
-const count = (n) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
-const percent = (share) => (share == null ? 'n/a' : `${Math.round(share * 100)} %`);
-const verdict = (ok) => (ok ? 'met' : '**missed**');
+export const ms = (value: number): string => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`);
+export const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+export const ratio = (value: number): string => (Number.isFinite(value) ? `${value >= 10 ? value.toFixed(0) : value.toFixed(2)}×` : 'n/a');
+export const count = (n: number): string =>
+  n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
+export const percent = (share: number | null | undefined): string => (share == null ? 'n/a' : `${Math.round(share * 100)} %`);
+export const verdict = (ok: boolean): string => (ok ? 'met' : '**missed**');
 
-function table(headers, rows) {
-  const line = (cells) => `| ${cells.join(' | ')} |`;
+export function table(headers: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
-module.exports = { ms, mb, ratio, count, percent, verdict, table };
+/** One line of a bench's targets, and of run-all's summary table. */
+export interface SummaryRow {
+  figure: string;
+  measured: string;
+  target: string;
+  verdict: string;
+}

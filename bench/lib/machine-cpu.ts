@@ -1,22 +1,37 @@
-'use strict';
 // CPU use over an interval, from /proc (Linux; null elsewhere): the busy share of the whole
 // machine and the CPU seconds per command of the bench's own process tree (node, postgres),
 // with everything else on the machine summed as "other processes". With PostgreSQL, the
 // app and the fake provider sharing a few cores, it tells whether a run waited on latency
 // or was starved of CPU, who used it, and whether something foreign disturbed the run.
-const { readdirSync, readFileSync } = require('node:fs');
+import { readdirSync, readFileSync } from 'node:fs';
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const OTHER = 'other processes';
 
-function readMachineTicks() {
+interface ProcessTicks {
+  comm: string;
+  ppid: string;
+  ticks: number;
+}
+
+export interface CpuUse {
+  /** Busy share of the whole machine, 0..1. */
+  busy: number;
+  secondsByCommand: Record<string, number>;
+}
+
+export interface CpuMeasurement {
+  stop(): CpuUse | null;
+}
+
+function readMachineTicks(): { idle: number; total: number } {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
   return { idle: fields[3] + (fields[4] ?? 0), total: fields.reduce((sum, value) => sum + value, 0) };
 }
 
 /** pid → { comm, ppid, ticks } of every live process. */
-function readProcesses() {
-  const processes = new Map();
+function readProcesses(): Map<string, ProcessTicks> {
+  const processes = new Map<string, ProcessTicks>();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -30,8 +45,8 @@ function readProcesses() {
   return processes;
 }
 
-function isDescendant(pid, root, processes) {
-  for (let current = pid, depth = 0; current && depth < 64; depth++) {
+function isDescendant(pid: string, root: string, processes: Map<string, ProcessTicks>): boolean {
+  for (let current: string | undefined = pid, depth = 0; current && depth < 64; depth++) {
     if (current === root) return true;
     current = processes.get(current)?.ppid;
   }
@@ -42,8 +57,8 @@ function isDescendant(pid, root, processes) {
  * Starts a measurement; `stop()` returns { busy: 0..1, secondsByCommand } or null off Linux.
  * `root` is the pid whose descendants are the bench's own; `labels` renames some pids.
  */
-function measureCpu({ root = String(process.pid), labels = {} } = {}) {
-  let start;
+export function measureCpu({ root = String(process.pid), labels = {} }: { root?: string; labels?: Record<string, string> } = {}): CpuMeasurement {
+  let start: { machine: { idle: number; total: number }; processes: Map<string, ProcessTicks> };
   try {
     start = { machine: readMachineTicks(), processes: readProcesses() };
   } catch {
@@ -53,7 +68,7 @@ function measureCpu({ root = String(process.pid), labels = {} } = {}) {
     stop() {
       const machine = readMachineTicks();
       const processes = readProcesses();
-      const secondsByCommand = {};
+      const secondsByCommand: Record<string, number> = {};
       for (const [pid, { comm, ticks }] of processes) {
         const used = ticks - (start.processes.get(pid)?.ticks ?? 0);
         if (used <= 0) continue;
@@ -67,7 +82,7 @@ function measureCpu({ root = String(process.pid), labels = {} } = {}) {
 }
 
 /** "machine CPU 98 % busy (node 2.1 s, postgres 1.4 s, other processes 0.3 s)". */
-function describeCpu(cpu) {
+export function describeCpu(cpu: CpuUse | null | undefined): string {
   if (!cpu) return 'CPU n/a';
   const top = Object.entries(cpu.secondsByCommand)
     .filter(([, seconds]) => seconds >= 0.05)
@@ -81,7 +96,7 @@ function describeCpu(cpu) {
  * Waits (up to `maxWaitMs`) until foreign processes leave the machine mostly idle, so a
  * measurement does not time someone else's build; returns false if it never got quiet.
  */
-async function waitForQuietMachine({ maxWaitMs = 120_000, maxBusy = 0.15 } = {}) {
+export async function waitForQuietMachine({ maxWaitMs = 120_000, maxBusy = 0.15 } = {}): Promise<boolean> {
   const deadline = Date.now() + maxWaitMs;
   let warned = false;
   while (Date.now() < deadline) {
@@ -95,5 +110,3 @@ async function waitForQuietMachine({ maxWaitMs = 120_000, maxBusy = 0.15 } = {})
   console.log('[bench] the machine stayed busy: the next figures are disturbed by other processes');
   return false;
 }
-
-module.exports = { measureCpu, describeCpu, waitForQuietMachine };

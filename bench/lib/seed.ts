@@ -1,14 +1,12 @@
-'use strict';
 // Seeds oauth_tokens fast: the secrets are encrypted with the app's own TokenCipher, but
 // once (rows share a ciphertext) except for rows that will be refreshed, whose values are
 // encrypted per row (ciphertext is bound to its row, and these are decrypted) and whose refresh
 // tokens are distinct so the fake provider can tell a duplicate refresh. The shared values of
 // the other rows are well-formed ciphertext under the current key that no cycle decrypts.
 // Rows are written set-wise with generate_series/unnest.
-const { dist } = require('./paths');
-const { ENCRYPTION_KEY_HEX } = require('./app-env');
-
-const { TokenCipher } = require(dist('src/oauth/token-cipher'));
+import { Client } from 'pg';
+import { TokenCipher } from '../../src/oauth/token-cipher';
+import { ENCRYPTION_KEY_HEX } from './app-env';
 
 /** Rows whose client_id starts with this are "due": their access token expires inside the window. */
 const DUE_PREFIX = 'due-';
@@ -17,10 +15,11 @@ const FAR_EXPIRY = "now() + interval '30 days'";
 
 const cipher = new TokenCipher(Buffer.from(ENCRYPTION_KEY_HEX, 'hex'));
 
-const boundTo = (id, column) => ({ clientId: id, provider: 'zoho', column });
-const shared = (column) => boundTo('bench-shared', column);
+type Column = 'access_token' | 'refresh_token';
+const boundTo = (id: string, column: Column) => ({ clientId: id, provider: 'zoho', column });
+const shared = (column: Column) => boundTo('bench-shared', column);
 
-function clientId(index, due) {
+export function clientId(index: number, due: boolean): string {
   return `${due ? DUE_PREFIX : 'client-'}${String(index).padStart(7, '0')}`;
 }
 
@@ -28,18 +27,21 @@ function clientId(index, due) {
  * `rows` tokens over `clients` clients (one provider name per slot: zoho, zoho-1, …);
  * every `dueEvery`-th client is due for a refresh (0 = none). Replaces what was there.
  */
-async function seedTokens(db, { rows, clients = rows, dueEvery = 0 }) {
-  const isDue = (index) => dueEvery > 0 && index % dueEvery === 0;
+export async function seedTokens(
+  db: Client,
+  { rows, clients = rows, dueEvery = 0 }: { rows: number; clients?: number; dueEvery?: number },
+): Promise<{ rows: number; due: number }> {
+  const isDue = (index: number) => dueEvery > 0 && index % dueEvery === 0;
   await db.query('TRUNCATE oauth_tokens');
   await insertFarRows(db, rows, clients, dueEvery);
-  const dueIds = [];
+  const dueIds: number[] = [];
   for (let index = 0; index < clients; index++) if (isDue(index)) dueIds.push(index);
   await insertDueRows(db, dueIds);
   await tidy(db);
   return { rows, due: dueIds.length };
 }
 
-async function insertFarRows(db, rows, clients, dueEvery) {
+async function insertFarRows(db: Client, rows: number, clients: number, dueEvery: number): Promise<void> {
   await db.query(
     `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry)
      SELECT 'client-' || lpad((i % $2)::text, 7, '0'),
@@ -58,7 +60,7 @@ async function insertFarRows(db, rows, clients, dueEvery) {
 }
 
 // Only slot 0 (provider zoho) of a due client is due: the fake speaks Zoho.
-async function insertDueRows(db, indexes) {
+async function insertDueRows(db: Client, indexes: number[]): Promise<void> {
   if (indexes.length === 0) return;
   await db.query(
     `INSERT INTO oauth_tokens (client_id, provider, access_token, refresh_token, token_expiry)
@@ -72,7 +74,7 @@ async function insertDueRows(db, indexes) {
 }
 
 /** Puts every row back as seeded: due rows near expiry again, no check or refresh recorded. */
-async function resetTokens(db) {
+export async function resetTokens(db: Client): Promise<void> {
   await db.query(
     `UPDATE oauth_tokens SET
        token_expiry = CASE WHEN client_id LIKE '${DUE_PREFIX}%' THEN ${DUE_EXPIRY} ELSE ${FAR_EXPIRY} END,
@@ -87,14 +89,21 @@ async function resetTokens(db) {
  * Every run must start from the same table: without this the dead tuples of the previous
  * run's updates (and a checkpoint falling inside the next run) skew the timing.
  */
-async function tidy(db) {
+export async function tidy(db: Client): Promise<void> {
   await db.query('VACUUM ANALYZE oauth_tokens');
   await db.query('CHECKPOINT').catch(() => undefined); // needs superuser on a shared server
 }
 
 /** What a cycle left behind, to check it did its job. */
-async function tokenCounts(db) {
-  const { rows } = await db.query(
+export interface TokenCounts {
+  total: number;
+  unchecked: number;
+  refreshed: number;
+  unhealthy: number;
+}
+
+export async function tokenCounts(db: Client): Promise<TokenCounts> {
+  const { rows } = await db.query<TokenCounts>(
     `SELECT count(*)::int AS total,
             count(*) FILTER (WHERE last_health_check IS NULL)::int AS unchecked,
             count(*) FILTER (WHERE last_refreshed_at IS NOT NULL)::int AS refreshed,
@@ -103,5 +112,3 @@ async function tokenCounts(db) {
   );
   return rows[0];
 }
-
-module.exports = { seedTokens, resetTokens, tidy, tokenCounts, clientId };
