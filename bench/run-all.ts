@@ -23,7 +23,7 @@ interface Bench {
   script: string;
   title: string;
   /** The bench's target rows from the JSON it wrote. */
-  summarize(json: string): SummaryRow[];
+  summarize: (json: string) => SummaryRow[];
 }
 
 const BENCHES: Bench[] = [

@@ -24,12 +24,12 @@ export class DatabaseProcess {
     secretScan.captureProcess(child, `database process on ${port}`);
     return new Promise((resolve, reject) => {
       let output = '';
-      child.stdout!.on('data', (chunk) => {
+      child.stdout.on('data', (chunk) => {
         output += chunk;
         const match = /READY (\S+)/.exec(output);
         if (match) resolve(new DatabaseProcess(child, match[1]));
       });
-      child.stderr!.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
       child.on('exit', (code) => reject(new Error(`database process exited (${code}): ${output}`)));
     });
   }

@@ -44,11 +44,10 @@ export class FakeOAuthProvider {
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<FakeOAuthProvider> {
-    let fake: FakeOAuthProvider | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res));
+    const fake: FakeOAuthProvider = new FakeOAuthProvider(createServer((req, res) => void fake.handle(req, res)));
+    const server = fake.server;
     // Longer than the app's idle keep-alive, so its pooled sockets are not cut mid-cycle.
     server.keepAliveTimeout = 60_000;
-    fake = new FakeOAuthProvider(server);
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     return fake;

@@ -3,7 +3,6 @@
 import { TemporaryPostgres } from './temporary-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __TEST_DATABASE__: TemporaryPostgres | undefined;
 }
 

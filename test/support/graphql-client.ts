@@ -1,4 +1,5 @@
 // Posts GraphQL operations to a test app as the admin, through the real HTTP stack.
+import { Server } from 'node:http';
 import request from 'supertest';
 import { TEST_ADMIN_TOKEN, TestApp } from './test-app';
 
@@ -9,12 +10,13 @@ export const REGISTER = `mutation($input: RegisterOAuthTokenInput!) { registerOA
 export interface GraphqlAnswer {
   status: number;
   text: string;
-  data?: Record<string, any> | null;
-  errors?: { message: string; extensions?: Record<string, any> }[];
+  data?: Record<string, unknown> | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
 export async function graphqlAsAdmin(app: TestApp, query: string, variables: Record<string, unknown> = {}): Promise<GraphqlAnswer> {
-  const response = await request(app.app.getHttpServer())
+  // Nest types the HTTP server as `any`; with the Express adapter it is Node's.
+  const response = await request(app.app.getHttpServer() as Server)
     .post('/graphql')
     .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
     .send({ query, variables });

@@ -30,12 +30,12 @@ export class OidcIssuer {
     });
     const issuer = await new Promise<string>((resolve, reject) => {
       let seen = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
+      child.stdout.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
         const ready = /READY (\S+)/.exec(seen);
         if (ready) resolve(ready[1]);
       });
-      child.stderr!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (seen += chunk.toString()));
       child.on('exit', (code) => reject(new Error(`oidc-issuer exited with ${code}: ${seen}`)));
     });
     secretScan.captureProcess(child, 'oidc-provider issuer');

@@ -40,11 +40,12 @@ export class RotatingOAuthProvider {
   ) {}
 
   static async start(mode: RotationMode): Promise<RotatingOAuthProvider> {
-    let fake: RotatingOAuthProvider | undefined;
-    const server = createServer((req, res) => void fake!.handle(req, res));
-    fake = new RotatingOAuthProvider(server, mode);
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
+    const fake: RotatingOAuthProvider = new RotatingOAuthProvider(
+      createServer((req, res) => void fake.handle(req, res)),
+      mode,
+    );
+    fake.server.listen(0, '127.0.0.1');
+    await once(fake.server, 'listening');
     return fake;
   }
 

@@ -104,7 +104,7 @@ export class SecretScan {
       stream.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
         output += typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
         return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-      } as typeof stream.write;
+      };
       this.restore.push(() => (stream.write = write));
     }
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {

@@ -70,7 +70,7 @@ export class ServerProcess {
   }
 
   /** POSTs a GraphQL operation with the admin token the server was started with; returns the parsed body. */
-  async graphql(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  async graphql(query: string, variables: Record<string, unknown> = {}): Promise<unknown> {
     const response = await fetch(`${this.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.adminToken}` },

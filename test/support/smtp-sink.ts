@@ -49,7 +49,7 @@ export class SmtpSink {
       // A client still connected (pooled transport) must not hold close() for the default 30 s.
       closeTimeout: 100,
       onAuth: (auth, _session, callback) => callback(null, { user: auth.username }),
-      onData: (stream, session, callback) => this.receive(stream, session, callback).catch(callback),
+      onData: (stream, session, callback) => void this.receive(stream, session, callback).catch(callback),
     });
   }
 

@@ -73,8 +73,9 @@ export class TcpProxy {
     await this.listen();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.pause();
+    return Promise.resolve();
   }
 
   private async listen(): Promise<void> {

@@ -20,7 +20,7 @@ export interface TestApp {
   config: ServerConfig;
   dataSource: DataSource;
   baseUrl: string;
-  get<T>(type: abstract new (...args: any[]) => T): T;
+  get<T>(type: abstract new (...args: never[]) => T): T;
   close(): Promise<void>;
 }
 

@@ -66,7 +66,7 @@ export class WebhookSink {
       body: options.body ?? 'ok',
     });
     // A client that aborts mid-body (its own timeout) is not the sink's failure.
-    server.on('request', (request, response) => sink.handle(request, response).catch(() => response.destroy()));
+    server.on('request', (request, response) => void sink.handle(request, response).catch(() => response.destroy()));
     await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
     return sink;
   }
