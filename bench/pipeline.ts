@@ -2,12 +2,13 @@
 // `node dist/src/main.js` with a one-shot cron (fires once, a few seconds after start),
 // and reads the cycle's start and end from outside: the cron's tick and the table.
 //
-//   node dist/bench/pipeline.js [--quick] [--full] [--json=PATH]
+//   node dist/bench/pipeline.js [--quick] [--full] [--one-percent=10k,100k] [--only=throughput|one-percent] [--json=PATH]
 //
 // Scenarios (PostgreSQL with max_connections=100, the fake provider in this process):
 //   throughput   N=20k all due, 1 ms latency, C=100: refreshes/s and CPU per refresh
 //   latency      N=20k all due, 200 ms latency, C=250: cycle / floor ⌈N/C⌉×latency
-//   one-percent  N=100k (and 1M with --full), 1 % due, 50 ms latency, C=50: cycle / floor
+//   one-percent  N=10k, 100k (and 1M with --full), 1 % due, 50 ms latency, C=50: cycle / floor
+//                at 100k and above, and the server's peak RSS against the one at 10k
 //   replicas     N=2000 all due, 50 ms, C=10 per replica, 1, 2 and 4 servers
 //   single-flight  3 replica processes, 200 concurrent getAccessToken on one token
 // --quick shrinks N to keep the whole run to a few minutes.
@@ -17,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { FakeOAuthProvider } from '../test/support/fake-oauth-provider';
-import { parseArgs } from './lib/args';
+import { Flags, parseArgs, sizeListFlag } from './lib/args';
 import { appEnv } from './lib/app-env';
 import { AppServer, startAppServer } from './lib/app-server';
 import { stopProcess } from './lib/child';
@@ -31,6 +32,16 @@ import { machine, writeResults } from './lib/results';
 import { resetTokens, seedTokens } from './lib/seed';
 
 const CRON_LEAD_MS = 10_000;
+
+// Peak RSS of the server in the 1 %-due cycle against the same cycle at N=10k. Issue 12: 100k
+// within 1.3× of 10k. At 1M the bound is ours: the rows are never loaded (claims hand out at
+// most 1,000 tokens, the rest is set-wise SQL), so only the 10k refreshes' garbage may add,
+// and half of the 10k server's footprint is plenty for that.
+const RSS_BASE_ROWS = 10_000;
+const rssBound = (rows: number) => (rows <= 100_000 ? 1.3 : 1.5);
+// The cycle/floor target applies where the floor is large next to a cycle's fixed start
+// (pool, first sockets): at 10k the floor is about 0.2 s.
+const FLOOR_TARGET_FROM_ROWS = 100_000;
 
 interface Context {
   db: Client;
@@ -106,12 +117,15 @@ async function main(): Promise<void> {
     await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
     return;
   }
+  if (flags.only === 'one-percent') {
+    const onePercent = await onePercentCycles(context, flags);
+    for (const row of [...floorRows(onePercent), ...peakRssRows(onePercent)])
+      console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
+    return;
+  }
   const throughput = await cycle(context, { label: 'throughput', rows: allDue, dueEvery: 1, latencyMs: 1, concurrency: 100 });
   const latency = await cycle(context, { label: 'latency', rows: allDue, dueEvery: 1, latencyMs: 200, concurrency: 250 });
-  const onePercent: CycleResult[] = [];
-  for (const rows of quick ? [100_000] : flags.full ? [100_000, 1_000_000] : [100_000]) {
-    onePercent.push(await cycle(context, { label: 'one-percent', rows, dueEvery: 100, latencyMs: 50, concurrency: 50, bulkUpdate: true }));
-  }
+  const onePercent = await onePercentCycles(context, flags);
   const replicas: CycleResult[] = [];
   for (const replicaCount of [1, 2, 4]) {
     replicas.push(await cycle(context, { label: 'replicas', rows: 2000, dueEvery: 1, latencyMs: 50, concurrency: 10, replicas: replicaCount }));
@@ -130,6 +144,16 @@ async function main(): Promise<void> {
   };
   printReport(results);
   writeResults(flags, results);
+}
+
+/** 1 % due at each size, smallest first: N=10k is the base of the peak RSS bounds. */
+async function onePercentCycles(context: Context, flags: Flags): Promise<CycleResult[]> {
+  const sizes = sizeListFlag(flags, 'one-percent', flags.full ? [RSS_BASE_ROWS, 100_000, 1_000_000] : [RSS_BASE_ROWS, 100_000]);
+  const runs: CycleResult[] = [];
+  for (const rows of [...sizes].sort((a, b) => a - b)) {
+    runs.push(await cycle(context, { label: 'one-percent', rows, dueEvery: 100, latencyMs: 50, concurrency: 50, bulkUpdate: true }));
+  }
+  return runs;
 }
 
 /**
@@ -376,7 +400,7 @@ function printReport(results: PipelineResults): void {
     ),
   );
   console.log('\nTargets (issue 12):');
-  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured} (target ${row.target}) ${row.verdict}`);
+  for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
 export function summarize(results: PipelineResults): SummaryRow[] {
@@ -396,14 +420,7 @@ export function summarize(results: PipelineResults): SummaryRow[] {
       verdict: verdict(latency.elapsedMs / latency.floorMs <= 1.3),
     },
   ];
-  for (const run of onePercent) {
-    rows.push({
-      figure: `1 % due, N=${count(run.rows)}, C=50`,
-      measured: `${ratio(run.elapsedMs / run.floorMs)} the floor`,
-      target: '≤ 1.2×',
-      verdict: verdict(run.elapsedMs / run.floorMs <= 1.2),
-    });
-  }
+  rows.push(...floorRows(onePercent));
   const single = replicas[0];
   replicas.slice(1).forEach((run, i) => {
     rows.push({
@@ -415,16 +432,7 @@ export function summarize(results: PipelineResults): SummaryRow[] {
   });
   const duplicates = replicas.reduce((sum, run) => sum + run.duplicates, 0);
   rows.push({ figure: 'duplicate refreshes with replicas', measured: String(duplicates), target: '0', verdict: verdict(duplicates === 0) });
-  if (onePercent.length > 0) {
-    const small = throughput.peakRssBytes[0];
-    const big = onePercent[onePercent.length - 1];
-    rows.push({
-      figure: `peak RSS N=${count(big.rows)} / N=${count(throughput.rows)}`,
-      measured: ratio((big.peakRssBytes[0] ?? NaN) / (small ?? NaN)),
-      target: 'report, bounded',
-      verdict: '',
-    });
-  }
+  rows.push(...peakRssRows(onePercent));
   rows.push({
     figure: 'single flight, 3 replicas × 200 getAccessToken',
     measured: `${flight.providerCalls} provider call(s)`,
@@ -432,6 +440,37 @@ export function summarize(results: PipelineResults): SummaryRow[] {
     verdict: verdict(flight.providerCalls === 1 && flight.errors === 0),
   });
   return rows;
+}
+
+function floorRows(onePercent: CycleResult[]): SummaryRow[] {
+  return onePercent.map((run) => {
+    const distance = run.elapsedMs / run.floorMs;
+    const targeted = run.rows >= FLOOR_TARGET_FROM_ROWS;
+    return {
+      figure: `1 % due, N=${count(run.rows)}, C=50`,
+      measured: `${ratio(distance)} the floor`,
+      target: targeted ? '≤ 1.2×' : '',
+      verdict: targeted ? verdict(distance <= 1.2) : '',
+    };
+  });
+}
+
+/** The server's peak RSS at each 1 %-due size against N=10k, each within its bound. */
+function peakRssRows(onePercent: CycleResult[]): SummaryRow[] {
+  const base = onePercent.find((run) => run.rows === RSS_BASE_ROWS);
+  const baseRss = base?.peakRssBytes[0];
+  return onePercent
+    .filter((run) => run !== base)
+    .map((run) => {
+      const rss = run.peakRssBytes[0];
+      const growth = rss !== undefined && baseRss !== undefined ? rss / baseRss : NaN;
+      return {
+        figure: `peak RSS of the server, 1 % due, N=${count(run.rows)} / N=${count(RSS_BASE_ROWS)}`,
+        measured: `${rss === undefined ? 'n/a' : mb(rss)} / ${baseRss === undefined ? 'not run' : mb(baseRss)} = ${ratio(growth)}`,
+        target: `≤ ${rssBound(run.rows)}×`,
+        verdict: verdict(growth <= rssBound(run.rows)),
+      };
+    });
 }
 
 const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, msToWait)));
