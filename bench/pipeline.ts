@@ -26,7 +26,7 @@ import { onCleanup, runMain } from './lib/cleanup';
 import { createBenchDatabase, connect } from './lib/database';
 import { startFakeProvider } from './lib/fake-provider';
 import { count, mb, ms, ratio, SummaryRow, table, verdict } from './lib/format';
-import { HandOutAnswer, HandOutRequest } from './lib/hand-out-child';
+import type { HandOutAnswer, HandOutRequest } from './lib/hand-out-child';
 import { measureCpu } from './lib/machine-cpu';
 import { machine, writeResults } from './lib/results';
 import { resetTokens, seedTokens } from './lib/seed';
