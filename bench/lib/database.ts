@@ -33,6 +33,8 @@ export async function createBenchDatabase(label: string, { maxConnections = 300 
 /** A connected client that the cleanup closes. */
 export async function connect(url: string): Promise<Client> {
   const client = new Client({ connectionString: url });
+  // On Ctrl-C the embedded server may stop before this client is closed: report, don't crash the cleanup.
+  client.on('error', (error) => console.error(`database client: ${error.message}`));
   await client.connect();
   onCleanup(() => client.end());
   return client;
