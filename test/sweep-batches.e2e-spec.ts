@@ -1,7 +1,7 @@
-// The set-wise sweep classifies a table of any size: it walks the rows in batches along the
-// primary key, so no statement outlives the pool's statement timeout, and it still skips a
-// row another transaction holds.
-import { OAuthTokenSweepRepository, SWEEP_BATCH_ROWS } from '../src/oauth/oauth-token-sweep.repository';
+// The set-wise sweep classifies a table of any size: it walks the table in ranges of pages,
+// so no statement outlives the pool's statement timeout, and it still skips a row another
+// transaction holds.
+import { OAuthTokenSweepRepository, SWEEP_BATCH_PAGES } from '../src/oauth/oauth-token-sweep.repository';
 import { CheckPolicy } from '../src/oauth/stored-token';
 import { TokenStatus } from '../src/oauth/token-status';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -11,8 +11,9 @@ import { useSecretScan } from './support/secret-scan';
 useSecretScan();
 
 const POLICY: CheckPolicy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 60 };
-/** Two full batches and one more row of tokens needing no provider call; a few more rows without a refresh token. */
-const VERIFIED_ROWS = 2 * SWEEP_BATCH_ROWS + 1;
+/** Tokens needing no provider call, each ~1.3 kB wide (six to a page): more than two batches of pages. */
+const VERIFIED_ROWS = 7000;
+/** Stored last, so they sit in the final, open-ended range. */
 const MISSING_REFRESH_ROWS = 3;
 
 describe(OAuthTokenSweepRepository.name, () => {
@@ -33,10 +34,19 @@ describe(OAuthTokenSweepRepository.name, () => {
     await app.dataSource.query('TRUNCATE oauth_tokens');
     await app.dataSource.query(
       `INSERT INTO oauth_tokens (client_id, provider, refresh_token, access_token, token_expiry, token_status, health_check_error)
-       SELECT 'tenant-' || n, 'zoho', CASE WHEN n > $1::int THEN NULL ELSE 'sealed' END, 'sealed', now() + interval '30 days', $3, 'before'
+       SELECT 'tenant-' || n, 'zoho', CASE WHEN n > $1::int THEN NULL ELSE 'sealed' END,
+              (SELECT string_agg(md5(n::text || part::text), '') FROM generate_series(1, 40) AS part),
+              now() + interval '30 days', $3, 'before'
          FROM generate_series(1, $1::int + $2::int) AS n`,
       [VERIFIED_ROWS, MISSING_REFRESH_ROWS, TokenStatus.RefreshFailed],
     );
+  });
+
+  it('is given a table spanning more than two batches of pages', async () => {
+    const [{ pages }] = await app.dataSource.query<{ pages: number }[]>(
+      `SELECT (pg_relation_size('oauth_tokens') / current_setting('block_size')::int)::int AS pages`,
+    );
+    expect(pages).toBeGreaterThan(2 * SWEEP_BATCH_PAGES);
   });
 
   const sweep = () => app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(new Date(Date.now() + 1000), {}, POLICY);
@@ -48,7 +58,7 @@ describe(OAuthTokenSweepRepository.name, () => {
     return Object.fromEntries(rows.map((row) => [row.token_status, { count: row.count, unchecked: row.unchecked }]));
   };
 
-  it('classifies every row of a table larger than one batch', async () => {
+  it('classifies every row of a table larger than one batch of pages', async () => {
     const touched = await sweep();
 
     expect(touched).toBe(VERIFIED_ROWS + MISSING_REFRESH_ROWS);

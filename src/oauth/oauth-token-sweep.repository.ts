@@ -15,18 +15,15 @@ import { NO_REFRESH_TOKEN_ERROR, REFRESH_TOKEN_EXPIRED_ERROR } from './token-sta
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 /**
- * Rows one sweep statement classifies. A million-row table swept in one statement outlives
- * the pool's statement timeout (and holds a million row locks); batches walked along the
- * primary key each finish in a fraction of a second.
+ * Table pages one sweep statement covers (a few thousand rows). A million-row table swept in
+ * one statement outlives the pool's statement timeout and holds a million row locks; ranges of
+ * pages are read in physical order, so the whole walk costs about one pass over the table.
  */
-export const SWEEP_BATCH_ROWS = 5000;
-
-/** Below every id `gen_random_uuid()` yields: where the walk along the primary key starts. */
-const BEFORE_FIRST_ID = '00000000-0000-0000-0000-000000000000';
+export const SWEEP_BATCH_PAGES = 500;
 
 /**
  * The set-wise half of a cycle: every token that needs no provider call is
- * classified by three kinds of statement, each in batches along the primary key.
+ * classified by three kinds of statement, each in batches of table pages.
  * SKIP LOCKED: a row locked by a claim or a write in flight belongs to that one.
  */
 @Injectable()
@@ -59,26 +56,37 @@ export class OAuthTokenSweepRepository {
     return missingRefreshToken + verified + throttled;
   }
 
-  /** `UPDATE oauth_tokens SET <assignments> WHERE <predicate>`, one batch of rows at a time in id order. */
+  /**
+   * `UPDATE oauth_tokens SET <assignments> WHERE <predicate>`, one range of pages at a time.
+   * The last range is open-ended: rows that land beyond the pages counted at the start are swept too.
+   */
   private async updateInBatches(assignments: string, predicate: string, values: Record<string, unknown>): Promise<number> {
-    let after = BEFORE_FIRST_ID;
+    const { pages, sweepStart } = await this.tableAtStart();
+    // A row this walk already classified may reappear in a later range (an update writes a new row
+    // version, often at the table's end) and still match when the cycle's start is ahead of the
+    // database's clock; its check time, from the database's clock, tells it apart.
+    const notSweptYet = `(last_health_check IS NULL OR last_health_check < :sweepStart)`;
     let total = 0;
-    for (;;) {
+    for (let first = 0; ; first += SWEEP_BATCH_PAGES) {
+      const last = first + SWEEP_BATCH_PAGES >= pages;
+      const range = last ? `ctid >= :from::tid` : `ctid >= :from::tid AND ctid < :to::tid`;
       const [sql, params] = namedSql(
-        `WITH batch AS (
-           SELECT id FROM oauth_tokens WHERE id > :after::uuid AND ${predicate}
-            ORDER BY id LIMIT :batchRows FOR UPDATE SKIP LOCKED),
-         updated AS (
-           UPDATE oauth_tokens SET ${assignments} WHERE id IN (SELECT id FROM batch) RETURNING id)
-         SELECT (SELECT count(*)::int FROM updated) AS updated,
-                (SELECT id::text FROM batch ORDER BY id DESC LIMIT 1) AS last_id`,
-        { ...values, after, batchRows: SWEEP_BATCH_ROWS },
+        `UPDATE oauth_tokens SET ${assignments}
+          WHERE ${range}
+            AND id IN (SELECT id FROM oauth_tokens WHERE ${range} AND ${predicate} AND ${notSweptYet} FOR UPDATE SKIP LOCKED)`,
+        { ...values, sweepStart, from: `(${first},0)`, to: `(${first + SWEEP_BATCH_PAGES},0)` },
       );
-      const [row] = await this.dataSource.query<{ updated: number; last_id: string | null }[]>(sql, params);
-      total += row.updated;
-      if (row.last_id === null || row.updated < SWEEP_BATCH_ROWS) return total;
-      after = row.last_id;
+      const [, affected] = await this.dataSource.query<[unknown, number]>(sql, params);
+      total += affected;
+      if (last) return total;
     }
+  }
+
+  private async tableAtStart(): Promise<{ pages: number; sweepStart: Date }> {
+    const [row] = await this.dataSource.query<{ pages: number; sweep_start: Date }[]>(
+      `SELECT (pg_relation_size('oauth_tokens') / current_setting('block_size')::int)::int AS pages, now() AS sweep_start`,
+    );
+    return { pages: row.pages, sweepStart: row.sweep_start };
   }
 }
 
