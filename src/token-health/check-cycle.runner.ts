@@ -79,9 +79,16 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
     const startedAt = await this.cycleStart(options);
     const policy = checkPolicyOf(this.config);
     const unreadable = await this.markUnreadable(startedAt, scope);
-    // Refreshes first: they are the urgent work, and the two would only compete for the same CPU.
-    const { refreshed, failed } = await this.refreshDue(startedAt, scope, policy);
-    const classifiedWithoutCall = await this.sweep.classifyWithoutProviderCall(startedAt, scope, policy);
+    // The sweep touches only tokens no refresh is for, in short batches, so it runs beside the
+    // refreshes (which mostly wait on the provider): the cycle takes the longer of the two, not their sum.
+    const [refreshes, sweep] = await Promise.allSettled([
+      this.refreshDue(startedAt, scope, policy),
+      this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
+    ]);
+    if (refreshes.status === 'rejected') throw refreshes.reason;
+    if (sweep.status === 'rejected') throw sweep.reason;
+    const { refreshed, failed } = refreshes.value;
+    const classifiedWithoutCall = sweep.value;
     return { startedAt, finishedAt: new Date(), classifiedWithoutCall, refreshed, failed: failed + unreadable };
   }
 
