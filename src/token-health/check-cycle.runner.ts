@@ -37,8 +37,8 @@ export interface CycleOptions {
  * One check cycle. Tokens due for a refresh are claimed in leased batches
  * (the claim commits at once), refreshed with up to `concurrency` provider calls
  * in flight and no database connection held meanwhile, and their results written
- * back in batches under their leases. Then every other token is classified
- * set-wise. Memory stays bounded by the batch size, not the table size.
+ * back in batches under their leases. Meanwhile every other token is classified
+ * set-wise, in batches of table pages. Memory stays bounded by the batch size, not the table size.
  */
 @Injectable()
 export class CheckCycleRunner implements BeforeApplicationShutdown {
