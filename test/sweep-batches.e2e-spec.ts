@@ -49,7 +49,8 @@ describe(OAuthTokenSweepRepository.name, () => {
     expect(pages).toBeGreaterThan(2 * SWEEP_BATCH_PAGES);
   });
 
-  const sweep = () => app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(new Date(Date.now() + 1000), {}, POLICY);
+  const sweep = (scope: { clientId?: string } = {}) =>
+    app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(new Date(Date.now() + 1000), scope, POLICY);
   const statusCounts = async () => {
     const rows = await app.dataSource.query<{ token_status: TokenStatus; unchecked: number; count: number }[]>(
       `SELECT token_status, count(*) FILTER (WHERE last_health_check IS NULL)::int AS unchecked, count(*)::int AS count
@@ -87,5 +88,15 @@ describe(OAuthTokenSweepRepository.name, () => {
       await runner.rollbackTransaction();
       await runner.release();
     }
+  });
+
+  it("classifies only the asked client's rows when scoped to one client", async () => {
+    const touched = await sweep({ clientId: 'tenant-5' });
+
+    expect(touched).toBe(1);
+    expect(await statusCounts()).toEqual({
+      [TokenStatus.Healthy]: { count: 1, unchecked: 0 },
+      [TokenStatus.RefreshFailed]: { count: VERIFIED_ROWS + MISSING_REFRESH_ROWS - 1, unchecked: VERIFIED_ROWS + MISSING_REFRESH_ROWS - 1 },
+    });
   });
 });

@@ -57,10 +57,21 @@ export class OAuthTokenSweepRepository {
   }
 
   /**
-   * `UPDATE oauth_tokens SET <assignments> WHERE <predicate>`, one range of pages at a time.
-   * The last range is open-ended: rows that land beyond the pages counted at the start are swept too.
+   * `UPDATE oauth_tokens SET <assignments> WHERE <predicate>`: for the whole table one range of
+   * pages at a time (the last range is open-ended: rows that land beyond the pages counted at the
+   * start are swept too); for one client in one statement.
    */
   private async updateInBatches(assignments: string, predicate: string, values: Record<string, unknown>): Promise<number> {
+    if (values.clientId !== null) {
+      // One client's few rows, found through its index: one statement, no walk over the table.
+      const [sql, params] = namedSql(
+        `UPDATE oauth_tokens SET ${assignments}
+          WHERE id IN (SELECT id FROM oauth_tokens WHERE ${predicate} FOR UPDATE SKIP LOCKED)`,
+        values,
+      );
+      const [, affected] = await this.dataSource.query<[unknown, number]>(sql, params);
+      return affected;
+    }
     const { pages, sweepStart } = await this.tableAtStart();
     // A row this walk already classified may reappear in a later range (an update writes a new row
     // version, often at the table's end) and still match when the cycle's start is ahead of the
