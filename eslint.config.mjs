@@ -25,6 +25,8 @@ export default tseslint.config(
   // a value they need lives with them and features import it from there.
   {
     files: ['src/config/**/*.ts'],
+    // Its specs may use the shared test helpers.
+    ignores: ['src/**/*.spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,15 +1,6 @@
 import { ConfigError } from './config.error';
 import { parseAppConfig } from './parse-app-config';
-
-/** The error `act` throws (jest's asymmetric matchers are untyped, so errors are matched as objects). */
-function thrownBy(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../../test/support/thrown-by';
 
 describe(parseAppConfig.name, () => {
   const key = 'a'.repeat(64);

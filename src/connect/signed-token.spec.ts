@@ -1,16 +1,7 @@
 import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { SignedTokenCodec } from './signed-token';
-
-/** The error `act` throws (jest's asymmetric matchers are untyped, so errors are matched as objects). */
-function thrownBy(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../../test/support/thrown-by';
 
 describe(SignedTokenCodec.name, () => {
   const sut = new SignedTokenCodec(randomBytes(32));

@@ -1,16 +1,7 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
 import { SealContext, TokenCipher } from './token-cipher';
 import { OAuthTokenError, OAuthTokenErrorCode } from './oauth-token.errors';
-
-/** The error `act` throws (jest's asymmetric matchers are untyped, so errors are matched as objects). */
-function thrownBy(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../../test/support/thrown-by';
 
 const refreshOf = (clientId: string, provider = 'zoho'): SealContext => ({ clientId, provider, column: 'refresh_token' });
 

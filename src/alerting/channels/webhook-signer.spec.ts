@@ -1,15 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { WebhookSigner } from './webhook-signer';
-
-/** The error `act` throws (jest's asymmetric matchers are untyped, so errors are matched as objects). */
-function thrownBy(act: () => unknown): unknown {
-  try {
-    act();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy } from '../../../test/support/thrown-by';
 
 // The example of the Standard Webhooks specification: its secret, message and signature.
 const SPEC_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
