@@ -40,6 +40,28 @@ describe('graceful stop during a refresh', () => {
     provider = await RotatingOAuthProvider.start('strict');
   });
 
+  /** The app's environment with a provider `rot` at the rotating fake. */
+  const rotatingProviderEnv = () =>
+    testEnv({
+      DATABASE_URL: database.url,
+      OAUTH_PROVIDERS: 'zoho,rot',
+      ROT_TOKEN_URL: `${provider.url}/token`,
+      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
+      ROT_CLIENT_ID: 'rot-client',
+      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
+    });
+
+  /** Holds the provider's next answer (the new token already issued, the old one spent) until released. */
+  const holdProviderAnswer = () => {
+    const answer = { held: false, release: () => undefined as void };
+    const released = new Promise<void>((resolve) => (answer.release = resolve));
+    provider.beforeAnswer = async () => {
+      answer.held = true;
+      await released;
+    };
+    return answer;
+  };
+
   afterAll(async () => {
     await replica?.stop('SIGKILL');
     await seeder?.close();
@@ -48,25 +70,12 @@ describe('graceful stop during a refresh', () => {
   });
 
   it('stores the rotated refresh token of a refresh in flight before the process exits', async () => {
-    const env = testEnv({
-      DATABASE_URL: database.url,
-      OAUTH_PROVIDERS: 'zoho,rot',
-      ROT_TOKEN_URL: `${provider.url}/token`,
-      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
-      ROT_CLIENT_ID: 'rot-client',
-      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
-    });
+    const env = rotatingProviderEnv();
     seeder = await startTestApp(env);
     await seedToken(seeder, { clientId: 'tenant-a', provider: 'rot', refreshToken: provider.grant('tenant-a'), expiresInMinutes: 5 });
-    let answerHeld = false;
-    let releaseAnswer!: () => void;
-    const released = new Promise<void>((resolve) => (releaseAnswer = resolve));
-    provider.beforeAnswer = async () => {
-      answerHeld = true;
-      await released;
-    };
+    const answer = holdProviderAnswer();
     replica = await ServerProcess.start({ ...env, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '* * * * * *' });
-    await waitUntil(() => answerHeld, 60_000, 'the refresh to reach the provider');
+    await waitUntil(() => answer.held, 60_000, 'the refresh to reach the provider');
 
     const stopped = replica.stop('SIGTERM');
     let exited = false;
@@ -74,7 +83,7 @@ describe('graceful stop during a refresh', () => {
     // The new token is issued and the old one spent; the answer goes out once the process
     // is either waiting for it to close, or gone without it.
     await waitUntil(() => exited || replica!.logs().includes('in flight before closing'), 60_000, 'the stop to reach the database pool');
-    releaseAnswer();
+    answer.release();
     await stopped;
 
     const row = await readToken(seeder, 'tenant-a', 'rot');
@@ -85,23 +94,10 @@ describe('graceful stop during a refresh', () => {
   }, 120_000);
 
   it('stores the rotated refresh token of a host getAccessToken call in flight before the app closes', async () => {
-    const env = testEnv({
-      DATABASE_URL: database.url,
-      OAUTH_PROVIDERS: 'zoho,rot',
-      ROT_TOKEN_URL: `${provider.url}/token`,
-      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
-      ROT_CLIENT_ID: 'rot-client',
-      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
-    });
+    const env = rotatingProviderEnv();
     seeder ??= await startTestApp(env);
     await seedToken(seeder, { clientId: 'tenant-b', provider: 'rot', refreshToken: provider.grant('tenant-b'), expiresInMinutes: 1 });
-    let answerHeld = false;
-    let releaseAnswer!: () => void;
-    const released = new Promise<void>((resolve) => (releaseAnswer = resolve));
-    provider.beforeAnswer = async () => {
-      answerHeld = true;
-      await released;
-    };
+    const answer = holdProviderAnswer();
     const logger = new ReadableLogger('host app');
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(parseAppConfig(env), { emitSchema: false })] }).compile();
     const host = moduleRef.createNestApplication({ logger });
@@ -109,7 +105,7 @@ describe('graceful stop during a refresh', () => {
 
     const handOut = host.get(OAuthTokenService, { strict: false }).getAccessToken('tenant-b', 'rot');
     void handOut.catch(() => undefined);
-    await waitUntil(() => answerHeld, 60_000, 'the refresh to reach the provider');
+    await waitUntil(() => answer.held, 60_000, 'the refresh to reach the provider');
     let closed = false;
     const closing = host.close().finally(() => (closed = true));
     // The answer goes out once the app is either waiting for it or has let go of its database.
@@ -118,7 +114,7 @@ describe('graceful stop during a refresh', () => {
       60_000,
       'the stop to progress',
     );
-    releaseAnswer();
+    answer.release();
     await closing;
 
     const row = await readToken(seeder, 'tenant-b', 'rot');
