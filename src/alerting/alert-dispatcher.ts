@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { WorkInFlight } from '../common/work-in-flight';
 import { AlertOutboxRepository, OutboxEntry } from './alert-outbox.repository';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './channels/alert-channel';
 import { ALERT_CHANNELS } from './alerting.tokens';
@@ -17,7 +18,7 @@ const MAX_BACKOFF_SECONDS = 15 * 60;
 export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertDispatcher.name);
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Set<Promise<void>>();
+  private readonly running = new WorkInFlight();
   private stopped = true;
 
   constructor(
@@ -35,7 +36,7 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.timers.forEach((timer) => clearTimeout(timer));
-    await Promise.allSettled([...this.running]);
+    await this.running.settled();
   }
 
   /** Delivers everything of one channel that is due now; returns how many entries it tried. */
@@ -75,14 +76,11 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private schedule(channel: AlertChannel, delayMs: number): void {
     if (this.stopped) return;
     const timer = setTimeout(() => {
-      const run = this.dispatchChannel(channel)
-        .catch((error) => this.logger.error(`Dispatch of ${channel.name} alerts failed: ${(error as Error).message}`))
-        .then(() => undefined)
-        .finally(() => {
-          this.running.delete(run);
-          this.schedule(channel, this.config.alerts.dispatchIntervalMs);
-        });
-      this.running.add(run);
+      void this.running.track(
+        this.dispatchChannel(channel)
+          .catch((error) => this.logger.error(`Dispatch of ${channel.name} alerts failed: ${(error as Error).message}`))
+          .finally(() => this.schedule(channel, this.config.alerts.dispatchIntervalMs)),
+      );
     }, delayMs);
     timer.unref();
     this.timers.set(channel.name, timer);

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { WorkInFlight } from '../common/work-in-flight';
 import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
 import { OAuthTokenRepository } from './oauth-token.repository';
 import { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth-token.errors';
@@ -32,7 +33,7 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(OAuthTokenService.name);
   private readonly inFlight = new Map<string, Promise<RefreshOutcome>>();
   /** Provider calls of hand-outs whose results are not yet stored. */
-  private readonly refreshing = new Set<Promise<unknown>>();
+  private readonly refreshing = new WorkInFlight();
 
   constructor(
     private readonly tokens: OAuthTokenRepository,
@@ -49,7 +50,7 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     if (this.refreshing.size === 0) return;
     this.logger.log(`Waiting for ${this.refreshing.size} access-token refresh(es) in flight before closing`);
-    await Promise.allSettled([...this.refreshing]);
+    await this.refreshing.settled();
   }
 
   /** A valid access token for the client's connection, refreshed first when near expiry. */
@@ -125,14 +126,8 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
       const accessToken = this.leases.openAccessToken(leased);
       return { status: leased.status, error: null, accessToken: accessToken ?? undefined };
     }
-    const stored = this.refreshAndStore(leased);
-    this.refreshing.add(stored);
-    try {
-      const result = await stored;
-      return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
-    } finally {
-      this.refreshing.delete(stored);
-    }
+    const result = await this.refreshing.track(this.refreshAndStore(leased));
+    return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
   }
 
   private async refreshAndStore(leased: LeasedToken): Promise<RefreshResult> {

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
+import { WorkInFlight } from '../common/work-in-flight';
 import { LeasedToken, OAuthTokenLeaseRepository } from '../oauth/oauth-token-lease.repository';
 import { OAuthTokenSweepRepository } from '../oauth/oauth-token-sweep.repository';
 import { RefreshResultWriter } from '../oauth/refresh-result.writer';
@@ -43,7 +44,7 @@ export interface CycleOptions {
 @Injectable()
 export class CheckCycleRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger(CheckCycleRunner.name);
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly cycles = new WorkInFlight();
   private stopping = false;
 
   constructor(
@@ -62,17 +63,14 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    if (this.running.size === 0) return;
+    if (this.cycles.size === 0) return;
     // Says why the stop takes a moment (a provider's answer may still be on its way).
-    this.logger.log(`Waiting for ${this.running.size} check cycle(s) in flight before closing`);
-    await Promise.allSettled([...this.running]);
+    this.logger.log(`Waiting for ${this.cycles.size} check cycle(s) in flight before closing`);
+    await this.cycles.settled();
   }
 
   run(scope: CheckScope = {}, options: CycleOptions = {}): Promise<CycleSummary> {
-    const cycle = this.runCycle(scope, options);
-    this.running.add(cycle);
-    void cycle.finally(() => this.running.delete(cycle)).catch(() => undefined);
-    return cycle;
+    return this.cycles.track(this.runCycle(scope, options));
   }
 
   private async runCycle(scope: CheckScope, options: CycleOptions): Promise<CycleSummary> {
