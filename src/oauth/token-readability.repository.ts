@@ -5,6 +5,7 @@ import { UNREADABLE_TOKEN_ERROR } from './token-status.policy';
 import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
+import { IN_SCOPE_NOT_CHECKED } from './token-due.sql';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
 // Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
@@ -30,8 +31,7 @@ export class TokenReadabilityRepository {
       `UPDATE oauth_tokens SET token_status = :status, health_check_error = :error, last_health_check = now(),
          health_check_lease_until = NULL
        WHERE id IN (SELECT id FROM oauth_tokens
-                     WHERE (last_health_check IS NULL OR last_health_check < :cycleStart)
-                       AND (:clientId::varchar IS NULL OR client_id = :clientId)
+                     WHERE ${IN_SCOPE_NOT_CHECKED}
                        AND NOT (${readable('access_token')} AND ${readable('refresh_token')})
                      FOR UPDATE SKIP LOCKED)
        RETURNING provider`,
