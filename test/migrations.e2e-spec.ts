@@ -8,6 +8,17 @@ import { useSecretScan } from './support/secret-scan';
 
 const scan = useSecretScan();
 
+/** The columns of a host's own `oauth_tokens` table, before any migration of ours. */
+const HOST_TABLE_COLUMNS = ['access_token', 'client_id', 'created_at', 'id', 'provider', 'refresh_token', 'scope', 'token_expiry', 'updated_at'];
+
+async function columnsOfTable(dataSource: DataSource, table: string): Promise<string[]> {
+  const rows = await dataSource.query<{ column_name: string }[]>(
+    'SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name',
+    [table],
+  );
+  return rows.map((row) => row.column_name);
+}
+
 describe('migrations', () => {
   let database: TestDatabase;
   let sut: DataSource;
@@ -22,12 +33,7 @@ describe('migrations', () => {
     await database.drop();
   });
 
-  const columnsOf = async (table: string): Promise<string[]> =>
-    (
-      await sut.query<{ column_name: string }[]>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY column_name', [
-        table,
-      ])
-    ).map((row) => row.column_name);
+  const columnsOf = (table: string) => columnsOfTable(sut, table);
 
   it('creates oauth_tokens with the health columns, a status CHECK and a unique (client_id, provider)', async () => {
     await sut.runMigrations();
@@ -67,17 +73,7 @@ describe('migrations', () => {
 
   it('reverting only the health migration leaves the host table as it was', async () => {
     for (let i = 1; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
-    expect(await columnsOf('oauth_tokens')).toEqual([
-      'access_token',
-      'client_id',
-      'created_at',
-      'id',
-      'provider',
-      'refresh_token',
-      'scope',
-      'token_expiry',
-      'updated_at',
-    ]);
+    expect(await columnsOf('oauth_tokens')).toEqual(HOST_TABLE_COLUMNS);
     await sut.runMigrations();
   });
 
@@ -136,20 +132,7 @@ describe('migrations on a host app whose oauth_tokens table already exists', () 
   it('reverting every migration gives the host its table back as it was, never drops it', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await sut.undoLastMigration();
 
-    const columns = await sut.query<{ column_name: string }[]>(
-      `SELECT column_name FROM information_schema.columns WHERE table_name = 'oauth_tokens' ORDER BY 1`,
-    );
-    expect(columns.map((row) => row.column_name)).toEqual([
-      'access_token',
-      'client_id',
-      'created_at',
-      'id',
-      'provider',
-      'refresh_token',
-      'scope',
-      'token_expiry',
-      'updated_at',
-    ]);
+    expect(await columnsOfTable(sut, 'oauth_tokens')).toEqual(HOST_TABLE_COLUMNS);
     expect(await sut.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'oauth_tokens' AND indexname <> 'oauth_tokens_pkey'`)).toEqual([]);
     expect(await sut.query('SELECT count(*)::int AS n FROM oauth_tokens')).toEqual([{ n: 1 }]);
   });
