@@ -29,10 +29,7 @@ describe('refresh-token rotation with three replicas', () => {
     const env = testEnv({
       DATABASE_URL: database.url,
       OAUTH_PROVIDERS: 'zoho,rot',
-      ROT_TOKEN_URL: `${provider.url}/token`,
-      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
-      ROT_CLIENT_ID: 'rot-client',
-      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
+      ...provider.providerEnv('rot'),
       // Every cycle refreshes every token: access tokens live an hour, the window is two.
       TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: '120',
       TOKEN_HEALTH_MIN_REFRESH_INTERVAL_MINUTES: '0',

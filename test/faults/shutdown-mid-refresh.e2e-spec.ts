@@ -45,10 +45,7 @@ describe('graceful stop during a refresh', () => {
     testEnv({
       DATABASE_URL: database.url,
       OAUTH_PROVIDERS: 'zoho,rot',
-      ROT_TOKEN_URL: `${provider.url}/token`,
-      ROT_AUTHORIZE_URL: `${provider.url}/authorize`,
-      ROT_CLIENT_ID: 'rot-client',
-      ROT_CLIENT_SECRET: 'rot-secret-never-shown',
+      ...provider.providerEnv('rot'),
     });
 
   /** Holds the provider's next answer (the new token already issued, the old one spent) until released. */

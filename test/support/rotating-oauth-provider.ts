@@ -53,6 +53,17 @@ export class RotatingOAuthProvider {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /** The app settings of a custom provider `name` whose endpoints are this fake (list `name` in OAUTH_PROVIDERS too). */
+  providerEnv(name: string): Record<string, string> {
+    const prefix = name.toUpperCase();
+    return {
+      [`${prefix}_TOKEN_URL`]: `${this.url}/token`,
+      [`${prefix}_AUTHORIZE_URL`]: `${this.url}/authorize`,
+      [`${prefix}_CLIENT_ID`]: `${name}-client`,
+      [`${prefix}_CLIENT_SECRET`]: `${name}-secret-never-shown`,
+    };
+  }
+
   /** Opens a grant as a connect flow would and returns its first refresh token. */
   grant(id: string): string {
     const grant: Grant = { id, issued: [], oldestValid: 0, revoked: false };
