@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { HealthController } from '../src/health/health.controller';
+import { AlertOutboxRepository } from '../src/alerting/alert-outbox.repository';
 import { OAuthTokenFleetRepository } from '../src/oauth/oauth-token-fleet.repository';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenCountsCache } from '../src/token-health/token-counts.cache';
@@ -114,6 +115,7 @@ describe(HealthController.name, () => {
         logQuery(query, parameters, queryRunner);
       };
       const counted = jest.spyOn(app.get(OAuthTokenFleetRepository), 'countByProviderAndStatus');
+      const backlogRead = jest.spyOn(app.get(AlertOutboxRepository), 'pendingByChannel');
       try {
         const server = httpServer(app);
         const answers = await Promise.all([
@@ -126,9 +128,13 @@ describe(HealthController.name, () => {
         // Only the cache's own background refresh (every 15 s) may have read the table meanwhile.
         expect(statements.filter((statement) => statement.includes('oauth_tokens'))).toHaveLength(counted.mock.calls.length);
         expect(counted.mock.calls.length).toBeLessThanOrEqual(2);
+        // The outbox backlog gauges too (no channel is enabled here, so nothing else reads the outbox).
+        expect(statements.filter((statement) => statement.includes('alert_outbox'))).toHaveLength(backlogRead.mock.calls.length);
+        expect(backlogRead.mock.calls.length).toBeLessThanOrEqual(2);
       } finally {
         logger.logQuery = logQuery;
         counted.mockRestore();
+        backlogRead.mockRestore();
       }
     });
 
@@ -297,6 +303,7 @@ describe(HealthController.name, () => {
       zoho.whenRefreshing(refreshToken!, { hang: true });
 
       const stalled = await waitForHealth(app, 503, 5_000);
+      const stalledScrape = await request(httpServer(app)).get('/metrics');
 
       expect(stalled.body.details.database.status).toBe('up');
       expect(stalled.body.details.tokenHealth).toMatchObject({ status: 'down', message: expect.stringMatching(/not completed a cycle/) });
@@ -304,6 +311,9 @@ describe(HealthController.name, () => {
       // Ready again because a cycle completed after the stall was seen (an ordering, not a wall-clock bound).
       const completedAt = (response: HealthResponse) => new Date(response.body.details.tokenHealth.lastCompletedCycleAt!).getTime();
       expect(completedAt(ready)).toBeGreaterThan(completedAt(stalled));
+      // /metrics says what /health said, for the alert rule that watches it.
+      expect(stalledScrape.text).toMatch(/^token_health_checker_stalled 1$/m);
+      expect((await request(httpServer(app)).get('/metrics')).text).toMatch(/^token_health_checker_stalled 0$/m);
       // The counts are refreshed right after each completed cycle.
       await waitForHealth(app, 200, 5_000, (response) => response.body.details.tokenHealth.counts?.refresh_failed === 1);
     });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { AlertOutboxBacklog } from '../src/alerting/alert-outbox.backlog';
 import { MetricsController } from '../src/metrics/metrics.controller';
 import { TokenCountsCache } from '../src/token-health/token-counts.cache';
 import { TokenHealthService } from '../src/token-health/token-health.service';
@@ -130,6 +131,11 @@ describe(MetricsController.name, () => {
     expect(valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'retry' })).toBe(1);
   });
 
+  it('starts the counters an alert rule watches at 0, so their first increment is an increase', () => {
+    expect(valueOf(samples, 'alerts_sent_total', { channel: 'slack', outcome: 'failed' })).toBe(0);
+    expect(valueOf(samples, 'oauth_token_unreadable_total', { provider: 'zoho' })).toBe(0);
+  });
+
   it('exposes the default process metrics', () => {
     for (const name of [
       'process_cpu_user_seconds_total',
@@ -214,5 +220,61 @@ describe('METRICS_TOKEN', () => {
 
   it('keeps /health open', async () => {
     expect((await request(httpServer(app)).get('/health')).status).toBe(200);
+  });
+});
+
+describe('the alert outbox backlog', () => {
+  let database: TestDatabase;
+  let zoho: FakeOAuthProvider;
+  let slack: WebhookSink;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    zoho = await FakeOAuthProvider.start();
+    slack = await WebhookSink.start();
+    app = await startTestApp({ DATABASE_URL: database.url, ZOHO_ACCOUNTS_URL: zoho.url, SLACK_WEBHOOK_URL: slack.url });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await slack?.close();
+    await zoho?.close();
+    await database?.drop();
+  });
+
+  const scrape = async () => parseSamples((await request(httpServer(app)).get('/metrics')).text);
+
+  it('is an explicit 0 for an enabled channel before any alert', async () => {
+    const samples = await scrape();
+
+    expect(valueOf(samples, 'alert_outbox_pending', { channel: 'slack' })).toBe(0);
+    expect(valueOf(samples, 'alert_outbox_oldest_pending_age_seconds', { channel: 'slack' })).toBe(0);
+  });
+
+  it('counts deliveries waiting while the channel fails, and drops to 0 once they are delivered', async () => {
+    slack.respondWith(500);
+    const revoked = await seedToken(app, { clientId: 'globex', expiresInMinutes: 10 });
+    zoho.whenRefreshing(revoked.refreshToken!, { status: 400, body: { error: 'invalid_grant' } });
+    await app.get(TokenHealthService).runScheduledCheck();
+    await slack.waitFor(1);
+
+    await app.get(AlertOutboxBacklog).refresh();
+    const waiting = await scrape();
+
+    expect(valueOf(waiting, 'alert_outbox_pending', { channel: 'slack' })).toBe(1);
+    expect(valueOf(waiting, 'alert_outbox_oldest_pending_age_seconds', { channel: 'slack' })).toBeGreaterThan(0);
+
+    slack.respondWith(200);
+    const deadline = Date.now() + 30_000;
+    let pending: number | undefined;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await app.get(AlertOutboxBacklog).refresh();
+      pending = valueOf(await scrape(), 'alert_outbox_pending', { channel: 'slack' });
+    } while (pending !== 0 && Date.now() < deadline);
+
+    expect(pending).toBe(0);
+    expect(valueOf(await scrape(), 'alert_outbox_oldest_pending_age_seconds', { channel: 'slack' })).toBe(0);
   });
 });

@@ -30,6 +30,7 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.stopped = false;
+    this.metrics.initialiseChannels(this.channels.filter((candidate) => candidate.enabled).map((channel) => channel.name));
     for (const channel of this.channels.filter((candidate) => candidate.enabled)) this.schedule(channel, 0);
   }
 

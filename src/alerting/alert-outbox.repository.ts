@@ -10,6 +10,12 @@ export interface OutboxEntry {
   attempts: number;
 }
 
+export interface OutboxBacklogRow {
+  channel: string;
+  count: number;
+  oldestAgeSeconds: number;
+}
+
 /** A row claim returns; `payload` is the jsonb the alert was enqueued as. */
 interface ClaimedRow {
   id: string;
@@ -81,6 +87,15 @@ export class AlertOutboxRepository {
       [days, limit],
     );
     return deleted;
+  }
+
+  /** Served by the partial index of pending rows, which stays small while deliveries keep up. */
+  async pendingByChannel(): Promise<OutboxBacklogRow[]> {
+    const rows: { channel: string; count: string; oldest_age_seconds: number }[] = await this.dataSource.query(
+      `SELECT channel, count(*) AS count, extract(epoch FROM now() - min(created_at))::float8 AS oldest_age_seconds
+         FROM alert_outbox WHERE status = 'pending' GROUP BY channel`,
+    );
+    return rows.map((row) => ({ channel: row.channel, count: Number(row.count), oldestAgeSeconds: Math.max(0, row.oldest_age_seconds) }));
   }
 
   async countByStatus(): Promise<Record<string, number>> {

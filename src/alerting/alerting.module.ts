@@ -1,6 +1,7 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
+import { AlertOutboxBacklog } from './alert-outbox.backlog';
 import { AlertOutboxPruner } from './alert-outbox.pruner';
 import { AlertOutboxRepository } from './alert-outbox.repository';
 import { AlertingService } from './alerting.service';
@@ -24,11 +25,20 @@ export class AlertingModule {
         { provide: ALERT_CHANNELS, inject: ALERT_CHANNEL_CLASSES, useFactory: (...channels: AlertChannel[]) => channels },
         AlertOutboxRepository,
         AlertOutboxPruner,
+        AlertOutboxBacklog,
         AlertDispatcher,
         OutboxAlertingService,
         alertingProvider,
       ],
-      exports: [AlertingService, OutboxAlertingService, AlertOutboxRepository, AlertOutboxPruner, AlertDispatcher, ALERT_CHANNELS],
+      exports: [
+        AlertingService,
+        OutboxAlertingService,
+        AlertOutboxRepository,
+        AlertOutboxPruner,
+        AlertOutboxBacklog,
+        AlertDispatcher,
+        ALERT_CHANNELS,
+      ],
     };
   }
 }

@@ -2,6 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TokenStatus } from '../oauth/token-status';
 
+export type RefreshOutcome = 'success' | 'dead_grant' | 'failure';
+const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'dead_grant', 'failure'];
+export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
+const DELIVERY_OUTCOMES: DeliveryOutcome[] = ['sent', 'retry', 'failed'];
+
 /**
  * The Prometheus series of the service. One registry per app instance (not the
  * global one) so several apps in one process — tests, replicas — don't collide.
@@ -65,11 +70,65 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly outboxPending = new Gauge({
+    name: 'alert_outbox_pending',
+    help: 'Alert deliveries waiting in the outbox by channel (all replicas, read every 15 s)',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+
+  readonly outboxOldestPendingAge = new Gauge({
+    name: 'alert_outbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest alert delivery waiting in the outbox by channel, 0 when none waits',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
+
+  private checkerStalledSource: () => boolean = () => false;
+
+  // Read at scrape time from memory: the same rule /health applies, not a copy of it in PromQL.
+  readonly checkerStalled: Gauge = new Gauge({
+    name: 'token_health_checker_stalled',
+    help: '1 while this process says the checker has stalled (no completed cycle for 2 intervals, as /health), else 0',
+    registers: [this.registry],
+    collect: (): void => this.checkerStalled.set(this.checkerStalledSource() ? 1 : 0),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  recordDelivery(channel: string, outcome: 'sent' | 'retry' | 'failed'): void {
+  // A counter series born at 1 shows no increase() to Prometheus: starting it at 0 makes the first failure count.
+  initialiseProviders(providers: string[]): void {
+    for (const provider of providers) {
+      for (const outcome of REFRESH_OUTCOMES) this.refreshes.inc({ provider, outcome }, 0);
+      this.unreadableTokens.inc({ provider }, 0);
+    }
+  }
+
+  initialiseChannels(channels: string[]): void {
+    for (const channel of channels) for (const outcome of DELIVERY_OUTCOMES) this.alertsSent.inc({ channel, outcome }, 0);
+  }
+
+  observeCheckerStalled(isStalled: () => boolean): void {
+    this.checkerStalledSource = isStalled;
+  }
+
+  /** `channels` get an explicit 0 unless they have entries waiting, so a backlog rule sees the series before the first alert. */
+  setOutboxBacklog(channels: string[], pending: { channel: string; count: number; oldestAgeSeconds: number }[]): void {
+    this.outboxPending.reset();
+    this.outboxOldestPendingAge.reset();
+    for (const channel of channels) {
+      this.outboxPending.set({ channel }, 0);
+      this.outboxOldestPendingAge.set({ channel }, 0);
+    }
+    for (const { channel, count, oldestAgeSeconds } of pending) {
+      this.outboxPending.set({ channel }, count);
+      this.outboxOldestPendingAge.set({ channel }, oldestAgeSeconds);
+    }
+  }
+
+  recordDelivery(channel: string, outcome: DeliveryOutcome): void {
     this.alertsSent.inc({ channel, outcome });
   }
 
@@ -83,7 +142,7 @@ export class MetricsService {
     for (const provider of new Set([...providers, ...open])) this.providerOutage.set({ provider }, open.includes(provider) ? 1 : 0);
   }
 
-  recordRefresh(provider: string, outcome: string): void {
+  recordRefresh(provider: string, outcome: RefreshOutcome): void {
     this.refreshes.inc({ provider, outcome });
   }
 

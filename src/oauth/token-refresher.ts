@@ -34,6 +34,7 @@ export class TokenRefresher {
     config: AppConfig,
   ) {
     this.policy = checkPolicyOf(config);
+    metrics.initialiseProviders(providers.names());
   }
 
   async refresh(token: LeasedToken): Promise<RefreshResult> {

@@ -16,7 +16,9 @@ export class CheckCycleStats {
   intervalMs?: number;
   scheduleStartedAt?: Date;
 
-  constructor(private readonly metrics: MetricsService) {}
+  constructor(private readonly metrics: MetricsService) {
+    metrics.observeCheckerStalled(() => this.isStalled());
+  }
 
   scheduleStarted(intervalMs: number, at = new Date()): void {
     this.intervalMs = intervalMs;
