@@ -1,10 +1,21 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { AlertOutboxBacklog } from '../src/alerting/alert-outbox.backlog';
 import { TokenHealthService } from '../src/token-health/token-health.service';
 import { httpServer } from './factories/http-server';
 import { seedToken } from './factories/token.factory';
-import { dashboardExpressions, findPromtool, recordedNames, RULE_TESTS_FILE, ruleExpressions, RULES_FILE, testSeries } from './support/deploy-kit';
+import {
+  alertNames,
+  dashboardExpressions,
+  findPromtool,
+  recordedNames,
+  RULE_TESTS_FILE,
+  ruleExpressions,
+  RULES_FILE,
+  RUNBOOK_FILE,
+  testSeries,
+} from './support/deploy-kit';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { Selector, selectorsOf } from './support/promql-selectors';
 import { useSecretScan } from './support/secret-scan';
@@ -45,6 +56,15 @@ describe('Prometheus rules under promtool', () => {
 
   it('passes promtool test rules', () => {
     expect(run('test', 'rules', RULE_TESTS_FILE)).toMatchObject({ status: 0, output: expect.stringContaining('SUCCESS') });
+  });
+});
+
+describe('the runbook (docs/operations.md)', () => {
+  it.each(alertNames())('says what %s means and what to do, in its own section', (alert) => {
+    const runbook = readFileSync(RUNBOOK_FILE, 'utf8');
+
+    expect(runbook).toContain(`\n### ${alert}\n`);
+    expect(runbook).toMatch(new RegExp(`^\\| \`${alert}\` \\|`, 'm'));
   });
 });
 

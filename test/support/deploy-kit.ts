@@ -8,6 +8,7 @@ import { REPO_ROOT } from './repo-root';
 export const RULES_FILE = join(REPO_ROOT, 'deploy/prometheus/token-health.rules.yml');
 export const RULE_TESTS_FILE = join(REPO_ROOT, 'deploy/prometheus/token-health.rules.test.yml');
 export const DASHBOARD_FILE = join(REPO_ROOT, 'deploy/grafana/token-health.json');
+export const RUNBOOK_FILE = join(REPO_ROOT, 'docs/operations.md');
 
 /** Every `expr:` of the rules file. */
 export function ruleExpressions(file = RULES_FILE): string[] {
@@ -17,6 +18,11 @@ export function ruleExpressions(file = RULES_FILE): string[] {
 /** The names the rules file records (`record:`). */
 export function recordedNames(file = RULES_FILE): string[] {
   return valuesOf(readFileSync(file, 'utf8'), 'record');
+}
+
+/** The names of the rules file's alerts (`alert:`). */
+export function alertNames(file = RULES_FILE): string[] {
+  return valuesOf(readFileSync(file, 'utf8'), 'alert');
 }
 
 /** Every `series:` a rule test feeds. */
