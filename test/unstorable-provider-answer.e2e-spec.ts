@@ -81,7 +81,7 @@ describe('an unstorable provider answer', () => {
   it.each(UNSTORABLE)('makes the connect callback fail with the generic page for %s, storing nothing', async (_name, answer, reason) => {
     const link = new URL(app.get(ConnectLinkService).createLink('acme', 'zoho'));
     const started = await request(httpServer(app)).get(`${link.pathname}${link.search}`).expect(302);
-    const state = new URL(started.headers.location as string).searchParams.get('state')!;
+    const state = new URL(started.headers.location).searchParams.get('state')!;
     zoho.whenExchanging('code-1', { ...answer, body: { ...(answer.body as object), refresh_token: '1000.connected' } });
 
     const page = await request(httpServer(app)).get('/oauth/zoho/callback').query({ code: 'code-1', state });
