@@ -30,6 +30,14 @@ function fragmentsOf(secret: string, text: string): string[] {
   return found;
 }
 
+/** Every `FRAGMENT`-character piece of `secret`, raw or base64 (any alignment), found in `text` in any letter case. */
+function fragmentsInAnyCase(secret: string, text: string): string[] {
+  const base64 = [0, 1, 2].map((skip) => Buffer.from(secret.slice(skip)).toString('base64').slice(0, -4));
+  return [secret, ...base64].flatMap((variant) => fragmentsOf(variant.toLowerCase(), text.toLowerCase()));
+}
+
+const HISTORY = `query($clientId: String!, $provider: String!) { tokenHealthHistory(clientId: $clientId, provider: $provider) { error } }`;
+
 /** An error description that echoes `secret` so that it straddles the old cut, most of it before. */
 const straddling = (secret: string) => `${'x'.repeat(CUT - secret.length + 4)}${secret} (echoed back)`;
 
@@ -82,6 +90,31 @@ describe(HttpTokenClient.name, () => {
     for (const place of [stored, answer.text, alert.body, logs.text]) {
       expect(fragmentsOf(refreshToken, place)).toEqual([]);
       expect(fragmentsOf(TEST_CLIENT_SECRET, place)).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a 30-character prefix of the refresh token', (rt: string) => rt.slice(0, 30)],
+    ['24 characters of the client secret', () => TEST_CLIENT_SECRET.slice(3, 27)],
+    ['the refresh token upper-cased', (rt: string) => rt.toUpperCase()],
+    ['the refresh token URL-encoded', (rt: string) => encodeURIComponent(`${rt}/=`)],
+    ['the refresh token base64-encoded', (rt: string) => Buffer.from(`echo:${rt}`).toString('base64')],
+    ['the refresh token split by invisible characters', (rt: string) => `${rt.slice(0, 16)}\u200b${rt.slice(16, 30)}\u0000${rt.slice(30)}`],
+  ])('redacts partial echoes of secrets (%s) in the stored error, the API, the history, the alert and the log', async (_name, echo) => {
+    const refreshToken = `1000.${randomBytes(16).toString('hex')}`;
+    const { clientId } = await seedToken(app, { refreshToken, expiresInMinutes: 5 });
+    zoho.whenRefreshing(refreshToken, { status: 400, body: { error: 'invalid_grant', error_description: `token ${echo(refreshToken)} is revoked` } });
+
+    const answer = await graphqlAsAdmin(app, CHECK_TOKEN_HEALTH, { clientId });
+    const history = await graphqlAsAdmin(app, HISTORY, { clientId, provider: 'zoho' });
+    const [alert] = await slack.waitFor(1);
+
+    const stored = (await readToken(app, clientId)).health_check_error as string;
+    expect(stored).toMatch(/token .{0,8}\[redacted\].{0,8} is revoked/);
+    expect(history.text).toContain('[redacted]');
+    for (const place of [stored, answer.text, history.text, alert.body, logs.text]) {
+      expect(fragmentsInAnyCase(refreshToken, place)).toEqual([]);
+      expect(fragmentsInAnyCase(TEST_CLIENT_SECRET, place)).toEqual([]);
     }
   });
 

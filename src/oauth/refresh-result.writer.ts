@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
+import { writeRowByRow } from './refresh-result-rows';
 
 const MAX_BATCH = 500;
 export const WRITES_IN_FLIGHT = 2;
@@ -64,6 +65,8 @@ export class RefreshResultWriter {
         await this.handleLost(batch.filter((result) => !landed.has(result.id)));
         return;
       } catch (error) {
+        const apart = writeRowByRow(batch, error, (rows) => this.write(rows));
+        if (apart) return apart;
         if (attempt >= WRITE_ATTEMPTS) {
           // The leases expire and a later cycle checks these tokens again; a rotated token among them is lost.
           const rotated = batch.filter((result) => result.tokenSet?.refreshToken !== undefined).length;

@@ -2,7 +2,7 @@ import { OAuthClientCredentials } from '../oauth-credentials';
 import { OAuthProviderError } from '../oauth-provider.error';
 import { HttpTokenClient, PostFormExtras } from './http-token-client';
 import { AuthorizeUrlRequest, CodeExchangeRequest, OAuthProvider, ProviderTokenSet, RefreshRequest, RevokeRequest } from './oauth-provider';
-import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
+import { AnswerFields, authorizationCodeGrantForm, refreshGrantForm, stringField, tokenSetFromAnswer } from './oauth2-wire';
 import { ProviderDefinition } from './provider-definition';
 import { classifyTokenError } from './token-error-classifier';
 
@@ -14,6 +14,7 @@ import { classifyTokenError } from './token-error-classifier';
  */
 export class GenericOAuth2Provider extends OAuthProvider {
   readonly name: string;
+  private readonly answerFields: AnswerFields;
 
   constructor(
     private readonly definition: ProviderDefinition,
@@ -22,6 +23,7 @@ export class GenericOAuth2Provider extends OAuthProvider {
   ) {
     super();
     this.name = definition.name;
+    this.answerFields = { lifetime: ['expires_in'], ...(definition.apiDomainField && { apiDomain: definition.apiDomainField }) };
   }
 
   refresh(request: RefreshRequest): Promise<ProviderTokenSet> {
@@ -79,12 +81,9 @@ export class GenericOAuth2Provider extends OAuthProvider {
   }
 
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
-    const accessToken = stringField(body, 'access_token');
-    if (!accessToken) return classifyTokenError(body, this.definition.title, this.definition.errorRules);
+    if (!stringField(body, 'access_token')) return classifyTokenError(body, this.definition.title, this.definition.errorRules);
     // A refresh token in the answer means the provider rotated it; the old one may already be dead.
-    const tokens = tokenSetFromAnswer(body, accessToken, this.now(), secondsField(body, 'expires_in'));
-    const apiDomain = this.definition.apiDomainField && stringField(body, this.definition.apiDomainField);
-    return apiDomain ? { ...tokens, apiDomain } : tokens;
+    return tokenSetFromAnswer(body, this.now(), this.answerFields);
   }
 }
 

@@ -220,6 +220,35 @@ describe(HttpTokenClient.name, () => {
     expect(error.message).toContain('[redac');
   });
 
+  it.each([
+    ['a 30-character prefix of the refresh token', (rt: string) => rt.slice(0, 30)],
+    ['the refresh token upper-cased', (rt: string) => rt.toUpperCase()],
+    ['12 characters from the middle of the refresh token', (rt: string) => rt.slice(10, 22)],
+    ['the refresh token base64-encoded', (rt: string) => Buffer.from(`:${rt}`).toString('base64')],
+    ['the refresh token split by a NUL byte', (rt: string) => `${rt.slice(0, 20)}\u0000${rt.slice(20)}`],
+  ])('redacts %s echoed in the error', async (_name, echo) => {
+    const refreshToken = 'rt-0123456789abcdefghijklmnopqrstuvwxyz';
+    const url = await serve((res) => json(res, 400, { error: 'invalid_grant', error_description: `bad token ${echo(refreshToken)}.` }));
+    const classify = (_status: number, body: unknown) => new OAuthProviderError(OAuthProviderErrorCode.DeadGrant, describeProviderError(body));
+
+    const error = await failureOf(clientWith().postForm(url, { refresh_token: refreshToken }, classify));
+
+    // Base64 characters at the edges also depend on the bytes around the token: a few of them may stay.
+    expect(error.message).toMatch(
+      new RegExp(`^POST ${server.origin}/oauth/token answered HTTP 400: invalid_grant: bad token .{0,4}\\[redacted\\].{0,4}\\.$`),
+    );
+  });
+
+  it('hands the classifier error text without control or invisible characters', async () => {
+    const url = await serve((res) =>
+      json(res, 400, { error: 'invalid\u0000_grant', error_description: 'gone\u202e\u200b\u2028now\u0007', message: 'a\u0000b' }),
+    );
+
+    const result = await clientWith().postForm(url, {}, passThrough);
+
+    expect(result.body).toEqual({ error: 'invalid_grant', error_description: 'gone now', message: 'ab' });
+  });
+
   it('hands the classifier a success answer untouched, even when it repeats a value that was sent', async () => {
     const url = await serve((res) => json(res, 200, { access_token: 'at', refresh_token: 'rt-same-123' }));
     const sut = clientWith();

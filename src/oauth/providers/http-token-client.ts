@@ -1,5 +1,7 @@
 import { IncomingHttpHeaders } from 'node:http';
 import { Agent, Dispatcher, request } from 'undici';
+import { SecretRedactor } from '../../common/secret-redactor';
+import { cleanFreeText } from '../../common/unsafe-text';
 import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 
 /** Turns one parsed answer of a token endpoint into a result, or into the adapter's classified failure. */
@@ -29,6 +31,8 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; error: OAuthProviderErro
 const { Transient, Configuration } = OAuthProviderErrorCode;
 const MAX_BACKOFF_MS = 10_000;
 const MAX_PROVIDER_TEXT = 200;
+// How much of each error text field is read at all; what lies beyond never reaches a message.
+const MAX_SCANNED_TEXT = 4 * MAX_PROVIDER_TEXT;
 // Shorter than the keep-alive of common servers, so a pooled socket is not reused just as the server closes it.
 const KEEP_ALIVE_MS = 4_000;
 // Values of these fields are not secret; redacting them would garble messages such as "refresh_token is invalid".
@@ -61,8 +65,7 @@ export class HttpTokenClient {
 
   async postForm<T>(url: string, form: Record<string, string>, classify: TokenAnswerClassifier<T>, extra: PostFormExtras = {}): Promise<T> {
     const target = describeEndpoint(url);
-    // Longest first, so a secret inside another's encoded form cannot leave a remainder behind.
-    const secrets = [...new Set([...secretValues(url, form), ...(extra.secrets ?? [])])].sort((a, b) => b.length - a.length);
+    const secrets = new SecretRedactor([...secretValues(url, form), ...(extra.secrets ?? [])]);
     const body = new URLSearchParams(form).toString();
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(url, body, target, classify, extra.headers ?? {}, secrets);
@@ -84,7 +87,7 @@ export class HttpTokenClient {
     target: string,
     classify: TokenAnswerClassifier<T>,
     headers: Record<string, string>,
-    secrets: string[],
+    secrets: SecretRedactor,
   ): Promise<Outcome<T>> {
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let response: Dispatcher.ResponseData;
@@ -112,8 +115,8 @@ export class HttpTokenClient {
     if (text === BODY_TOO_LARGE) {
       return failure(Transient, `${where}: malformed response (body over ${this.maxBodyBytes} bytes)`, infrastructureFault);
     }
-    // Redacted before anything is described or cut short: a secret straddling the cut would otherwise slip out in part.
-    const json = redactErrorText(parseJson(text), secrets);
+    // Cleaned and redacted before anything is described or classified; what is cut here leaves under 12 characters of a secret.
+    const json = cleanErrorText(parseJson(text), secrets);
     if (infrastructureFault) {
       const detail = json === MALFORMED ? '' : `: ${describeProviderError(json)}`;
       return failure(Transient, `${where}${detail}`, true, retryAfterSeconds(status, response.headers));
@@ -163,18 +166,15 @@ function firstText(...values: unknown[]): string | undefined {
   return values.find((value): value is string => typeof value === 'string' && value !== '');
 }
 
-function redactErrorText(body: unknown, secrets: string[]): unknown {
+// Control and invisible characters go before redaction, so none can split an echoed secret.
+function cleanErrorText(body: unknown, secrets: SecretRedactor): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
   for (const field of ERROR_TEXT_FIELDS) {
     const value = copy[field];
-    if (typeof value === 'string') copy[field] = redact(value, secrets);
+    if (typeof value === 'string') copy[field] = secrets.redact(cleanFreeText(value.slice(0, MAX_SCANNED_TEXT)));
   }
   return copy;
-}
-
-function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((redacted, secret) => redacted.split(secret).join('[redacted]'), text);
 }
 
 function clip(text: string): string {
@@ -197,14 +197,13 @@ function describeEndpoint(url: string): string {
 
 function secretValues(url: string, form: Record<string, string>): string[] {
   const fields = [...Object.entries(form), ...new URL(url).searchParams.entries()];
-  const values = fields.filter(([key, value]) => !NON_SECRET_FIELDS.has(key) && value.length >= 4).map(([, value]) => value);
-  return [...new Set(values.flatMap((value) => [value, encodeURIComponent(value)]))];
+  return fields.filter(([key, value]) => !NON_SECRET_FIELDS.has(key) && value.length >= 4).map(([, value]) => value);
 }
 
 // Belt and braces: a provider may echo what we sent inside error_description.
-function finalError(error: OAuthProviderError, attempts: number, secrets: string[]): OAuthProviderError {
+function finalError(error: OAuthProviderError, attempts: number, secrets: SecretRedactor): OAuthProviderError {
   const message = attempts > 1 ? `${error.message} (gave up after ${attempts} attempts)` : error.message;
-  return new OAuthProviderError(error.code, redact(message, secrets), error.retryAfterSeconds);
+  return new OAuthProviderError(error.code, secrets.redact(cleanFreeText(message)), error.retryAfterSeconds);
 }
 
 // Reads at most `maxBytes` and then hangs up, so a runaway answer costs neither memory nor time.

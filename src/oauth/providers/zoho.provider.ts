@@ -3,9 +3,11 @@ import { HttpTokenClient } from './http-token-client';
 import { AuthorizeUrlRequest, CodeExchangeRequest, OAuthProvider, ProviderTokenSet, RefreshRequest, RevokeRequest } from './oauth-provider';
 import { ZOHO_PRESET } from './presets/zoho.preset';
 import { classifyTokenError } from './token-error-classifier';
-import { authorizationCodeGrantForm, refreshGrantForm, secondsField, stringField, tokenSetFromAnswer } from './oauth2-wire';
+import { AnswerFields, authorizationCodeGrantForm, refreshGrantForm, stringField, tokenSetFromAnswer } from './oauth2-wire';
 
 const TOKEN_PATH = '/oauth/v2/token';
+// Legacy answers put milliseconds in expires_in and seconds in expires_in_sec.
+const ANSWER_FIELDS: AnswerFields = { lifetime: ['expires_in_sec', 'expires_in'], apiDomain: 'api_domain' };
 
 /**
  * Zoho Accounts (every data centre). Zoho reports errors with HTTP 200 as often as with 400,
@@ -54,12 +56,8 @@ export class ZohoProvider extends OAuthProvider {
   }
 
   private readAnswer(body: unknown): ProviderTokenSet | OAuthProviderError {
-    const accessToken = stringField(body, 'access_token');
-    if (!accessToken) return classifyTokenError(body, ZOHO_PRESET.title, ZOHO_PRESET.errorRules);
-    // Legacy answers put milliseconds in expires_in and seconds in expires_in_sec.
-    const expiresIn = secondsField(body, 'expires_in_sec') ?? secondsField(body, 'expires_in');
-    const apiDomain = stringField(body, 'api_domain');
-    return { ...tokenSetFromAnswer(body, accessToken, this.now(), expiresIn), ...(apiDomain && { apiDomain }) };
+    if (!stringField(body, 'access_token')) return classifyTokenError(body, ZOHO_PRESET.title, ZOHO_PRESET.errorRules);
+    return tokenSetFromAnswer(body, this.now(), ANSWER_FIELDS);
   }
 }
 

@@ -25,6 +25,13 @@ describe(requireId.name, () => {
     ['a leading space', ' acme'],
     ['a trailing space', 'acme '],
     ['a trailing tab', 'acme\t'],
+    ['a zero-width space', 'ac\u200Bme'],
+    ['a zero-width joiner', 'ac\u200Dme'],
+    ['a word joiner', 'ac\u2060me'],
+    ['a byte order mark', '\uFEFFacme'],
+    ['a right-to-left override', 'ac\u202Eme'],
+    ['a line separator', 'ac\u2028me'],
+    ['a paragraph separator', 'ac\u2029me'],
   ])('rejects a clientId with %s as invalid input', (_name, value) => {
     const error = rejection(() => requireId('clientId', value));
 

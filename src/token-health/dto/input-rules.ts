@@ -1,4 +1,5 @@
 import { TokenHealthError } from '../../common/token-health.error';
+import { hasLoneSurrogate, hasUnsafeCharacter } from '../../common/unsafe-text';
 
 const MAX_ID_LENGTH = 255;
 /** Real refresh/access tokens are a few hundred bytes; anything far larger is not a token. */
@@ -7,16 +8,11 @@ const MAX_TOKEN_LENGTH = 4096;
 const EARLIEST_DATE = new Date('1970-01-01T00:00:00Z');
 const LATEST_DATE = new Date('9999-12-31T23:59:59.999Z');
 
-// C0 and C1 control characters (NUL included) and DEL.
-const CONTROL_CHARACTER = /\p{Cc}/u;
-// A high surrogate not followed by a low one, or a low one not preceded by a high one.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 /**
  * An identifier (clientId, provider) is stored and compared verbatim, so
  * anything that would look the same to a person but differ in bytes — padding,
- * invisible control characters, half a surrogate pair that PostgreSQL cannot
- * store — is refused instead of becoming a second tenant or a 500.
+ * control, zero-width, bidi or line-separator characters, half a surrogate pair
+ * that PostgreSQL cannot store — is refused instead of becoming a second tenant or a 500.
  */
 export function requireId(field: string, value: unknown): string {
   if (typeof value !== 'string' || value.trim().length === 0) {
@@ -28,10 +24,10 @@ export function requireId(field: string, value: unknown): string {
   if (value !== value.trim()) {
     throw TokenHealthError.invalidInput(field, `${field} must not start or end with whitespace`);
   }
-  if (CONTROL_CHARACTER.test(value)) {
-    throw TokenHealthError.invalidInput(field, `${field} must not contain control characters`);
+  if (hasUnsafeCharacter(value)) {
+    throw TokenHealthError.invalidInput(field, `${field} must not contain control, invisible or format characters (such as U+200B or U+202E)`);
   }
-  if (LONE_SURROGATE.test(value)) {
+  if (hasLoneSurrogate(value)) {
     throw TokenHealthError.invalidInput(field, `${field} must be valid Unicode (it contains a lone surrogate)`);
   }
   return value;
