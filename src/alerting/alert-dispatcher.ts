@@ -4,6 +4,7 @@ import { WorkInFlight } from '../common/work-in-flight';
 import { AlertOutboxRepository, OutboxEntry } from './alert-outbox.repository';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './channels/alert-channel';
 import { ALERT_CHANNELS } from './alerting.tokens';
+import { HostAlertChannel } from './channels/host-alert.channel';
 import { MetricsService } from '../metrics/metrics.service';
 
 const BATCH_SIZE = 20;
@@ -20,13 +21,17 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new WorkInFlight();
   private stopped = true;
+  private readonly channels: AlertChannel[];
 
   constructor(
     private readonly outbox: AlertOutboxRepository,
-    @Inject(ALERT_CHANNELS) private readonly channels: AlertChannel[],
+    @Inject(ALERT_CHANNELS) channels: AlertChannel[],
+    hostChannel: HostAlertChannel,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.channels = [...channels, hostChannel];
+  }
 
   onApplicationBootstrap(): void {
     this.stopped = false;

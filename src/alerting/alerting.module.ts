@@ -1,12 +1,14 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
+import { AlertIntake } from './alert-intake';
 import { AlertOutboxPruner } from './alert-outbox.pruner';
 import { AlertOutboxRepository } from './alert-outbox.repository';
 import { AlertingService } from './alerting.service';
 import { ALERT_CHANNELS } from './alerting.tokens';
 import { AlertChannel } from './channels/alert-channel';
 import { ALERT_CHANNEL_CLASSES } from './channels/alert-channels';
+import { HostAlertChannel } from './channels/host-alert.channel';
 import { OutboxAlertingService } from './outbox-alerting.service';
 
 /** How a host app supplies its own AlertingService (any Nest provider recipe but `provide`). */
@@ -27,8 +29,10 @@ export class AlertingModule {
         AlertDispatcher,
         OutboxAlertingService,
         alertingProvider,
+        HostAlertChannel,
+        AlertIntake,
       ],
-      exports: [AlertingService, OutboxAlertingService, AlertOutboxRepository, AlertOutboxPruner, AlertDispatcher, ALERT_CHANNELS],
+      exports: [AlertingService, AlertIntake, OutboxAlertingService, AlertOutboxRepository, AlertOutboxPruner, AlertDispatcher, ALERT_CHANNELS],
     };
   }
 }

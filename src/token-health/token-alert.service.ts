@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AlertingService } from '../alerting/alerting.service';
+import { AlertIntake } from '../alerting/alert-intake';
 import { AppConfig } from '../config/app-config';
 import { TransactionContext } from '../database/transaction-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -23,8 +23,9 @@ const DIGEST_KINDS: DueAlertKind[] = ['alert', 'reminder', 'resolved'];
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
  * edge): each due token is locked (SKIP LOCKED, so replicas never both take
- * it), handed to the AlertingService and its alert state recorded in the same
+ * it), queued in the alert outbox and its alert state recorded in the same
  * transaction. A crash before commit leaves it due, so the next cycle sends it.
+ * Nothing outside is called while the rows are locked: the outbox delivers after commit.
  */
 @Injectable()
 export class TokenAlertService {
@@ -32,7 +33,7 @@ export class TokenAlertService {
 
   constructor(
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
-    private readonly alerting: AlertingService,
+    private readonly alerting: AlertIntake,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
     private readonly outages: ProviderOutageService,
@@ -82,10 +83,10 @@ export class TokenAlertService {
         if (rows.length <= threshold) return 0;
         for (const row of rows) {
           const alert = this.composer.compose(row);
-          await this.alerting.sendAlert({ ...alert, audience: AlertAudience.Machines });
+          await this.alerting.accept({ ...alert, audience: AlertAudience.Machines });
           this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
         }
-        await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
+        await this.alerting.accept(this.digestComposer.compose(kind, rows));
         this.metrics.recordAlert('digest');
         await this.alertState.markAlerted(
           manager,
@@ -111,7 +112,7 @@ export class TokenAlertService {
       const alert = this.composer.compose(row);
       handled.push(String(row.id));
       try {
-        await this.alerting.sendAlert(alert);
+        await this.alerting.accept(alert);
       } catch (error) {
         // Not recorded, so still due: the next cycle tries again.
         this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);
