@@ -6,6 +6,8 @@ import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './channel
 import { ALERT_CHANNELS } from './alerting.tokens';
 import { HostAlertChannel } from './channels/host-alert.channel';
 import { MetricsService } from '../metrics/metrics.service';
+import { ConnectLinkService } from '../connect/connect-link.service';
+import { resolveConnectLink } from './deferred-connect-link';
 
 const BATCH_SIZE = 20;
 const MAX_BACKOFF_SECONDS = 15 * 60;
@@ -29,6 +31,7 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
     hostChannel: HostAlertChannel,
     private readonly metrics: MetricsService,
     private readonly config: AppConfig,
+    private readonly links: ConnectLinkService,
   ) {
     this.channels = [...channels, hostChannel];
   }
@@ -63,7 +66,8 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
 
   private async deliver(channel: AlertChannel, entry: OutboxEntry): Promise<void> {
     try {
-      await channel.deliver(entry.alert);
+      // Signed now, not when queued: the outbox never holds a usable link, and the link's lifetime starts at delivery.
+      await channel.deliver(resolveConnectLink(entry.alert, (clientId, provider) => this.links.createLink(clientId, provider)));
       if (!(await this.outbox.markSent(entry))) this.warnLeaseLost(channel, entry);
       this.metrics.recordDelivery(channel.name, 'sent');
     } catch (error) {

@@ -1,4 +1,5 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import { ConnectModule } from '../connect/connect.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertIntake } from './alert-intake';
@@ -20,7 +21,7 @@ export class AlertingModule {
     const alertingProvider = { ...(alerting ?? { useExisting: OutboxAlertingService }), provide: AlertingService } as Provider;
     return {
       module: AlertingModule,
-      imports: [...imports, MetricsModule],
+      imports: [...imports, MetricsModule, ConnectModule],
       providers: [
         ...ALERT_CHANNEL_CLASSES,
         { provide: ALERT_CHANNELS, inject: ALERT_CHANNEL_CLASSES, useFactory: (...channels: AlertChannel[]) => channels },
