@@ -22,7 +22,12 @@ describe('A mass invalidation: webhooks queued without plain links, the digest s
   beforeAll(async () => {
     database = await createTestDatabase();
     [slack, receiver] = await Promise.all([WebhookSink.start(), WebhookSink.start({ path: '/hooks/th', status: 204, body: '' })]);
-    app = await startTestApp({ DATABASE_URL: database.url, SLACK_WEBHOOK_URL: slack.url, ALERT_WEBHOOK_URL: receiver.url, ALERT_WEBHOOK_SECRET: SECRET });
+    app = await startTestApp({
+      DATABASE_URL: database.url,
+      SLACK_WEBHOOK_URL: slack.url,
+      ALERT_WEBHOOK_URL: receiver.url,
+      ALERT_WEBHOOK_SECRET: SECRET,
+    });
     const { clientId } = await seedToken(app, { clientId: 'mass-0000', status: TokenStatus.Invalid });
     // Copies of one seeded row: the alert sweep reads only ids and statuses, and copying keeps the seeding cheap.
     await app.dataSource.query(
@@ -60,6 +65,6 @@ describe('A mass invalidation: webhooks queued without plain links, the digest s
     const [event] = await receiver.waitFor(1, 10_000);
     const verified = new Webhook(SECRET).verify(event.body, event.headers as Record<string, string>) as { data: { actionUrl: string } };
     expect(verified.data.actionUrl).toMatch(/\/oauth\/zoho\/connect\?link=[^{]+$/);
-    await waitUntil(async () => receiver.requests.length >= 3, 10_000, 'a few webhooks delivered');
+    await waitUntil(() => receiver.requests.length >= 3, 10_000, 'a few webhooks delivered');
   }, 60_000);
 });

@@ -6,7 +6,8 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 
-export type HostileAnswer = { kind: 'redirect'; location: string } | { kind: 'endless'; status: number } | { kind: 'text'; status: number; body: string };
+export type HostileAnswer =
+  { kind: 'redirect'; location: string } | { kind: 'endless'; status: number } | { kind: 'text'; status: number; body: string };
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
 // Stops an endless answer nobody reads, so a broken client cannot hang the suite.

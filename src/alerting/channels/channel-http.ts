@@ -48,7 +48,7 @@ export async function postToChannel(what: string, url: string, request: ChannelR
 
 async function readCapped(response: Response): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {

@@ -32,7 +32,10 @@ export class HostAlertChannel extends AlertChannel {
       await this.alerting.sendAlert(alert);
     } catch (error) {
       if (error instanceof AlertDeliveryError) throw error;
-      throw new AlertDeliveryError(DeliveryFailureKind.Retryable, `The host's AlertingService refused it: ${(error as Error)?.message ?? String(error)}`);
+      throw new AlertDeliveryError(
+        DeliveryFailureKind.Retryable,
+        `The host's AlertingService refused it: ${(error as Error)?.message ?? String(error)}`,
+      );
     }
   }
 }
