@@ -230,6 +230,7 @@ describe('TokenHealthModule.forRoot({ alerting })', () => {
       await app.get(TokenHealthService).checkAndAlert({ clientId });
 
       const sut = app.get(AlertingService) as RecordingAlertingService;
+      await waitUntil(() => sut.alerts.length > 0, 10_000, 'the host alerting service called');
       expect(sut.alerts).toEqual([expect.objectContaining({ severity: 'critical', title: 'OAuth Token invalid: host/zoho' })]);
     } finally {
       await app.close();

@@ -8,6 +8,8 @@ export interface OutboxEntry {
   channel: string;
   alert: Alert;
   attempts: number;
+  /** The lease's end as stored (microseconds kept): a settle or renewal succeeds only while it is unchanged. */
+  lease: string;
 }
 
 export interface OutboxBacklogRow {
@@ -22,7 +24,11 @@ interface ClaimedRow {
   channel: string;
   payload: Alert;
   attempts: number;
+  lease: string;
 }
+
+// Only while the lease is still ours: a later claim by another replica moves locked_until on (it is strictly increasing).
+const LEASE_IS_OURS = `id = $1 AND status = 'pending' AND locked_until = $2::timestamptz`;
 
 /** SQL of the `alert_outbox` table: enqueue, claim with a lease, settle. */
 @Injectable()
@@ -41,10 +47,11 @@ export class AlertOutboxRepository {
   /**
    * Leases due entries of one channel. The lease (not a held transaction) marks
    * them taken, so a slow delivery holds no lock and a crashed process's lease expires.
+   * Each entry's lease is renewed just before its delivery (`startDelivery`).
    */
   async claim(channel: string, limit: number, leaseSeconds: number): Promise<OutboxEntry[]> {
     const [rows] = await this.dataSource.query<[ClaimedRow[], number]>(
-      `UPDATE alert_outbox o SET locked_until = now() + $3::float8 * interval '1 second', attempts = o.attempts + 1
+      `UPDATE alert_outbox o SET locked_until = now() + $3::float8 * interval '1 second'
        FROM (SELECT id FROM alert_outbox
               WHERE channel = $1 AND status = 'pending' AND next_attempt_at <= now()
                 AND (locked_until IS NULL OR locked_until < now())
@@ -52,29 +59,49 @@ export class AlertOutboxRepository {
               LIMIT $2
               FOR UPDATE SKIP LOCKED) due
        WHERE o.id = due.id
-       RETURNING o.id, o.channel, o.payload, o.attempts`,
+       RETURNING o.id, o.channel, o.payload, o.attempts, o.locked_until::text AS lease`,
       [channel, limit, leaseSeconds],
     );
-    return rows.map((row) => ({ id: String(row.id), channel: row.channel, alert: row.payload, attempts: row.attempts }));
+    return rows.map((row) => ({ id: String(row.id), channel: row.channel, alert: row.payload, attempts: row.attempts, lease: row.lease }));
   }
 
-  async markSent(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE alert_outbox SET status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL WHERE id = $1`, [
-      id,
+  /**
+   * Renews one entry's lease for one delivery and counts the attempt. Undefined when the
+   * lease is no longer ours (it ran out and another replica claimed the entry): skip it.
+   */
+  async startDelivery(entry: OutboxEntry, leaseSeconds: number): Promise<OutboxEntry | undefined> {
+    const [rows] = await this.dataSource.query<[{ attempts: number; lease: string }[], number]>(
+      `UPDATE alert_outbox SET locked_until = now() + $3::float8 * interval '1 second', attempts = attempts + 1
+        WHERE ${LEASE_IS_OURS}
+        RETURNING attempts, locked_until::text AS lease`,
+      [entry.id, entry.lease, leaseSeconds],
+    );
+    return rows.length === 1 ? { ...entry, attempts: rows[0].attempts, lease: rows[0].lease } : undefined;
+  }
+
+  /** The settle methods answer false when the lease was no longer ours, so nothing was changed. */
+  async markSent(entry: OutboxEntry): Promise<boolean> {
+    return this.settle(`status = 'sent', sent_at = now(), locked_until = NULL, last_error = NULL`, entry, []);
+  }
+
+  async markFailed(entry: OutboxEntry, reason: string): Promise<boolean> {
+    return this.settle(`status = 'failed', locked_until = NULL, last_error = $3`, entry, [reason]);
+  }
+
+  async scheduleRetry(entry: OutboxEntry, delaySeconds: number, reason: string): Promise<boolean> {
+    return this.settle(`locked_until = NULL, last_error = $3, next_attempt_at = now() + $4::float8 * interval '1 second'`, entry, [
+      reason,
+      delaySeconds,
     ]);
   }
 
-  async markFailed(id: string, reason: string): Promise<void> {
-    await this.dataSource.query(`UPDATE alert_outbox SET status = 'failed', locked_until = NULL, last_error = $2 WHERE id = $1`, [id, reason]);
-  }
-
-  async scheduleRetry(id: string, delaySeconds: number, reason: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE alert_outbox SET locked_until = NULL, last_error = $3,
-              next_attempt_at = now() + $2::float8 * interval '1 second'
-        WHERE id = $1`,
-      [id, delaySeconds, reason],
-    );
+  private async settle(assignments: string, entry: OutboxEntry, values: unknown[]): Promise<boolean> {
+    const [, changed] = await this.dataSource.query<[unknown, number]>(`UPDATE alert_outbox SET ${assignments} WHERE ${LEASE_IS_OURS}`, [
+      entry.id,
+      entry.lease,
+      ...values,
+    ]);
+    return changed === 1;
   }
 
   /** Deletes up to `limit` sent or failed rows created more than `days` ago; pending rows are never deleted. */

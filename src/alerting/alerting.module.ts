@@ -1,6 +1,8 @@
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
+import { ConnectModule } from '../connect/connect.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { AlertDispatcher } from './alert-dispatcher';
+import { AlertIntake } from './alert-intake';
 import { AlertOutboxBacklog } from './alert-outbox.backlog';
 import { AlertOutboxPruner } from './alert-outbox.pruner';
 import { AlertOutboxRepository } from './alert-outbox.repository';
@@ -8,6 +10,7 @@ import { AlertingService } from './alerting.service';
 import { ALERT_CHANNELS } from './alerting.tokens';
 import { AlertChannel } from './channels/alert-channel';
 import { ALERT_CHANNEL_CLASSES } from './channels/alert-channels';
+import { HostAlertChannel } from './channels/host-alert.channel';
 import { OutboxAlertingService } from './outbox-alerting.service';
 
 /** How a host app supplies its own AlertingService (any Nest provider recipe but `provide`). */
@@ -19,7 +22,7 @@ export class AlertingModule {
     const alertingProvider = { ...(alerting ?? { useExisting: OutboxAlertingService }), provide: AlertingService } as Provider;
     return {
       module: AlertingModule,
-      imports: [...imports, MetricsModule],
+      imports: [...imports, MetricsModule, ConnectModule],
       providers: [
         ...ALERT_CHANNEL_CLASSES,
         { provide: ALERT_CHANNELS, inject: ALERT_CHANNEL_CLASSES, useFactory: (...channels: AlertChannel[]) => channels },
@@ -29,9 +32,12 @@ export class AlertingModule {
         AlertDispatcher,
         OutboxAlertingService,
         alertingProvider,
+        HostAlertChannel,
+        AlertIntake,
       ],
       exports: [
         AlertingService,
+        AlertIntake,
         OutboxAlertingService,
         AlertOutboxRepository,
         AlertOutboxPruner,

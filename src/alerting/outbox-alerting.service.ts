@@ -26,8 +26,11 @@ export class OutboxAlertingService extends AlertingService {
       .filter((channel) => channel.enabled && severityAtLeast(alert.severity, channel.minSeverity))
       .filter((channel) => alert.audience === undefined || alert.audience === channel.audience)
       .map((channel) => channel.name);
-    // The id is stored with the alert, so every retry of its delivery carries the same one.
-    const accepted = { ...alert, id: alert.id ?? randomUUID(), occurredAt: alert.occurredAt ?? new Date().toISOString() };
-    await this.outbox.enqueue(accepted, targets, TransactionContext.current());
+    await this.outbox.enqueue(acceptedAlert(alert), targets, TransactionContext.current());
   }
+}
+
+/** The alert as stored: its id, so every retry of its delivery carries the same one, and when it was accepted. */
+export function acceptedAlert(alert: Alert): Alert {
+  return { ...alert, id: alert.id ?? randomUUID(), occurredAt: alert.occurredAt ?? new Date().toISOString() };
 }

@@ -42,8 +42,9 @@ export interface DueAlertRow {
 
 // Most severe first, so a digest's top lines are the ones that matter most.
 const SEVERITY_ORDER = `${STATUS_RANK_SQL} DESC`;
-// One lock for every replica's digest decisions, so two replicas never split one storm into two halves under the threshold.
-const DIGEST_LOCK_SQL = `SELECT pg_advisory_xact_lock(hashtext('token_health.alert_digest'))`;
+// One lock for every replica's digest sweeps, so two replicas never split one storm into two halves under the threshold.
+// Session-level: a sweep commits batch by batch, and the lock must outlast each batch.
+const DIGEST_LOCK_KEY = `hashtext('token_health.alert_digest')`;
 
 /**
  * Set-wise alert state of `oauth_tokens` for digests: count and claim every
@@ -74,9 +75,23 @@ export class TokenAlertStateRepository {
     ]);
   }
 
-  /** Serialises digest decisions across replicas until the caller's transaction ends. */
+  /** Serialises digest sweeps across replicas until `unlockDigests` on the same connection (or its end). */
   async lockDigests(manager: EntityManager): Promise<void> {
-    await manager.query(DIGEST_LOCK_SQL);
+    await manager.query(`SELECT pg_advisory_lock(${DIGEST_LOCK_KEY})`);
+  }
+
+  async unlockDigests(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_unlock(${DIGEST_LOCK_KEY})`);
+  }
+
+  /** The distinct statuses of the tokens due `kind`, for a digest's title and console links. */
+  async dueStatuses(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<TokenStatus[]> {
+    const [sql, params] = namedSql(
+      `SELECT DISTINCT token_status FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
+      values(filter),
+    );
+    const rows = await manager.query<{ token_status: TokenStatus }[]>(sql, params);
+    return rows.map((row) => row.token_status);
   }
 
   async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
@@ -88,15 +103,16 @@ export class TokenAlertStateRepository {
     return row.due;
   }
 
-  /** Locks and returns every token due `kind` (skipping rows another transaction holds), most severe first. */
-  async claimDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<DueAlertRow[]> {
+  /** Locks and returns up to `limit` tokens due `kind` (skipping rows another transaction holds), most severe first. */
+  async claimDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter, limit: number): Promise<DueAlertRow[]> {
     const [sql, params] = namedSql(
       `SELECT id, client_id, provider, token_status, health_check_error, last_alert_status
          FROM oauth_tokens
         WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}
         ORDER BY ${SEVERITY_ORDER}, client_id, provider
+        LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      values(filter),
+      { ...values(filter), limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);

@@ -18,16 +18,17 @@ const ERROR_MAX_CHARS = 120;
 export class TokenAlertDigestComposer {
   constructor(private readonly config: AppConfig) {}
 
-  /** `tokens` most severe first. */
-  compose(kind: DueAlertKind, tokens: AlertableToken[]): Alert {
-    const statuses = [...new Set(tokens.map((token) => token.status))];
+  /** `tokens` most severe first; `totals` when they are only the first of more (a digest swept in batches). */
+  compose(kind: DueAlertKind, tokens: AlertableToken[], totals?: { count: number; statuses: TokenStatus[] }): Alert {
+    const count = Math.max(totals?.count ?? 0, tokens.length);
+    const statuses = [...new Set([...tokens.map((token) => token.status), ...(totals?.statuses ?? [])])];
     const severity = kind === 'resolved' ? AlertSeverity.Info : mostSevere(statuses.map((status) => SEVERITY[status]));
-    const title = titleFor(kind, tokens.length, statuses);
+    const title = titleFor(kind, count, statuses);
     const links = (kind === 'resolved' ? [TokenStatus.Healthy] : statuses).map((status) => this.consoleLink(status));
     const lines = [
       `${title}:`,
       ...tokens.slice(0, DIGEST_LISTED).map(describe),
-      tokens.length > DIGEST_LISTED ? `...and ${tokens.length - DIGEST_LISTED} more.` : undefined,
+      count > DIGEST_LISTED ? `...and ${count - DIGEST_LISTED} more.` : undefined,
       kind === 'resolved' ? undefined : 'What to do: open each connection in the admin console and send its owner a re-authorize link.',
       `Console: ${links.join(' ')}`,
     ];

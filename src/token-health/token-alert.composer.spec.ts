@@ -1,11 +1,12 @@
-import { ConnectLinkService } from '../connect/connect-link.service';
+import { resolveConnectLink } from '../alerting/deferred-connect-link';
 import { CONFIGURATION_ERROR_PREFIX } from '../oauth/token-status.policy';
 import { TokenStatus } from '../oauth/token-status';
-import { TokenAlertComposer } from './token-alert.composer';
+import { AlertableToken, TokenAlertComposer } from './token-alert.composer';
 
 describe(TokenAlertComposer.name, () => {
   const links = { createLink: (clientId: string, provider: string) => `https://th.example/oauth/${provider}/connect?link=${clientId}-signed` };
-  const sut = new TokenAlertComposer(links as unknown as ConnectLinkService);
+  const composer = new TokenAlertComposer();
+  const sut = { compose: (token: AlertableToken) => resolveConnectLink(composer.compose(token), links.createLink) };
   const token = { clientId: 'acme', provider: 'zoho', error: 'The provider rejected the refresh token: invalid_code', lastAlertStatus: null };
 
   it('titles an invalid token per the contract, critical, with the error and a re-authorize link', () => {
@@ -40,7 +41,8 @@ describe(TokenAlertComposer.name, () => {
 
 describe(`${TokenAlertComposer.name} (wording)`, () => {
   const links = { createLink: (clientId: string, provider: string) => `https://th.example/oauth/${provider}/connect?link=${clientId}` };
-  const sut = new TokenAlertComposer(links as unknown as ConnectLinkService);
+  const composer = new TokenAlertComposer();
+  const sut = { compose: (token: AlertableToken) => resolveConnectLink(composer.compose(token), links.createLink) };
   const base = { clientId: 'acme', provider: 'zoho', lastAlertStatus: null };
 
   it('writes the status line, the error and what to do, one per line', () => {

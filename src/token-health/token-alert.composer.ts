@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Alert, AlertSeverity } from '../alerting/alert';
-import { ConnectLinkService } from '../connect/connect-link.service';
+import { AlertSeverity } from '../alerting/alert';
+import { AlertWithDeferredLink, CONNECT_LINK } from '../alerting/deferred-connect-link';
 import { CONFIGURATION_ERROR_PREFIX } from '../oauth/token-status.policy';
 import { TokenStatus } from '../oauth/token-status';
 
@@ -22,12 +22,10 @@ export const SEVERITY: Record<TokenStatus, AlertSeverity> = {
 
 const EVENT = { alert: 'token.unhealthy', reminder: 'token.reminder', resolved: 'token.recovered' } as const;
 
-/** Words of an alert: title per CONTRACT, the error, what to do, and a signed link to do it. */
+/** Words of an alert: title per CONTRACT, the error, what to do, and a link to do it (signed when it is delivered). */
 @Injectable()
 export class TokenAlertComposer {
-  constructor(private readonly links: ConnectLinkService) {}
-
-  compose(token: AlertableToken): Alert {
+  compose(token: AlertableToken): AlertWithDeferredLink {
     const { clientId, provider, status } = token;
     const subject = `${clientId}/${provider}`;
     const kind = status === TokenStatus.Healthy ? 'resolved' : token.lastAlertStatus === status ? 'reminder' : 'alert';
@@ -38,7 +36,7 @@ export class TokenAlertComposer {
       return { ...base, message: `Resolved: the ${provider} connection of client ${clientId} is healthy again.` };
     }
     const ourConfiguration = token.error?.startsWith(CONFIGURATION_ERROR_PREFIX) ?? false;
-    const actionUrl = ourConfiguration ? undefined : this.links.createLink(clientId, provider);
+    const actionUrl = ourConfiguration ? undefined : CONNECT_LINK;
     const instruction = ourConfiguration
       ? `Check the OAuth app credentials configured for ${provider} (client id and secret); the customer does not need to re-authorize.`
       : `Re-authorize the ${provider} connection of client ${clientId} by opening this link: ${actionUrl}`;
@@ -47,6 +45,7 @@ export class TokenAlertComposer {
       token.error ? `Error: ${token.error}` : undefined,
       `What to do: ${instruction}`,
     ];
-    return { ...base, message: lines.filter(Boolean).join('\n'), error: token.error ?? undefined, instruction, actionUrl };
+    const connectLinkFor = actionUrl ? { clientId, provider } : undefined;
+    return { ...base, message: lines.filter(Boolean).join('\n'), error: token.error ?? undefined, instruction, actionUrl, connectLinkFor };
   }
 }

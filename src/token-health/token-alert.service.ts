@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { AlertingService } from '../alerting/alerting.service';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { AlertIntake } from '../alerting/alert-intake';
 import { AppConfig } from '../config/app-config';
 import { TransactionContext } from '../database/transaction-context';
 import { MetricsService } from '../metrics/metrics.service';
@@ -17,14 +17,17 @@ export interface TokenKey {
 }
 
 const BATCH_SIZE = 200;
+// Bounds one digest transaction: its row locks, its outbox rows and its length.
+const DIGEST_BATCH_SIZE = 500;
 
 const DIGEST_KINDS: DueAlertKind[] = ['alert', 'reminder', 'resolved'];
 
 /**
  * One alert per incident. Alerts are derived from stored state (level, not
  * edge): each due token is locked (SKIP LOCKED, so replicas never both take
- * it), handed to the AlertingService and its alert state recorded in the same
+ * it), queued in the alert outbox and its alert state recorded in the same
  * transaction. A crash before commit leaves it due, so the next cycle sends it.
+ * Nothing outside is called while the rows are locked: the outbox delivers after commit.
  */
 @Injectable()
 export class TokenAlertService {
@@ -32,7 +35,7 @@ export class TokenAlertService {
 
   constructor(
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
-    private readonly alerting: AlertingService,
+    private readonly alerting: AlertIntake,
     private readonly composer: TokenAlertComposer,
     private readonly config: AppConfig,
     private readonly outages: ProviderOutageService,
@@ -68,34 +71,64 @@ export class TokenAlertService {
 
   /**
    * More than ALERT_DIGEST_THRESHOLD tokens due the same kind of alert at once: people get
-   * one digest, machines (the webhook) still one event per token, all in one transaction.
+   * one digest, machines (the webhook) still one event per token. The sweep commits in
+   * batches of DIGEST_BATCH_SIZE, so a storm of any size never becomes one long transaction;
+   * a session lock keeps other replicas' sweeps out until it is done.
    * At or under the threshold nothing happens here and the per-token path sends them.
    */
   private async raiseDigest(kind: DueAlertKind, filter: DueAlertFilter, handled: string[]): Promise<number> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await this.alertState.lockDigests(runner.manager);
+      try {
+        return await this.sweepDigest(runner, kind, filter, handled);
+      } finally {
+        await this.alertState.unlockDigests(runner.manager);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  private async sweepDigest(runner: QueryRunner, kind: DueAlertKind, filter: DueAlertFilter, handled: string[]): Promise<number> {
     const threshold = this.config.alerts.digestThreshold;
-    return this.dataSource.transaction((manager) =>
-      TransactionContext.run(manager, async () => {
-        await this.alertState.lockDigests(manager);
-        if ((await this.alertState.countDue(manager, kind, filter)) <= threshold) return 0;
-        const rows = await this.alertState.claimDue(manager, kind, filter);
+    const batchSize = Math.max(DIGEST_BATCH_SIZE, threshold + 1);
+    let swept = 0;
+    for (;;) {
+      const rows = await this.inTransaction(runner, async (manager) => {
+        const first = swept === 0;
+        const due = first ? await this.alertState.countDue(manager, kind, filter) : 0;
+        if (first && due <= threshold) return [];
+        const batch = await this.alertState.claimDue(manager, kind, filter, batchSize);
         // Rows a per-token batch holds right now were skipped; if that leaves too few, they go one by one.
-        if (rows.length <= threshold) return 0;
-        for (const row of rows) {
+        if (first && batch.length <= threshold) return [];
+        for (const row of batch) {
           const alert = this.composer.compose(row);
-          await this.alerting.sendAlert({ ...alert, audience: AlertAudience.Machines });
+          await this.alerting.accept({ ...alert, audience: AlertAudience.Machines });
           this.metrics.recordAlert(alert.event ?? 'token.unhealthy');
         }
-        await this.alerting.sendAlert(this.digestComposer.compose(kind, rows));
-        this.metrics.recordAlert('digest');
+        if (first) {
+          const statuses = await this.alertState.dueStatuses(manager, kind, filter);
+          await this.alerting.accept(this.digestComposer.compose(kind, batch, { count: due, statuses }));
+          this.metrics.recordAlert('digest');
+        }
         await this.alertState.markAlerted(
           manager,
-          rows.map((row) => row.id),
+          batch.map((row) => row.id),
         );
-        handled.push(...rows.map((row) => row.id));
-        this.logger.log(`One ${kind} digest for ${rows.length} connections instead of ${rows.length} messages`);
-        return rows.length;
-      }),
-    );
+        return batch;
+      });
+      handled.push(...rows.map((row) => row.id));
+      swept += rows.length;
+      if (rows.length < batchSize) break;
+    }
+    if (swept > 0) this.logger.log(`One ${kind} digest for ${swept} connections instead of ${swept} messages`);
+    return swept;
+  }
+
+  private inTransaction<T>(runner: QueryRunner, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return runner.manager.transaction((manager) => TransactionContext.run(manager, () => work(manager)));
   }
 
   private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], handled: string[]) {
@@ -111,7 +144,7 @@ export class TokenAlertService {
       const alert = this.composer.compose(row);
       handled.push(String(row.id));
       try {
-        await this.alerting.sendAlert(alert);
+        await this.alerting.accept(alert);
       } catch (error) {
         // Not recorded, so still due: the next cycle tries again.
         this.logger.error(`Alerting service refused "${alert.title}": ${(error as Error).message}`);

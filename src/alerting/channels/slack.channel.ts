@@ -3,7 +3,8 @@ import { AppConfig } from '../../config/app-config';
 import { Alert, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
 import { truncate } from '../../common/text';
-import { describeNetworkError } from './network-error';
+import { answerSnippet } from './answer-snippet';
+import { postToChannel } from './channel-http';
 
 // Slack rejects the whole payload (invalid_blocks) when a block exceeds its limits.
 const HEADER_MAX_CHARS = 150;
@@ -34,22 +35,16 @@ export class SlackChannel extends AlertChannel {
     if (!webhookUrl) {
       throw new AlertDeliveryError(DeliveryFailureKind.Permanent, 'Slack channel is not configured');
     }
-    let response: Response;
-    let body: string;
-    try {
-      response = await fetch(webhookUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ text: alert.title, blocks: buildBlocks(alert) }),
-        signal: AbortSignal.timeout(this.config.alerts.channelTimeoutMs),
-      });
-      body = await response.text();
-    } catch (error) {
-      throw new AlertDeliveryError(DeliveryFailureKind.Retryable, `Slack webhook unreachable: ${describeNetworkError(error)}`);
-    }
-    if (response.ok) return;
-    const kind = response.status === 429 || response.status >= 500 ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
-    throw new AlertDeliveryError(kind, `Slack webhook answered ${response.status}: ${truncate(body.trim(), ERROR_BODY_MAX_CHARS)}`);
+    const refusal = await postToChannel('Slack webhook', webhookUrl, {
+      headers: { 'content-type': 'application/json' },
+      // The top-level text is the notification preview; Slack reads its <...> as links and mentions too.
+      body: JSON.stringify({ text: escapeMrkdwn(alert.title), blocks: buildBlocks(alert) }),
+      timeoutMs: this.config.alerts.channelTimeoutMs,
+    });
+    if (!refusal) return;
+    const retryable = refusal.status === 429 || refusal.status >= 500;
+    const kind = retryable ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
+    throw new AlertDeliveryError(kind, `Slack webhook answered ${refusal.status}: ${answerSnippet(refusal.text, ERROR_BODY_MAX_CHARS)}`);
   }
 }
 

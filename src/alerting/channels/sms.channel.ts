@@ -3,7 +3,8 @@ import { AppConfig, TwilioConfig } from '../../config/app-config';
 import { Alert, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
 import { truncate } from '../../common/text';
-import { describeNetworkError } from './network-error';
+import { answerSnippet } from './answer-snippet';
+import { postToChannel } from './channel-http';
 
 // Two concatenated GSM-7 segments; beyond that carriers split or drop messages.
 const BODY_MAX_CHARS = 320;
@@ -52,22 +53,14 @@ export class SmsChannel extends AlertChannel {
   private async send(twilio: TwilioConfig, to: string, body: string): Promise<void> {
     const url = `${twilio.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${encodeURIComponent(twilio.accountSid)}/Messages.json`;
     const credentials = Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64');
-    let response: Response;
-    let responseText: string;
-    try {
-      response = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ To: to, From: twilio.from, Body: body }),
-        signal: AbortSignal.timeout(this.config.alerts.channelTimeoutMs),
-      });
-      responseText = await response.text();
-    } catch (error) {
-      throw new AlertDeliveryError(DeliveryFailureKind.Retryable, `Twilio unreachable: ${describeNetworkError(error)}`);
-    }
-    if (response.ok) return;
-    const kind = response.status === 429 || response.status >= 500 ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
-    throw new AlertDeliveryError(kind, `Twilio answered ${response.status}${describeTwilioError(responseText)}`);
+    const refusal = await postToChannel('Twilio', url, {
+      headers: { authorization: `Basic ${credentials}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: to, From: twilio.from, Body: body }),
+      timeoutMs: this.config.alerts.channelTimeoutMs,
+    });
+    if (!refusal) return;
+    const kind = refusal.status === 429 || refusal.status >= 500 ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
+    throw new AlertDeliveryError(kind, `Twilio answered ${refusal.status}${describeTwilioError(refusal.text)}`);
   }
 }
 
@@ -86,9 +79,10 @@ function describeTwilioError(responseText: string): string {
     const detail = [error.code, error.message]
       .filter((part): part is string | number => typeof part === 'string' || typeof part === 'number')
       .join(' ');
-    return detail ? `: ${truncate(detail, ERROR_DETAIL_MAX_CHARS)}` : '';
+    return detail ? `: ${answerSnippet(detail, ERROR_DETAIL_MAX_CHARS)}` : '';
   } catch {
-    return responseText.trim() ? `: ${truncate(responseText.trim(), ERROR_DETAIL_MAX_CHARS)}` : '';
+    const snippet = answerSnippet(responseText, ERROR_DETAIL_MAX_CHARS);
+    return snippet ? `: ${snippet}` : '';
   }
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { truncate } from '../../common/text';
 import { Alert, AlertAudience, alertEventType, AlertSeverity } from '../alert';
 import { AlertChannel, AlertDeliveryError, DeliveryFailureKind } from './alert-channel';
-import { describeNetworkError } from './network-error';
+import { answerSnippet } from './answer-snippet';
+import { postToChannel } from './channel-http';
 import { WebhookSigner } from './webhook-signer';
 
 const ERROR_BODY_MAX_CHARS = 100;
@@ -49,23 +49,15 @@ export class WebhookChannel extends AlertChannel {
     const body = JSON.stringify(toEvent(alert));
     // Standard Webhooks: the timestamp is the attempt's, so receivers can refuse stale replays.
     const headers = new WebhookSigner(webhook.secret).headers(`msg_${alert.id}`, Math.floor(Date.now() / 1000), body);
-    let response: Response;
-    let answer: string;
-    try {
-      response = await fetch(webhook.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-        signal: AbortSignal.timeout(this.config.alerts.channelTimeoutMs),
-      });
-      answer = await response.text();
-    } catch (error) {
-      throw new AlertDeliveryError(DeliveryFailureKind.Retryable, `Webhook unreachable: ${describeNetworkError(error)}`);
-    }
-    if (response.ok) return;
-    const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
+    const refusal = await postToChannel('Webhook', webhook.url, {
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      timeoutMs: this.config.alerts.channelTimeoutMs,
+    });
+    if (!refusal) return;
+    const retryable = refusal.status === 408 || refusal.status === 429 || refusal.status >= 500;
     const kind = retryable ? DeliveryFailureKind.Retryable : DeliveryFailureKind.Permanent;
-    throw new AlertDeliveryError(kind, `Webhook answered ${response.status}: ${truncate(answer.trim(), ERROR_BODY_MAX_CHARS)}`);
+    throw new AlertDeliveryError(kind, `Webhook answered ${refusal.status}: ${answerSnippet(refusal.text, ERROR_BODY_MAX_CHARS)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Alert } from '../../alerting/alert';
-import { AlertingService } from '../../alerting/alerting.service';
+import { AlertIntake } from '../../alerting/alert-intake';
 import { AppConfig } from '../../config/app-config';
 import { TransactionContext } from '../../database/transaction-context';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -25,7 +25,7 @@ export class ProviderOutageService implements ProviderOutageSource {
     private readonly tallies: RefreshTallyRepository,
     private readonly outages: ProviderOutageRepository,
     private readonly composer: ProviderOutageComposer,
-    private readonly alerting: AlertingService,
+    private readonly alerting: AlertIntake,
     private readonly metrics: MetricsService,
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
@@ -114,7 +114,7 @@ export class ProviderOutageService implements ProviderOutageSource {
 
   // Inside the incident's transaction: the alert is accepted exactly when the state change commits.
   private async announce(alert: Alert): Promise<void> {
-    await this.alerting.sendAlert(alert);
+    await this.alerting.accept(alert);
     this.metrics.recordAlert(alert.event!);
   }
 
