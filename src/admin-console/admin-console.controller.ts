@@ -69,7 +69,11 @@ export class AdminConsoleController {
     const csrf = this.sessions.csrfToken(req.consoleSession!);
     if (result.outcome === 'blocked') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
-      return sendPage(res, 429, loginPage({ base: this.routes.base, csrf, error: TokenHealthError.tooManyAttempts(result.retryAfterSeconds).message }));
+      return sendPage(
+        res,
+        429,
+        loginPage({ base: this.routes.base, csrf, error: TokenHealthError.tooManyAttempts(result.retryAfterSeconds).message }),
+      );
     }
     const [status, error]: [number, string] = {
       wrong: [401, 'That admin token is not valid.'] as [number, string],

@@ -34,6 +34,6 @@ export function clientAt(baseUrl: string, localAddress: string): AddressedClient
 
 /** The `name=value` part of each Set-Cookie of an answer, for a Cookie header. */
 export function cookiesOf(answer: PlainAnswer): string {
-  const setCookie = answer.headers['set-cookie'] ?? [];
+  const setCookie = ([] as string[]).concat(answer.headers['set-cookie'] ?? []);
   return setCookie.map((cookie) => cookie.split(';')[0]).join('; ');
 }
