@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { ConnectFlowService } from '../src/connect/connect-flow.service';
 import { ConnectLinkService } from '../src/connect/connect-link.service';
+import { OAuthTokenService } from '../src/oauth/oauth-token.service';
 import { SignedTokenCodec } from '../src/connect/signed-token';
 import { TokenStatus } from '../src/oauth/token-status';
 import { TokenHealthService } from '../src/token-health/token-health.service';
@@ -65,7 +66,7 @@ describe(ConnectFlowService.name, () => {
     zoho.reset();
     evil.reset();
     slack.reset();
-    await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox, oauth_connect_states');
+    await app.dataSource.query('TRUNCATE oauth_tokens, alert_outbox, oauth_connect_states, oauth_connect_completions');
   });
 
   afterAll(async () => {
@@ -302,5 +303,83 @@ describe(ConnectFlowService.name, () => {
     const response = await http().get(pathOf(link)).expect(302);
 
     expect(response.headers.location.startsWith(`${zoho.url}/oauth/v2/auth?`)).toBe(true);
+  });
+
+  describe('a connect link stays usable for its whole 7 days after a successful connect', () => {
+    /** Follows `link` to the provider and back with a code that issues `accessToken`; answers the callback. */
+    const connectThrough = async (link: string, accessToken: string) => finish(await stateFrom(link), accessToken);
+    const stateFrom = async (link: string) => {
+      const response = await http().get(pathOf(link)).expect(302);
+      return new URL(response.headers.location).searchParams.get('state')!;
+    };
+    const finish = (state: string, accessToken: string) => {
+      zoho.whenExchanging(`code-${accessToken}`, zohoSuccess(accessToken, { refresh_token: `1000.refresh-of-${accessToken}` }));
+      return callback({ code: `code-${accessToken}`, state });
+    };
+
+    it('refuses the link once a connect through it completed, and issues no state', async () => {
+      const link = linkFor('acme');
+      expect((await connectThrough(link, '1000.access-first')).status).toBe(200);
+      const states = await stateCount();
+
+      const again = await http().get(pathOf(link));
+
+      expect(again.status).toBe(400);
+      expect(again.text).toContain('already been used');
+      expect(await stateCount()).toBe(states);
+      expect(await app.get(OAuthTokenService).getAccessToken('acme', 'zoho')).toBe('1000.access-first');
+    });
+
+    it('keeps an unused link from an old alert working until the connection is re-authorized, then refuses it', async () => {
+      const fromOldAlert = linkFor('acme', new Date(Date.now() - 24 * 3600_000));
+      await stateFrom(fromOldAlert);
+
+      expect((await connectThrough(linkFor('acme'), '1000.access-owner')).status).toBe(200);
+
+      expect((await http().get(pathOf(fromOldAlert))).status).toBe(400);
+      await stateFrom(linkFor('acme'));
+    });
+
+    it('lets only one of two sign-ins begun from the same link store its token', async () => {
+      const link = linkFor('acme');
+      const [ownerState, attackerState] = [await stateFrom(link), await stateFrom(link)];
+
+      expect((await finish(ownerState, '1000.access-owner')).status).toBe(200);
+      const attacker = await finish(attackerState, '1000.access-attacker');
+
+      expect(attacker.status).toBe(400);
+      expect(attacker.text).toContain('already been used');
+      expect(await app.get(OAuthTokenService).getAccessToken('acme', 'zoho')).toBe('1000.access-owner');
+    });
+  });
+
+  describe('connect and callback pages can be framed', () => {
+    const expectUnframeable = (headers: Record<string, string>) => {
+      expect(headers['x-frame-options']).toBe('DENY');
+      expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(headers['content-security-policy']).toContain("default-src 'none'");
+      expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    };
+
+    it('forbids framing the connect redirect, its error page, and the callback pages', async () => {
+      const redirect = await http()
+        .get(pathOf(linkFor('acme')))
+        .expect(302);
+      const badLink = await http().get('/oauth/zoho/connect?link=garbage').expect(400);
+      const badState = await callback({ code: 'x', state: 'garbage' }).expect(400);
+      const state = new URL(redirect.headers.location).searchParams.get('state')!;
+      exchangeable('code-framed');
+      const connected = await callback({ code: 'code-framed', state }).expect(200);
+
+      for (const response of [redirect, badLink, badState, connected]) expectUnframeable(response.headers);
+    });
+
+    it("lets the page's own style through its CSP by hash", async () => {
+      const page = await http().get('/oauth/zoho/connect?link=garbage').expect(400);
+      const style = /<style>([^<]*)<\/style>/.exec(page.text)![1];
+      const hash = createHash('sha256').update(style).digest('base64');
+
+      expect(page.headers['content-security-policy']).toContain(`style-src 'sha256-${hash}'`);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { Controller, Get, Inject, Optional, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { clientAddressOf } from '../auth/client-address';
 import { ConnectLinkService } from '../connect/connect-link.service';
 import { TokenHealthError } from '../common/token-health.error';
 import { OAuthTokenFleetRepository } from '../oauth/oauth-token-fleet.repository';
@@ -50,34 +51,41 @@ export class AdminConsoleController {
   }
 
   @Get('login')
-  loginForm(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): void {
-    const session = this.sessions.read(req);
+  async loginForm(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): Promise<void> {
+    const session = await this.sessions.readCurrent(req);
     if (this.hostGuard || session?.authenticated) return res.redirect(303, this.routes.base);
-    sendPage(res, 200, loginPage({ base: this.routes.base, csrf: this.sessions.csrfToken(session ?? this.sessions.start(req, res, false)) }));
+    sendPage(res, 200, loginPage({ base: this.routes.base, csrf: this.sessions.csrfToken(session ?? this.sessions.start(req, res)) }));
   }
 
   @Post('login')
   @UseGuards(ConsoleCsrfGuard)
-  logIn(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): void {
+  async logIn(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): Promise<void> {
     if (this.hostGuard) return res.redirect(303, this.routes.base);
-    const result = this.login.attempt(req.ip ?? 'unknown', field(req.body, 'token'));
-    if (result === 'ok') {
-      this.sessions.start(req, res, true);
+    const result = await this.login.attempt(clientAddressOf(req), field(req.body, 'token'));
+    if (result.outcome === 'ok') {
+      await this.sessions.logIn(req, res);
       return res.redirect(303, this.routes.base);
     }
     const csrf = this.sessions.csrfToken(req.consoleSession!);
-    const [status, error] = {
-      wrong: [401, 'That admin token is not valid.'],
-      blocked: [429, 'Too many failed attempts. Try again in 15 minutes.'],
-      unavailable: [503, 'The console is not available: ADMIN_API_TOKEN is not configured.'],
-    }[result] as [number, string];
+    if (result.outcome === 'blocked') {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
+      return sendPage(
+        res,
+        429,
+        loginPage({ base: this.routes.base, csrf, error: TokenHealthError.tooManyAttempts(result.retryAfterSeconds).message }),
+      );
+    }
+    const [status, error]: [number, string] = {
+      wrong: [401, 'That admin token is not valid.'] as [number, string],
+      unavailable: [503, 'The console is not available: ADMIN_API_TOKEN is not configured.'] as [number, string],
+    }[result.outcome];
     sendPage(res, status, loginPage({ base: this.routes.base, csrf, error }));
   }
 
   @Post('logout')
   @UseGuards(ConsoleAuthGuard, ConsoleCsrfGuard)
-  logOut(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): void {
-    this.sessions.end(req, res);
+  async logOut(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): Promise<void> {
+    await this.sessions.logOut(req, res);
     res.redirect(303, this.routes.to('/login'));
   }
 

@@ -20,12 +20,12 @@ export class ConsoleAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<ConsoleRequest>();
     const res = context.switchToHttp().getResponse<ConsoleResponse>();
-    const session = this.sessions.read(req);
     if (this.hostGuard) {
       if (!(await this.hostGuard.canActivate(context))) return false;
-      req.consoleSession = session ?? this.sessions.start(req, res, false);
+      req.consoleSession = this.sessions.read(req) ?? this.sessions.start(req, res);
       return true;
     }
+    const session = await this.sessions.readCurrent(req);
     if (!session?.authenticated) throw new ConsoleError(ConsoleErrorCode.Unauthenticated);
     this.sessions.touch(req, res, session);
     req.consoleSession = session;

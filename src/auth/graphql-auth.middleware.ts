@@ -41,6 +41,11 @@ export class GraphqlAuthMiddleware implements NestMiddleware {
   }
 
   private refuse(res: HttpResponse, error: unknown): void {
+    if (error instanceof TokenHealthError && error.code === TokenHealthErrorCode.TooManyAttempts) {
+      res.setHeader('Retry-After', String(error.retryAfterSeconds ?? 60));
+      res.status(429).json({ errors: [{ message: error.message, extensions: { code: 'TOO_MANY_REQUESTS' } }] });
+      return;
+    }
     if (error instanceof ForbiddenException) {
       res.status(403).json({ errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] });
       return;

@@ -92,4 +92,9 @@ export class AppConfig {
     linkTtlHours: number;
     stateTtlMinutes: number;
   };
+
+  adminSession!: {
+    /** Absolute lifetime of a console session, counted from its login. */
+    maxHours: number;
+  };
 }

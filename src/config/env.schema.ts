@@ -64,6 +64,8 @@ export interface ValidatedEnv {
 
   CONNECT_LINK_TTL_HOURS: number;
   OAUTH_STATE_TTL_MINUTES: number;
+
+  ADMIN_SESSION_MAX_HOURS: number;
 }
 
 /**
@@ -134,6 +136,9 @@ export const envSchema = Joi.object<ValidatedEnv, true>({
 
   CONNECT_LINK_TTL_HOURS: Joi.number().positive().default(168),
   OAUTH_STATE_TTL_MINUTES: Joi.number().positive().default(10),
+
+  // A console session ends this long after its login, however active it stays.
+  ADMIN_SESSION_MAX_HOURS: Joi.number().positive().max(720).default(12),
 })
   // Half a webhook configuration is a mistake, not a wish to disable it.
   .and('ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET')

@@ -109,5 +109,6 @@ export function parseAppConfig(env: Env): ServerConfig {
     linkTtlHours: v.CONNECT_LINK_TTL_HOURS,
     stateTtlMinutes: v.OAUTH_STATE_TTL_MINUTES,
   };
+  config.adminSession = { maxHours: v.ADMIN_SESSION_MAX_HOURS };
   return config;
 }

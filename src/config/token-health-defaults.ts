@@ -51,5 +51,8 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
       linkTtlHours: 168,
       stateTtlMinutes: 10,
     },
+    adminSession: {
+      maxHours: 12,
+    },
   };
 }

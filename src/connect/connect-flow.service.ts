@@ -10,7 +10,8 @@ import { OAuthProvider, ProviderTokenSet } from '../oauth/providers/oauth-provid
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
-import { ConnectTarget, OAuthStateStore } from './oauth-state.store';
+import { ConnectCompletionRepository } from './connect-completion.repository';
+import { ConnectTarget, LinkedConnectTarget, OAuthStateStore } from './oauth-state.store';
 import { SignedTokenCodec } from './signed-token';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 
@@ -40,11 +41,13 @@ export class ConnectFlowService {
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly events: TokenHealthEventRepository,
+    private readonly completions: ConnectCompletionRepository,
   ) {}
 
   /** Verifies a connect link and returns the provider's authorize URL, with a fresh single-use state. */
   async startConnect(provider: string, link: string | undefined): Promise<string> {
     const target = this.verifyLink(provider, link);
+    if (await this.completions.isSpent(target)) throw spentLink();
     const adapter = this.adapterFor(provider, ConnectFlowErrorCode.InvalidLink);
     const credentials = this.credentialsFor(target);
     const state = await this.states.issue(target);
@@ -75,6 +78,8 @@ export class ConnectFlowService {
     // The replace hands back the old refresh token and its accounts server: it must be revoked where it was issued.
     const { previousRefreshToken, previousAccountsServer, previousUnreadable } = await this.dataSource.transaction(async (manager) => {
       await this.events.tagSource(manager, TokenEventSource.Connect);
+      // Rolls the store back when another callback from the same link got here first.
+      if (!(await this.completions.complete(manager, target))) throw spentLink();
       return this.tokens.upsertTokenSet(
         {
           ...target,
@@ -101,10 +106,10 @@ export class ConnectFlowService {
     return target;
   }
 
-  private verifyLink(provider: string, link: string | undefined): ConnectTarget {
+  private verifyLink(provider: string, link: string | undefined): LinkedConnectTarget {
     try {
       const claims = this.codec.verify('connect-link', link ?? '');
-      if (claims.provider === provider) return { clientId: claims.clientId, provider };
+      if (claims.provider === provider) return { clientId: claims.clientId, provider, linkIssuedAt: claims.linkIssuedAt ?? 0 };
     } catch (error) {
       if (!(error instanceof ConnectFlowError) || !error.signedTokenFailure) throw error;
       if (error.signedTokenFailure === 'expired') {
@@ -188,4 +193,12 @@ export class ConnectFlowService {
   private redirectUri(provider: string): string {
     return `${this.config.publicBaseUrl}/oauth/${encodeURIComponent(provider)}/callback`;
   }
+}
+
+// A link is spent once any connect of its connection completed after it was signed.
+function spentLink(): ConnectFlowError {
+  return new ConnectFlowError(
+    ConnectFlowErrorCode.InvalidLink,
+    'This connect link has already been used: the connection was re-authorized after it was sent. Ask your administrator for a new one.',
+  );
 }

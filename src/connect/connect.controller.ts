@@ -1,7 +1,7 @@
 import { Controller, Get, Logger, Param, Query, Res } from '@nestjs/common';
 import { ConnectFlowError, ConnectFlowErrorCode } from './connect-flow.error';
 import { CallbackQuery, ConnectFlowService } from './connect-flow.service';
-import { renderConnectPage } from './connect-page';
+import { CONNECT_PAGE_CSP, renderConnectPage } from './connect-page';
 import { assertNever } from '../common/assert-never';
 
 /** The slice of the platform's response object this controller uses. */
@@ -19,12 +19,17 @@ interface Page {
 }
 
 // These URLs carry one-time secrets (link, code, state): never cache them, never leak them in a Referer.
-const PAGE_HEADERS: Record<string, string> = {
-  'Content-Type': 'text/html; charset=utf-8',
+const REDIRECT_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
   'Referrer-Policy': 'no-referrer',
+  // Nobody may frame a step of the flow (clickjacking a consent or a re-bind).
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': CONNECT_PAGE_CSP,
+};
+const PAGE_HEADERS: Record<string, string> = {
+  ...REDIRECT_HEADERS,
+  'Content-Type': 'text/html; charset=utf-8',
   'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
 };
 
 /** HTTP face of the connect flow; the flow itself lives in ConnectFlowService. */
@@ -38,8 +43,7 @@ export class ConnectController {
   async connect(@Param('provider') provider: string, @Query() query: Record<string, unknown>, @Res() res: HttpResponse): Promise<void> {
     try {
       const authorizeUrl = await this.flow.startConnect(provider, single(query.link));
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Referrer-Policy', 'no-referrer');
+      for (const [name, value] of Object.entries(REDIRECT_HEADERS)) res.setHeader(name, value);
       res.redirect(302, authorizeUrl);
     } catch (error) {
       this.send(res, this.errorPage(error));

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { OAuthModule } from '../oauth/oauth.module';
 import { ConnectFlowService } from './connect-flow.service';
+import { ConnectCompletionRepository } from './connect-completion.repository';
 import { ConnectStatePruner } from './connect-state.pruner';
 import { ConnectLinkService } from './connect-link.service';
 import { ConnectController } from './connect.controller';
@@ -25,6 +26,7 @@ import { SignedTokenCodec } from './signed-token';
     },
     ConnectLinkService,
     OAuthStateStore,
+    ConnectCompletionRepository,
     ConnectStatePruner,
     ConnectFlowService,
   ],

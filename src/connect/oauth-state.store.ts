@@ -15,6 +15,11 @@ export interface ConnectTarget {
   provider: string;
 }
 
+/** A target with the signing time of the connect link it came from (0 for links that carry none). */
+export interface LinkedConnectTarget extends ConnectTarget {
+  linkIssuedAt: number;
+}
+
 /**
  * OAuth `state` values: signed (so nobody can mint one) and single-use (a nonce
  * row in `oauth_connect_states`, consumed atomically), so a state captured from
@@ -29,7 +34,7 @@ export class OAuthStateStore {
   ) {}
 
   /** Throws TooManyAttempts when the connection was started too often recently: each start stores a row. */
-  async issue(target: ConnectTarget, now = new Date()): Promise<string> {
+  async issue(target: LinkedConnectTarget, now = new Date()): Promise<string> {
     const nonce = randomBytes(24).toString('base64url');
     const expiresAt = new Date(now.getTime() + this.config.connect.stateTtlMinutes * 60_000);
     // The count and the insert are one statement; concurrent starts may overshoot the limit by a few, never by many.
@@ -61,7 +66,7 @@ export class OAuthStateStore {
   }
 
   /** Verifies the state for `provider` and burns its nonce; throws InvalidState when it is bad, expired or used. */
-  async consume(provider: string, state: string | undefined): Promise<ConnectTarget> {
+  async consume(provider: string, state: string | undefined): Promise<LinkedConnectTarget> {
     let claims;
     try {
       claims = this.codec.verify('oauth-state', state ?? '');
@@ -83,7 +88,7 @@ export class OAuthStateStore {
     if (!row || row.client_id !== claims.clientId || row.provider !== claims.provider) {
       throw invalidState('This sign-in attempt has already been used or has expired.');
     }
-    return { clientId: row.client_id, provider: row.provider };
+    return { clientId: row.client_id, provider: row.provider, linkIssuedAt: claims.linkIssuedAt ?? 0 };
   }
 }
 

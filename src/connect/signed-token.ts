@@ -8,6 +8,8 @@ export interface SignedClaims {
   provider: string;
   /** Only for `oauth-state`: the single-use nonce recorded in the database. */
   nonce?: string;
+  /** When the connect link was signed (ms), carried into its states: a connect completed later voids the link. */
+  linkIssuedAt?: number;
 }
 
 /** A link or state that does not verify, as the connect error of its purpose. */
@@ -35,7 +37,14 @@ export class SignedTokenCodec {
 
   sign(purpose: SignedPurpose, claims: SignedClaims, expiresAt: Date): string {
     const payload = Buffer.from(
-      JSON.stringify({ u: purpose, c: claims.clientId, p: claims.provider, n: claims.nonce, e: Math.floor(expiresAt.getTime() / 1000) }),
+      JSON.stringify({
+        u: purpose,
+        c: claims.clientId,
+        p: claims.provider,
+        n: claims.nonce,
+        i: claims.linkIssuedAt,
+        e: Math.floor(expiresAt.getTime() / 1000),
+      }),
     ).toString('base64url');
     return `${payload}.${signature(this.key, payload)}`;
   }
@@ -54,13 +63,18 @@ export class SignedTokenCodec {
       throw signedTokenError(purpose, 'malformed');
     }
     if (typeof parsed !== 'object' || parsed === null) throw signedTokenError(purpose, 'malformed');
-    const body: { u?: unknown; c?: unknown; p?: unknown; n?: unknown; e?: unknown } = parsed;
+    const body: { u?: unknown; c?: unknown; p?: unknown; n?: unknown; i?: unknown; e?: unknown } = parsed;
     if (body.u !== purpose) throw signedTokenError(purpose, 'wrong-purpose');
     if (typeof body.c !== 'string' || typeof body.p !== 'string' || typeof body.e !== 'number') {
       throw signedTokenError(purpose, 'malformed');
     }
     if (body.e * 1000 <= now.getTime()) throw signedTokenError(purpose, 'expired');
-    return { clientId: body.c, provider: body.p, nonce: typeof body.n === 'string' ? body.n : undefined };
+    return {
+      clientId: body.c,
+      provider: body.p,
+      nonce: typeof body.n === 'string' ? body.n : undefined,
+      linkIssuedAt: typeof body.i === 'number' ? body.i : undefined,
+    };
   }
 }
 

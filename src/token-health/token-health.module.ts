@@ -36,7 +36,8 @@ import { ConsoleCsrfGuard } from '../admin-console/console-csrf.guard';
 import { ConsoleLoginService } from '../admin-console/console-login.service';
 import { ConsoleSessionService } from '../admin-console/console-session.service';
 import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
-import { LoginRateLimiter } from '../admin-console/login-rate-limiter';
+import { ConsoleSessionGenerationRepository } from '../admin-console/console-session-generation.repository';
+import { AuthModule } from '../auth/auth.module';
 import { TokenCountsCache } from './token-counts.cache';
 
 /**
@@ -73,6 +74,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       TokenHealthConfigModule.register(definition.providers ?? [], hostImports, extras.dataSource),
       ...hostImports,
       TerminusModule,
+      AuthModule,
       OAuthModule,
       ConnectModule,
       MetricsModule,
@@ -108,7 +110,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConsoleExceptionFilter,
       ConsoleSessionService,
       ConsoleLoginService,
-      LoginRateLimiter,
+      ConsoleSessionGenerationRepository,
       ConsoleAuthGuard,
       ConsoleCsrfGuard,
     ],
@@ -123,6 +125,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ConnectModule,
       AlertingModule,
       MetricsModule,
+      AuthModule,
       TOKEN_HEALTH_AUTH_GUARD,
     ],
   };
