@@ -32,10 +32,9 @@ export interface AppModuleOptions extends TokenHealthModuleExtras {
 
 /**
  * 60 s is far above any statement of a cycle at 1M tokens (the set-wise
- * classification is the longest, a few seconds). A registration's verification
- * holds its transaction across one provider call, retries and backoff included
- * (the checker's refreshes hold none), so the idle-in-transaction limit is that
- * worst case plus a minute.
+ * classification is the longest, a few seconds). No transaction is held across
+ * a provider call; the idle-in-transaction limit stays above the longest one
+ * (retries and backoff included) plus a minute, so no legitimate work is cut.
  */
 const STATEMENT_TIMEOUT_MS = 60_000;
 /** Longest pause the provider HTTP client makes between attempts (its backoff cap; Retry-After is capped lower). */

@@ -10,7 +10,7 @@ import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TEST_CLIENT_SECRET, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 import { httpServer } from './factories/http-server';
-import { ReservedDataSource } from '../src/database/reserved-data-source';
+import { ReservedPool } from '../src/database/reserved-pool';
 
 useSecretScan();
 
@@ -116,7 +116,7 @@ describe(HealthController.name, () => {
         logQuery(query, parameters, queryRunner);
       };
       // The probe pings through the reserved pool; probes in flight together share one ping.
-      const reservedLogger = app.get(ReservedDataSource).dataSource.logger;
+      const reservedLogger = app.get(ReservedPool).dataSource.logger;
       const logReservedQuery = reservedLogger.logQuery.bind(reservedLogger);
       reservedLogger.logQuery = (query, parameters, queryRunner) => {
         pings.push(query);

@@ -87,7 +87,8 @@ describe('rotated refresh tokens when the API starves the pool', () => {
 
   it("stores a cycle's results and answers /health while API work holds every serving connection", async () => {
     const tenants = ['busy-0', 'busy-1', 'busy-2'];
-    for (const tenant of tenants) await seedToken(app, { clientId: tenant, provider: 'rot', refreshToken: rotating.grant(tenant), expiresInMinutes: 5 });
+    for (const tenant of tenants)
+      await seedToken(app, { clientId: tenant, provider: 'rot', refreshToken: rotating.grant(tenant), expiresInMinutes: 5 });
     const pool = (app.dataSource.driver as PostgresDriver).master as { connect(): Promise<{ release(): void }> };
     const held = await Promise.all(Array.from({ length: SERVING }, () => pool.connect()));
     try {
@@ -98,7 +99,11 @@ describe('rotated refresh tokens when the API starves the pool', () => {
       expect(health.status).toBe(200);
       for (const tenant of tenants) {
         const { token, row } = await storedRefreshToken(tenant);
-        expect({ tenant, current: token === rotating.current(tenant), status: row.token_status }).toEqual({ tenant, current: true, status: 'healthy' });
+        expect({ tenant, current: token === rotating.current(tenant), status: row.token_status }).toEqual({
+          tenant,
+          current: true,
+          status: 'healthy',
+        });
       }
     } finally {
       held.forEach((client) => client.release());

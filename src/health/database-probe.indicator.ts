@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import { ReservedDataSource } from '../database/reserved-data-source';
+import { ReservedPool } from '../database/reserved-pool';
 
 /**
  * Readiness of the database, asked through the reserved pool: a serving pool saturated by API
@@ -13,7 +13,7 @@ export class DatabaseProbeIndicator {
 
   constructor(
     private readonly indicators: HealthIndicatorService,
-    private readonly reserved: ReservedDataSource,
+    private readonly reserved: ReservedPool,
   ) {}
 
   async pingCheck(key: string, timeoutMs: number) {

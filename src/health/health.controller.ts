@@ -18,10 +18,7 @@ export class HealthController {
   @Get()
   @HealthCheck()
   readiness() {
-    return this.health.check([
-      () => this.database.pingCheck('database', READINESS_TIMEOUT_MS),
-      () => this.tokenHealth.isHealthy('tokenHealth'),
-    ]);
+    return this.health.check([() => this.database.pingCheck('database', READINESS_TIMEOUT_MS), () => this.tokenHealth.isHealthy('tokenHealth')]);
   }
 
   /** Liveness: the process answers. */

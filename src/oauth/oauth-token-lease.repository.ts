@@ -11,7 +11,7 @@ import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { StatusVerdict } from './token-status.policy';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
-import { ReservedDataSource } from '../database/reserved-data-source';
+import { ReservedPool } from '../database/reserved-pool';
 
 /** A token claimed for a refresh: the lease is ours until `leaseUntil`, and identifies this claim. */
 export interface LeasedToken {
@@ -80,7 +80,7 @@ export class OAuthTokenLeaseRepository {
 
   constructor(
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
-    reserved: ReservedDataSource,
+    reserved: ReservedPool,
     private readonly cipher: TokenCipher,
   ) {
     this.reserved = reserved.dataSource;

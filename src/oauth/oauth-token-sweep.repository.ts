@@ -12,7 +12,7 @@ import {
   REFRESH_TOKEN_EXPIRING,
 } from './token-due.sql';
 import { NO_REFRESH_TOKEN_ERROR, REFRESH_TOKEN_EXPIRED_ERROR } from './token-status.policy';
-import { ReservedDataSource } from '../database/reserved-data-source';
+import { ReservedPool } from '../database/reserved-pool';
 
 /**
  * Table pages one sweep statement covers (a few thousand rows). A million-row table swept in
@@ -31,7 +31,7 @@ export class OAuthTokenSweepRepository {
   private readonly dataSource: DataSource;
 
   // The reserved pool: a cycle's sweep runs beside its claims and must not wait behind API work.
-  constructor(reserved: ReservedDataSource) {
+  constructor(reserved: ReservedPool) {
     this.dataSource = reserved.dataSource;
   }
 

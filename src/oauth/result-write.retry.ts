@@ -36,7 +36,9 @@ export async function writeWithRetry<T>(
     } catch (error) {
       if (stoppingSince === undefined && stopping()) stoppingSince = attempt;
       const keepTrying =
-        carriesRotation && isTransient(error) ? stoppingSince === undefined || attempt - stoppingSince < ATTEMPTS_WHEN_STOPPING : attempt < LIMITED_ATTEMPTS;
+        carriesRotation && isTransient(error)
+          ? stoppingSince === undefined || attempt - stoppingSince < ATTEMPTS_WHEN_STOPPING
+          : attempt < LIMITED_ATTEMPTS;
       if (!keepTrying) return { stored: false, error: error instanceof Error ? error : new Error(String(error)), attempts: attempt };
       await pause(Math.min(LONGEST_PAUSE_MS, FIRST_PAUSE_MS * 2 ** (attempt - 1)));
     }

@@ -6,7 +6,7 @@ import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { IN_SCOPE_NOT_CHECKED } from './token-due.sql';
-import { ReservedDataSource } from '../database/reserved-data-source';
+import { ReservedPool } from '../database/reserved-pool';
 
 // Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
 // decrypt (moved from another row or column); that is found when it is decrypted.
@@ -24,7 +24,7 @@ export class TokenReadabilityRepository {
 
   // The reserved pool: the first statement of every cycle.
   constructor(
-    reserved: ReservedDataSource,
+    reserved: ReservedPool,
     private readonly cipher: TokenCipher,
   ) {
     this.dataSource = reserved.dataSource;

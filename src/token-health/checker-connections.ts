@@ -11,7 +11,7 @@ export const CHECKER_CONNECTIONS = CLAIMS_IN_FLIGHT + WRITES_IN_FLIGHT + 1;
 /** /health's database probe: concurrent probes share one ping, so one connection. */
 const HEALTH_PROBE_CONNECTIONS = 1;
 
-/** The reserved pool (ReservedDataSource): the checker and the probe, which API load must not starve. */
+/** The reserved pool (ReservedPool): the checker and the probe, which API load must not starve. */
 export const RESERVED_CONNECTIONS = CHECKER_CONNECTIONS + HEALTH_PROBE_CONNECTIONS;
 
 /** The serving pool by default: API requests and hand-outs, /metrics, the alert outbox, housekeeping. */

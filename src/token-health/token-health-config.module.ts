@@ -3,7 +3,7 @@ import { TOKEN_HEALTH_DATA_SOURCE, tokenHealthDataSourceProvider } from '../data
 import { AppConfig } from '../config/app-config';
 import { resolveTokenHealthConfig } from '../config/resolve-token-health-config';
 import { TOKEN_HEALTH_MODULE_OPTIONS } from '../config/token-health-module-options';
-import { ReservedDataSource } from '../database/reserved-data-source';
+import { ReservedPool } from '../database/reserved-pool';
 import { DataSource } from 'typeorm';
 import { RESERVED_CONNECTIONS } from './checker-connections';
 
@@ -25,12 +25,12 @@ export class TokenHealthConfigModule {
         { provide: AppConfig, inject: [TOKEN_HEALTH_MODULE_OPTIONS], useFactory: resolveTokenHealthConfig },
         tokenHealthDataSourceProvider(dataSource),
         {
-          provide: ReservedDataSource,
+          provide: ReservedPool,
           inject: [TOKEN_HEALTH_DATA_SOURCE],
-          useFactory: (serving: DataSource) => ReservedDataSource.open(serving, RESERVED_CONNECTIONS),
+          useFactory: (serving: DataSource) => ReservedPool.open(serving, RESERVED_CONNECTIONS),
         },
       ],
-      exports: [AppConfig, TOKEN_HEALTH_MODULE_OPTIONS, TOKEN_HEALTH_DATA_SOURCE, ReservedDataSource],
+      exports: [AppConfig, TOKEN_HEALTH_MODULE_OPTIONS, TOKEN_HEALTH_DATA_SOURCE, ReservedPool],
     };
   }
 }

@@ -105,8 +105,11 @@ describe('rotated refresh tokens while API load saturates the serving pool', () 
     probing = false;
     await probes;
 
-    const rows = await Promise.all(TENANTS.map(async (tenant) => (await seeder.dataSource.query<OAuthTokenRow[]>(
-      `SELECT * FROM oauth_tokens WHERE client_id = $1`, [tenant])).at(0)!));
+    const rows = await Promise.all(
+      TENANTS.map(async (tenant) =>
+        (await seeder.dataSource.query<OAuthTokenRow[]>(`SELECT * FROM oauth_tokens WHERE client_id = $1`, [tenant])).at(0)!,
+      ),
+    );
     expect(saturatedThroughout).toBe(true);
     expect(rotating.reuses).toEqual([]);
     expect(rows.filter((row) => !rotating.accepts(storedToken(row))).map((row) => row.client_id)).toEqual([]);

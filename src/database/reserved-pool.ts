@@ -1,5 +1,5 @@
 import { OnApplicationShutdown } from '@nestjs/common';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource } from 'typeorm';
 
 /**
  * A small pool of its own on the module's database, beside the host's (serving) pool, for the
@@ -7,19 +7,13 @@ import { DataSource, DataSourceOptions } from 'typeorm';
  * a provider's answer, and /health's probe. Opened from the serving DataSource's own options, so
  * it reaches the same database as the same role.
  */
-export class ReservedDataSource implements OnApplicationShutdown {
+export class ReservedPool implements OnApplicationShutdown {
   constructor(readonly dataSource: DataSource) {}
 
-  static async open(serving: DataSource, connections: number): Promise<ReservedDataSource> {
-    const options = serving.options as DataSourceOptions & { extra?: Record<string, unknown> };
-    const dataSource = new DataSource({
-      ...options,
-      migrationsRun: false,
-      synchronize: false,
-      dropSchema: false,
-      extra: { ...options.extra, max: connections },
-    } as DataSourceOptions);
-    return new ReservedDataSource(await dataSource.initialize());
+  static async open(serving: DataSource, connections: number): Promise<ReservedPool> {
+    const extra = (serving.options as { extra?: Record<string, unknown> }).extra;
+    const options = { ...serving.options, migrationsRun: false, synchronize: false, dropSchema: false, extra: { ...extra, max: connections } };
+    return new ReservedPool(await new DataSource(options).initialize());
   }
 
   // After every beforeApplicationShutdown hook: the cycles and hand-outs in flight have written their results.
