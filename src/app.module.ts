@@ -13,7 +13,8 @@ import { serverModuleOptions } from './config/server-module-options';
 import { checkConnectionBudget } from './database/connection-budget';
 import { buildDataSourceOptions, SessionTimeouts } from './database/database-options';
 import { OAUTH_ENTITIES } from './oauth/oauth.entities';
-import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
+import { RESERVED_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
+import { ConfigError } from './config/config.error';
 import { graphqlLimits } from './common/graphql-limits';
 import { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
 import { HealthModule } from './health/health.module';
@@ -31,10 +32,9 @@ export interface AppModuleOptions extends TokenHealthModuleExtras {
 
 /**
  * 60 s is far above any statement of a cycle at 1M tokens (the set-wise
- * classification is the longest, a few seconds). A registration's verification
- * holds its transaction across one provider call, retries and backoff included
- * (the checker's refreshes hold none), so the idle-in-transaction limit is that
- * worst case plus a minute.
+ * classification is the longest, a few seconds). No transaction is held across
+ * a provider call; the idle-in-transaction limit stays above the longest one
+ * (retries and backoff included) plus a minute, so no legitimate work is cut.
  */
 const STATEMENT_TIMEOUT_MS = 60_000;
 /** Longest pause the provider HTTP client makes between attempts (its backoff cap; Retry-After is capped lower). */
@@ -66,12 +66,13 @@ export class AppModule implements NestModule, OnModuleInit {
   static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
     const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
     const poolSize = databasePoolSize(config);
+    const servingPool = servingPoolSize(config);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, poolSize, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
+            ...buildDataSourceOptions(config.databaseUrl!, servingPool, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
             // Keep retrying the first connection briefly, then fail the start with the cause.
             retryAttempts: 3,
             retryDelay: 1000,
@@ -118,7 +119,18 @@ export class AppModule implements NestModule, OnModuleInit {
   }
 }
 
-/** The pool follows from the work that holds connections, not from the number of provider calls in flight. */
+/** Connections per process, both pools: they follow from the work that holds connections, not from the provider calls in flight. */
 export function databasePoolSize(config: ServerConfig): number {
-  return config.databasePoolSize ?? CHECKER_CONNECTIONS + SERVING_CONNECTIONS;
+  return config.databasePoolSize ?? RESERVED_CONNECTIONS + SERVING_CONNECTIONS;
+}
+
+/** What is left of DATABASE_POOL_SIZE for the API once the checker's and /health's connections are reserved. */
+export function servingPoolSize(config: ServerConfig): number {
+  const total = databasePoolSize(config);
+  if (total <= RESERVED_CONNECTIONS) {
+    throw new ConfigError(
+      `DATABASE_POOL_SIZE=${total} leaves no connection for the API: ${RESERVED_CONNECTIONS} are reserved for the checker and /health, so it must be at least ${RESERVED_CONNECTIONS + 1}`,
+    );
+  }
+  return total - RESERVED_CONNECTIONS;
 }

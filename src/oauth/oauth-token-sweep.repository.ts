@@ -12,7 +12,7 @@ import {
   REFRESH_TOKEN_EXPIRING,
 } from './token-due.sql';
 import { NO_REFRESH_TOKEN_ERROR, REFRESH_TOKEN_EXPIRED_ERROR } from './token-status.policy';
-import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
+import { ReservedPool } from '../database/reserved-pool';
 
 /**
  * Table pages one sweep statement covers (a few thousand rows). A million-row table swept in
@@ -28,7 +28,12 @@ export const SWEEP_BATCH_PAGES = 500;
  */
 @Injectable()
 export class OAuthTokenSweepRepository {
-  constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
+  private readonly dataSource: DataSource;
+
+  // The reserved pool: a cycle's sweep runs beside its claims and must not wait behind API work.
+  constructor(reserved: ReservedPool) {
+    this.dataSource = reserved.dataSource;
+  }
 
   /** Classifies every token in scope that needs no provider call; returns how many rows it touched. */
   async classifyWithoutProviderCall(cycleStart: Date, scope: CheckScope, policy: CheckPolicy): Promise<number> {

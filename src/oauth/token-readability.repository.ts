@@ -6,7 +6,7 @@ import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { IN_SCOPE_NOT_CHECKED } from './token-due.sql';
-import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
+import { ReservedPool } from '../database/reserved-pool';
 
 // Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
 // decrypt (moved from another row or column); that is found when it is decrypted.
@@ -20,10 +20,15 @@ const readable = (column: string) =>
  */
 @Injectable()
 export class TokenReadabilityRepository {
+  private readonly dataSource: DataSource;
+
+  // The reserved pool: the first statement of every cycle.
   constructor(
-    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
+    reserved: ReservedPool,
     private readonly cipher: TokenCipher,
-  ) {}
+  ) {
+    this.dataSource = reserved.dataSource;
+  }
 
   /** Marks such tokens in scope, not yet checked in this cycle, `refresh_failed`; returns the provider of each. */
   async markUnreadable(cycleStart: Date, scope: CheckScope): Promise<string[]> {
