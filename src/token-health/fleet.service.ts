@@ -12,8 +12,8 @@ import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
 import { TokenHealthReport } from './token-health-report';
 
-const MAX_PAGE_SIZE = 100;
-const MAX_HISTORY_SIZE = 500;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_HISTORY_SIZE = 500;
 
 interface FleetEdge {
   cursor: string;
