@@ -8,6 +8,7 @@ import { CreateTokenHealthEvents1764000013000 } from './1764000013000-create-tok
 import { IndexFleetOrder1764000013001 } from './1764000013001-index-fleet-order';
 import { CreateProviderOutages1764100000000 } from './1764100000000-create-provider-outages';
 import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
+import { IndexClientPrefixSearch1764200034000 } from './1764200034000-index-client-prefix-search';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IndexFleetOrder1764000013001,
   CreateProviderOutages1764100000000,
   SearchClientsApart1764100013000,
+  IndexClientPrefixSearch1764200034000,
 ];
