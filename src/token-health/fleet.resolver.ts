@@ -1,7 +1,7 @@
 import { UseFilters, UseGuards } from '@nestjs/common';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { TokenHealthGuard } from '../auth/token-health.guard';
-import { ListCost, ScanCost } from '../common/graphql-cost';
+import { ListCost } from '../common/graphql-cost';
 import { GraphqlErrorFilter } from '../common/graphql-error.filter';
 import { TokenHealthEvent } from '../token-history/token-health-event';
 import { requireId } from './dto/input-rules';
@@ -32,7 +32,6 @@ export class FleetResolver {
     );
   }
 
-  @ScanCost()
   @ResolveField('totalCount', () => Int)
   totalCount(@Parent() page: FleetPage): Promise<number> {
     return this.fleet.count(page.filter);
