@@ -27,7 +27,10 @@ describe('API amplification', () => {
   let logs: LogCapture;
 
   const graphql = async <TData = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) => {
-    const response = await request(httpServer(app)).post('/graphql').set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` }).send({ query, variables });
+    const response = await request(httpServer(app))
+      .post('/graphql')
+      .set({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` })
+      .send({ query, variables });
     return { status: response.status, body: response.body as GraphqlBody<TData>, bytes: response.text.length };
   };
   const clientIdsFound = async (search: string) => {
@@ -53,7 +56,8 @@ describe('API amplification', () => {
       await seedFleet(app, { prefix, count: 2 });
     }
     await seedFleet(app, { prefix: 'flap', count: 1 });
-    for (const status of ['invalid', 'healthy', 'invalid']) await app.dataSource.query("UPDATE oauth_tokens SET token_status = $1 WHERE client_id = 'flap-0001'", [status]);
+    for (const status of ['invalid', 'healthy', 'invalid'])
+      await app.dataSource.query("UPDATE oauth_tokens SET token_status = $1 WHERE client_id = 'flap-0001'", [status]);
   });
 
   beforeEach(() => (logs = captureLogs()));
@@ -83,7 +87,9 @@ describe('API amplification', () => {
 
       expect(response.body.errors).toBeUndefined();
       expect(response.body.data).toEqual({ a0: expect.any(Array), a1: expect.any(Array) });
-      const [{ events }] = await app.dataSource.query<{ events: number }[]>("SELECT count(*)::int AS events FROM token_health_events WHERE client_id = 'flap-0001'");
+      const [{ events }] = await app.dataSource.query<{ events: number }[]>(
+        "SELECT count(*)::int AS events FROM token_health_events WHERE client_id = 'flap-0001'",
+      );
       expect((response.body.data!.a0 as unknown[]).length).toBe(events);
     });
 
@@ -93,7 +99,9 @@ describe('API amplification', () => {
       expect(response.status).toBe(400);
       expect(response.body.data).toBeUndefined();
       expect(response.body.errors).toHaveLength(1);
-      expect(response.body.errors![0].message).toMatch(/^Query cost of \d+ rows exceeds the limit of 1000 \(each list counts its first, each totalCount 250\)/);
+      expect(response.body.errors![0].message).toMatch(
+        /^Query cost of \d+ rows exceeds the limit of 1000 \(each list counts its first, each totalCount 250\)/,
+      );
     });
 
     it('answers three counts in one operation, and refuses a fourth', async () => {
@@ -115,9 +123,12 @@ describe('API amplification', () => {
     });
 
     it('counts a page size given as a variable as the largest page', async () => {
-      const response = await graphql(`query($n: Int) { ${aliased(3, 'tokenHealthHistory(clientId: "flap-0001", provider: "zoho", first: $n) { at }')} }`, {
-        n: 1,
-      });
+      const response = await graphql(
+        `query($n: Int) { ${aliased(3, 'tokenHealthHistory(clientId: "flap-0001", provider: "zoho", first: $n) { at }')} }`,
+        {
+          n: 1,
+        },
+      );
 
       expect(response.body.errors![0].extensions?.costLimit).toBe('rows');
     });
@@ -188,7 +199,10 @@ describe('API amplification', () => {
     it('answers a cursor with an out-of-range time with BAD_USER_INPUT, not a 500', async () => {
       const { body } = await graphql('query($after: String) { tokens(after: $after) { edges { cursor } } }', { after: DEEP_CURSOR });
 
-      expect(body.errors![0]).toMatchObject({ message: 'after is not a cursor returned by this API', extensions: { code: 'BAD_USER_INPUT', field: 'after' } });
+      expect(body.errors![0]).toMatchObject({
+        message: 'after is not a cursor returned by this API',
+        extensions: { code: 'BAD_USER_INPUT', field: 'after' },
+      });
       expect(logs.text).not.toMatch(/Unexpected API error/);
     });
 
@@ -206,9 +220,12 @@ describe('API amplification', () => {
       const first = await graphql<{ tokens: { edges: { cursor: string }[] } }>('{ tokens(first: 5) { edges { cursor } } }');
       const after = first.body.data!.tokens.edges.at(-1)!.cursor;
 
-      const next = await graphql<{ tokens: { edges: { cursor: string }[] } }>('query($after: String) { tokens(first: 5, after: $after) { edges { cursor } } }', {
-        after,
-      });
+      const next = await graphql<{ tokens: { edges: { cursor: string }[] } }>(
+        'query($after: String) { tokens(first: 5, after: $after) { edges { cursor } } }',
+        {
+          after,
+        },
+      );
 
       expect(next.body.data!.tokens.edges).toHaveLength(5);
     });

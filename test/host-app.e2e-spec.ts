@@ -205,7 +205,11 @@ describe('examples/host-app with the packed token-health tarball', () => {
   });
 
   it("refuses a caller without the admin token with HTTP 401 before parsing, the host's own queries included (GraphqlAuthMiddleware)", async () => {
-    const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ hello }"}' });
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ hello }"}',
+    });
 
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
@@ -217,7 +221,9 @@ describe('examples/host-app with the packed token-health tarball', () => {
     const response = await graphql(`{ ${aliases.join(' ')} }`);
 
     expect(response.data).toBeUndefined();
-    expect(response.errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/^Query cost of 1500 rows exceeds the limit of 1000/) })]);
+    expect(response.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Query cost of 1500 rows exceeds the limit of 1000/) }),
+    ]);
   });
 
   it('fires the scheduled check by itself: the revoked token turns INVALID with nobody asking', async () => {

@@ -44,11 +44,15 @@ const searchPage = (search: string) => ({
 });
 // Every seeded clientId is client-NNNNNNN: each trigram of this word is in every row.
 const REPEATED_WORD = 'client-'.repeat(14);
-const history = (first: number) => `tokenHealthHistory(clientId: "${HISTORY_CLIENT}", provider: "zoho", first: ${first}) { at fromStatus toStatus error source }`;
+const history = (first: number) =>
+  `tokenHealthHistory(clientId: "${HISTORY_CLIENT}", provider: "zoho", first: ${first}) { at fromStatus toStatus error source }`;
 
 function cases(): Case[] {
   return [
-    { name: 'tokenHealthHistory(first: 500) { error } × 40 aliases', query: aliased(40, `tokenHealthHistory(clientId: "${HISTORY_CLIENT}", provider: "zoho", first: 500) { error }`) },
+    {
+      name: 'tokenHealthHistory(first: 500) { error } × 40 aliases',
+      query: aliased(40, `tokenHealthHistory(clientId: "${HISTORY_CLIENT}", provider: "zoho", first: 500) { error }`),
+    },
     { name: '250 aliases of tokens(first: 1) { totalCount }', query: aliased(250, 'tokens(first: 1) { totalCount }') },
     {
       name: `250 aliases of tokens(first: 1, filter: { search: "client-client-…" }) { totalCount }`,

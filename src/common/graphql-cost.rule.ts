@@ -45,7 +45,6 @@ type Budget = Exclude<keyof GraphqlCostLimits, 'scanRows'>;
 
 const NONE: Cost = { fields: 0, rows: 0, statements: 0 };
 const add = (a: Cost, b: Cost): Cost => ({ fields: a.fields + b.fields, rows: a.rows + b.rows, statements: a.statements + b.statements });
-const times = (cost: Cost, n: number): Cost => ({ fields: cost.fields * n, rows: cost.rows * n, statements: cost.statements * n });
 
 /**
  * Prices an operation before it runs, from the document alone (Apollo validates a

@@ -20,4 +20,5 @@ export const ListCost = (list: NonNullable<FieldCost['list']>): MethodDecorator 
   Extensions({ [COST_EXTENSION]: { list } satisfies FieldCost });
 
 /** Marks a field as a count over a whole filter. */
-export const ScanCost = (): MethodDecorator & ClassDecorator & PropertyDecorator => Extensions({ [COST_EXTENSION]: { scan: true } satisfies FieldCost });
+export const ScanCost = (): MethodDecorator & ClassDecorator & PropertyDecorator =>
+  Extensions({ [COST_EXTENSION]: { scan: true } satisfies FieldCost });
