@@ -11,6 +11,8 @@ export { TokenHealthIndicator } from './token-health/token-health.indicator';
 export { TokenCountsCache } from './token-health/token-counts.cache';
 export type { TokenCountsSnapshot } from './token-health/token-counts.cache';
 export { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
+export { graphqlLimits, GRAPHQL_COST_LIMITS } from './common/graphql-limits';
+export type { GraphqlCostLimits } from './common/graphql-limits';
 export type { TokenHealthReport } from './token-health/token-health-report';
 export { OAuthTokenService } from './oauth/oauth-token.service';
 export { OAuthTokenError, OAuthTokenErrorCode, TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './oauth/oauth-token.errors';

@@ -204,6 +204,28 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(response).toEqual({ data: { hello: 'hello from the host app', tokenHealth: [{ clientId: 'host-tenant', provider: 'zoho' }] } });
   });
 
+  it("refuses a caller without the admin token with HTTP 401 before parsing, the host's own queries included (GraphqlAuthMiddleware)", async () => {
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ hello }"}',
+    });
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('refuses an operation over the cost budget before running it (graphqlLimits)', async () => {
+    const aliases = Array.from({ length: 3 }, (_, i) => `h${i}: tokenHealthHistory(clientId: "host-tenant", provider: "zoho", first: 500) { error }`);
+
+    const response = await graphql(`{ ${aliases.join(' ')} }`);
+
+    expect(response.data).toBeUndefined();
+    expect(response.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Query cost of 1500 rows exceeds the limit of 1000/) }),
+    ]);
+  });
+
   it('fires the scheduled check by itself: the revoked token turns INVALID with nobody asking', async () => {
     const reports = await eventually(
       async () =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { FleetFilter, FleetPosition } from '../oauth/fleet-query';
+import { MAX_SEARCH_LENGTH } from '../oauth/fleet-search';
 import { OAuthTokenFleetRepository } from '../oauth/oauth-token-fleet.repository';
 import { OAuthTokenReportRepository } from '../oauth/oauth-token-report.repository';
 import { TokenStatus } from '../oauth/token-status';
@@ -12,8 +13,8 @@ import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
 import { TokenHealthReport } from './token-health-report';
 
-const MAX_PAGE_SIZE = 100;
-const MAX_HISTORY_SIZE = 500;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_HISTORY_SIZE = 500;
 
 interface FleetEdge {
   cursor: string;
@@ -135,7 +136,9 @@ function requireCount(field: string, value: number, max: number): void {
 
 function normalizeFilter(filter: FleetFilter): FleetFilter {
   const search = filter.search?.trim();
-  if (search && search.length > 255) throw TokenHealthError.invalidInput('search', 'search must be at most 255 characters');
+  if (search && search.length > MAX_SEARCH_LENGTH) {
+    throw TokenHealthError.invalidInput('search', `search must be at most ${MAX_SEARCH_LENGTH} characters (got ${search.length})`);
+  }
   if (filter.provider && filter.provider.length > 64) throw TokenHealthError.invalidInput('provider', 'provider must be at most 64 characters');
   return {
     statuses: filter.statuses?.length ? [...new Set(filter.statuses)] : undefined,
