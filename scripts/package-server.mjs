@@ -58,7 +58,10 @@ function runtimeRoots() {
   for (const folder of ['src', 'migrations']) {
     for (const file of readdirSync(join(DIST, folder), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.js'))) {
       for (const [, specifier] of readFileSync(join(DIST, folder, file), 'utf8').matchAll(/require\(["']([^."'][^"']*)["']\)/g)) {
-        const name = specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+        const name = specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/');
         if (!specifier.startsWith('node:') && !builtinModules.includes(name)) names.add(name);
       }
     }

@@ -52,7 +52,7 @@ function edgesOf(entry) {
 
 /** The path Node's resolution finds `name` at from the package at `from`: its own node_modules, then each parent's. */
 function resolveFrom(packages, from, name) {
-  for (let base = from; ; ) {
+  for (let base = from; ;) {
     const candidate = `${base ? `${base}/` : ''}node_modules/${name}`;
     if (packages[candidate]) return candidate;
     if (!base) return undefined;

