@@ -124,7 +124,6 @@ describe('the packaged server, built and started as the Dockerfile does', () => 
   it('holds the built code and its runtime dependencies only, within 120 MB', () => {
     const installed = (name: string) => lstatSync(join(artifact, 'node_modules', name), { throwIfNoEntry: false }) !== undefined;
     const nodeModules = diskUsage(join(artifact, 'node_modules'));
-    console.log(`packaged server: node_modules takes ${(nodeModules / 1e6).toFixed(1)} MB on disk`);
 
     expect(NOT_IN_RUNTIME.filter(installed)).toEqual([]);
     expect(
