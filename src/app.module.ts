@@ -11,6 +11,7 @@ import { runMigrationsExclusively } from './database/run-migrations';
 import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
 import { checkConnectionBudget } from './database/connection-budget';
+import { describeConnectionFailure } from './database/connection-failure';
 import { buildDataSourceOptions, SessionTimeouts } from './database/database-options';
 import { OAUTH_ENTITIES } from './oauth/oauth.entities';
 import { RESERVED_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
@@ -73,12 +74,14 @@ export class AppModule implements NestModule, OnModuleInit {
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
             ...buildDataSourceOptions(config.databaseUrl!, servingPool, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
-            // Keep retrying the first connection briefly, then fail the start with the cause.
-            retryAttempts: 3,
-            retryDelay: 1000,
+            // No retries: a database that is not there fails the start with one line; whoever runs the
+            // process (compose, Kubernetes, systemd) restarts it, and says so in its own log.
+            toRetry: () => false,
           }),
           dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
+            const dataSource = await new DataSource(options!).initialize().catch((error: unknown) => {
+              throw describeConnectionFailure(config.databaseUrl!, error);
+            });
             try {
               const warning = await checkConnectionBudget(dataSource, poolSize);
               if (warning) new Logger('Database').warn(warning);

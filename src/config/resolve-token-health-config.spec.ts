@@ -27,7 +27,7 @@ describe(resolveTokenHealthConfig.name, () => {
 
     const sut = resolveTokenHealthConfig(serverModuleOptions(config));
 
-    const { nodeEnv: _n, port: _p, databaseUrl: _d, dataDir: _dd, graphqlIntrospection: _g, ...moduleConfig } = config;
+    const { nodeEnv: _n, port: _p, databaseUrl: _d, dataDir: _dd, graphqlIntrospection: _g, embeddedDatabase: _e, log: _l, ...moduleConfig } = config;
     expect({ ...sut }).toEqual(moduleConfig);
   });
 
