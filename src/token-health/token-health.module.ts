@@ -29,7 +29,7 @@ import { TokenCountsService } from './token-counts.service';
 import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
-import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
+import { consoleControllersAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
 import { ConsoleAuthGuard } from '../admin-console/console-auth.guard';
@@ -84,7 +84,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
     controllers: [
-      ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
+      ...(consoleEnabled ? consoleControllersAt(consoleRoutes.base.slice(1)) : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
     ],
     providers: [
