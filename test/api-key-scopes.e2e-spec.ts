@@ -128,8 +128,9 @@ describe(`${ApiScopeGuard.name}: credentials that are not valid`, () => {
     expect(await outcomeOf(bearer, summary)).toBe('UNAUTHENTICATED');
   });
 
-  it('refuses a real key id with a wrong secret, and logs the id', async () => {
+  it('refuses a real key id with a wrong secret, also after the right one was used, and logs the id', async () => {
     const wrong = `${good.key.slice(0, -4)}AAAA` === good.key ? `${good.key.slice(0, -4)}BBBB` : `${good.key.slice(0, -4)}AAAA`;
+    expect(await outcomeOf(good.key, summary)).toBe('allowed');
 
     expect(await outcomeOf(wrong, summary)).toBe('UNAUTHENTICATED');
     expect(logs.text).toContain(`API key ${good.id} refused: wrong secret`);
