@@ -12,8 +12,9 @@
  * Known automatically:
  *   secrets   — testEnv() values of secret variables (admin token, encryption keys, client
  *               secrets, Twilio auth token, metrics token, webhook secret), tokens seeded by
- *               seedToken(), every token the fake provider hands out, every API key created
- *               through the helpers of ./api-keys (shown once) and its stored hash.
+ *               seedToken(), every token the fake provider hands out, every API key in an
+ *               answer or page (shown once: that text may hold it, no other) and, through the
+ *               helpers of ./api-keys, its stored hash.
  *   captured  — this jest worker's stdout/stderr and console; every in-process app's logger at
  *               every level (seeders included) and every HTTP response body it sends; every
  *               ServerProcess / DatabaseProcess output and every response the test fetches
@@ -29,6 +30,8 @@ const FRAGMENT = 12;
 // Shorter values are matched whole; below this they are too common to mean anything.
 const MIN_SECRET = 8;
 // Names of variables whose values are secrets (CONTRACT configuration + additions).
+// The shape of an API key (src/auth/api-key-secret.ts), whole.
+const API_KEY = /(?<![A-Za-z0-9_-])thk_[0-9a-f]{10}_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 const SECRET_VARIABLE =
   /(^ADMIN_API_TOKEN|^METRICS_TOKEN|_CLIENT_SECRET|_AUTH_TOKEN|_WEBHOOK_SECRET|^TOKEN_ENCRYPTION_KEY|^TOKEN_ENCRYPTION_PREVIOUS_KEYS)$/;
 
@@ -72,8 +75,9 @@ export class SecretScan {
     }
   }
 
-  /** Adds a fixed text (a page, a CLI's output). */
+  /** Adds a fixed text (a page, a CLI's output); an API key in it counts as shown there, so no other text may hold it. */
   capture(source: string, text: string): void {
+    for (const [key] of text.matchAll(API_KEY)) this.shownOnce(key, 'API key');
     this.texts.push({ source, read: () => text });
   }
 
