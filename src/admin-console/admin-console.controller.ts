@@ -26,7 +26,7 @@ const PAGE_SIZE = 50;
 const HISTORY_SIZE = 100;
 
 /** The admin console's HTTP face: sessions and pages. Data and actions come from the same services as GraphQL. */
-// Mounted under the configured path by adminConsoleControllerAt (default `admin`).
+// Mounted under the configured path by consoleControllersAt (default `admin`).
 @Controller('admin')
 @UseFilters(ConsoleExceptionFilter)
 export class AdminConsoleController {

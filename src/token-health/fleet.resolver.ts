@@ -1,5 +1,6 @@
 import { UseFilters, UseGuards } from '@nestjs/common';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequireScope } from '../auth/api-scope';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { ListCost } from '../common/graphql-cost';
 import { GraphqlErrorFilter } from '../common/graphql-error.filter';
@@ -18,6 +19,7 @@ import { TokenHealthSummaryModel } from './models/token-health-summary.model';
 export class FleetResolver {
   constructor(private readonly fleet: FleetService) {}
 
+  @RequireScope('read')
   @ListCost({ argument: 'first', max: MAX_PAGE_SIZE, items: 'edges' })
   @Query(() => TokenConnectionModel, { description: 'One page of the fleet, worst status first, then most recently checked' })
   tokens(
@@ -37,11 +39,13 @@ export class FleetResolver {
     return this.fleet.count(page.filter);
   }
 
+  @RequireScope('read')
   @Query(() => TokenHealthSummaryModel, { description: 'Counts per status and provider, the last completed cycle, open provider outages' })
   tokenHealthSummary(): Promise<FleetSummary> {
     return this.fleet.summary();
   }
 
+  @RequireScope('read')
   @ListCost({ argument: 'first', max: MAX_HISTORY_SIZE })
   @Query(() => [TokenHealthEventModel], { description: 'Status transitions of one connection, newest first' })
   tokenHealthHistory(

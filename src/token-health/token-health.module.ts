@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AlertingModule } from '../alerting/alerting.module';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { ApiScopeGuard } from '../auth/api-scope.guard';
 import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
@@ -21,6 +21,7 @@ import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from './token-health-config.module';
 import { ConfigurableTokenHealthModule, TOKEN_HEALTH_ASYNC_OPTIONS_TYPE, TOKEN_HEALTH_OPTIONS_TYPE } from './token-health.module-definition';
 import { TokenHealthModuleExtras } from './token-health.options';
+import { ApiKeysResolver } from './api-keys.resolver';
 import { FleetResolver } from './fleet.resolver';
 import { FleetService } from './fleet.service';
 import { ProviderOutageSource } from './provider-outage.source';
@@ -28,7 +29,7 @@ import { TokenCountsService } from './token-counts.service';
 import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
-import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
+import { consoleControllersAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
 import { ConsoleAuthGuard } from '../admin-console/console-auth.guard';
@@ -62,7 +63,9 @@ export class TokenHealthModule extends ConfigurableTokenHealthModule {
 function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras): DynamicModule {
   // forRoot carries the host's imports as an extra, forRootAsync in the definition.
   const hostImports = [...(definition.imports ?? []), ...(extras.imports ?? [])];
-  const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
+  const guard: Provider = extras.guard
+    ? { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard }
+    : { provide: TOKEN_HEALTH_AUTH_GUARD, useExisting: ApiScopeGuard };
   const consoleEnabled = extras.console?.enabled !== false;
   const consoleRoutes = new ConsoleRoutes(extras.console?.path);
   const consoleGuard: Provider = extras.console?.guard
@@ -81,7 +84,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
     controllers: [
-      ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
+      ...(consoleEnabled ? consoleControllersAt(consoleRoutes.base.slice(1)) : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
     ],
     providers: [
@@ -105,6 +108,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,
+      ApiKeysResolver,
       consoleGuard,
       { provide: ConsoleRoutes, useValue: consoleRoutes },
       ConsoleExceptionFilter,

@@ -5,7 +5,11 @@ import { AlertingServiceProvider } from '../alerting/alerting.module';
 export interface TokenHealthModuleExtras {
   /** Your own AlertingService: `{ useClass }`, `{ useExisting }` or `{ useFactory, inject }`. Default: Slack + email + SMS + webhook via the outbox. */
   alerting?: AlertingServiceProvider;
-  /** Your own guard for the GraphQL API (e.g. a JWT guard). Default: `Authorization: Bearer <adminApiToken>`. */
+  /**
+   * Your own guard for the GraphQL API (e.g. a JWT guard); it then decides scopes too (each resolver's
+   * `REQUIRED_SCOPE` metadata). Default: `Authorization: Bearer <adminApiToken or an API key>`, with the
+   * scope each operation requires.
+   */
   guard?: Type<CanActivate>;
   /** The name you gave `TypeOrmModule.forRoot({ name })` for the module's tables. Default: your default DataSource. */
   dataSource?: string;
