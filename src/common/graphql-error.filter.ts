@@ -33,6 +33,8 @@ function toGraphqlError(error: TokenHealthError): GraphQLError {
       return new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
     case TokenHealthErrorCode.Unauthenticated:
       return unauthenticated(error.message);
+    case TokenHealthErrorCode.Forbidden:
+      return new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
     case TokenHealthErrorCode.TooManyAttempts:
       return new GraphQLError(error.message, { extensions: { code: 'TOO_MANY_REQUESTS', http: { status: 429 } } });
     default:

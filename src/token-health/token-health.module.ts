@@ -39,6 +39,7 @@ import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
 import { ConsoleSessionGenerationRepository } from '../admin-console/console-session-generation.repository';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCountsCache } from './token-counts.cache';
+import { restApi } from '../api/rest-api.feature';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -65,6 +66,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
   const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
   const consoleEnabled = extras.console?.enabled !== false;
   const consoleRoutes = new ConsoleRoutes(extras.console?.path);
+  const rest = restApi(extras.api);
   const consoleGuard: Provider = extras.console?.guard
     ? { provide: TOKEN_HEALTH_CONSOLE_GUARD, useClass: extras.console.guard }
     : { provide: TOKEN_HEALTH_CONSOLE_GUARD, useValue: null };
@@ -83,10 +85,13 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
     controllers: [
       ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
+      ...rest.controllers,
     ],
     providers: [
       guard,
       TokenHealthGuard,
+      AdminTokenGuard,
+      ...rest.providers,
       DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,

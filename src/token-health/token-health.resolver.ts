@@ -4,8 +4,10 @@ import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectLinkService } from '../connect/connect-link.service';
 import { TokenRegistrationService } from '../oauth/token-registration.service';
 import { TokenHealthGuard } from '../auth/token-health.guard';
-import { optionalDate, requireId, requireToken } from './dto/input-rules';
+import { requireId } from './dto/input-rules';
+import { tokenSetFromInput } from './dto/token-set-from-input';
 import { RegisterOAuthTokenInput } from './dto/register-oauth-token.input';
+import { checkRunOf } from './check-run';
 import { CheckRunModel } from './models/check-run.model';
 import { TokenHealthReportModel } from './models/token-health-report.model';
 import { PerOperation } from './per-operation';
@@ -46,20 +48,12 @@ export class TokenHealthResolver {
 
   @Mutation(() => CheckRunModel, { description: 'Run one full check cycle now (joining one already running) and return its summary' })
   async runHealthCheck(@Context() operation: object): Promise<CheckRunModel> {
-    const { startedAt, finishedAt, classifiedWithoutCall, refreshed, failed } = await this.fullCheck(operation);
-    return { startedAt, finishedAt, checked: classifiedWithoutCall + refreshed + failed, refreshed, failed };
+    return checkRunOf(await this.fullCheck(operation));
   }
 
   @Mutation(() => TokenHealthReportModel, { description: 'Import an existing token set' })
   registerOAuthToken(@Args('input', { type: () => RegisterOAuthTokenInput }) input: RegisterOAuthTokenInput): Promise<TokenHealthReport> {
-    return this.registration.register({
-      clientId: requireId('clientId', input.clientId),
-      provider: requireId('provider', input.provider),
-      refreshToken: requireToken('refreshToken', input.refreshToken)!,
-      accessToken: requireToken('accessToken', input.accessToken, true) ?? null,
-      accessTokenExpiresAt: optionalDate('accessTokenExpiresAt', input.accessTokenExpiresAt),
-      accountsServer: input.accountsServer ?? null,
-    });
+    return this.registration.register(tokenSetFromInput(input));
   }
 
   @Mutation(() => String, { description: 'Signed, expiring URL that starts the connect flow' })
