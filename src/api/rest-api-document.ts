@@ -48,7 +48,6 @@ function config(): Omit<OpenAPIObject, 'paths'> {
     .setTitle('token-health REST API')
     .setDescription('The fleet of OAuth connections, their health and checks. Errors are RFC 9457 application/problem+json.')
     .setVersion('1')
-    .setLicense('UNLICENSED', undefined as unknown as string)
     .addServer('/')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The admin token or an API key' })
     .build();
