@@ -55,7 +55,10 @@ describe(RestApiDocument.name, () => {
   });
 
   it('passes the Redocly validator without an error or a warning', () => {
-    const output = execFileSync(process.execPath, [join(__dirname, 'support/rest-api/validate-openapi.mjs'), CHECKED_IN], { cwd: ROOT, encoding: 'utf8' });
+    const output = execFileSync(process.execPath, [join(__dirname, 'support/rest-api/validate-openapi.mjs'), CHECKED_IN], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
 
     expect(JSON.parse(output) as Problem[]).toEqual([]);
   });

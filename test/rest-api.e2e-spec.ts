@@ -6,7 +6,7 @@ import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { documentedExchanges, exercised, restClient, RestClient, sendUnchecked } from './support/rest-api/rest-client';
 import { secretScan, useSecretScan } from './support/secret-scan';
-import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
+import { startTestApp, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 useSecretScan();
@@ -61,7 +61,15 @@ describe(ConnectionsController.name, () => {
 
       expect(items.map((item) => item.clientId)).toEqual(['dead-0001', 'dead-0002', 'flaky-0001', 'soon-0001', 'ok-0001', 'ok-0002']);
       expect(items.map((item) => item.status)).toEqual(['invalid', 'invalid', 'refresh_failed', 'expiring', 'healthy', 'healthy']);
-      expect(Object.keys(items[0]).sort()).toEqual(['accessTokenExpiresAt', 'clientId', 'error', 'lastHealthCheck', 'lastRefresh', 'provider', 'status']);
+      expect(Object.keys(items[0]).sort()).toEqual([
+        'accessTokenExpiresAt',
+        'clientId',
+        'error',
+        'lastHealthCheck',
+        'lastRefresh',
+        'provider',
+        'status',
+      ]);
     });
 
     it('walks the whole fleet by next without gaps or repeats, each Link naming the next page, the last page with next null', async () => {
@@ -238,7 +246,8 @@ describe(ConnectionsController.name, () => {
     it('checks one connection now, answering its fresh report, and records the transition in its history', async () => {
       const refreshToken = secretScan.secret('1000.refresh.checked-over-rest');
       await register('checked', refreshToken);
-      await app.dataSource.query("UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_health_check = NULL, last_refreshed_at = NULL, last_refresh_attempt_at = NULL",
+      await app.dataSource.query(
+        "UPDATE oauth_tokens SET token_expiry = now() - interval '1 minute', last_health_check = NULL, last_refreshed_at = NULL, last_refresh_attempt_at = NULL",
       );
       zoho.whenRefreshing(refreshToken, { status: 200, body: { error: 'invalid_code' } });
       const path = { clientId: 'checked', provider: 'zoho' };
@@ -257,7 +266,9 @@ describe(ConnectionsController.name, () => {
     });
 
     it('answers 404 for a check of an unknown connection, calling no provider', async () => {
-      const { error } = await rest.POST('/api/v1/connections/{clientId}/{provider}/check', { params: { path: { clientId: 'nobody', provider: 'zoho' } } });
+      const { error } = await rest.POST('/api/v1/connections/{clientId}/{provider}/check', {
+        params: { path: { clientId: 'nobody', provider: 'zoho' } },
+      });
 
       expect(error).toMatchObject({ status: 404, code: 'NOT_FOUND' });
       expect(zoho.refreshCount()).toBe(0);
@@ -272,7 +283,9 @@ describe(ConnectionsController.name, () => {
     });
 
     it('answers a signed connect link for a known provider, and a 400 naming provider for an unknown one', async () => {
-      const link = await rest.POST('/api/v1/connections/{clientId}/{provider}/connect-link', { params: { path: { clientId: 'acme', provider: 'zoho' } } });
+      const link = await rest.POST('/api/v1/connections/{clientId}/{provider}/connect-link', {
+        params: { path: { clientId: 'acme', provider: 'zoho' } },
+      });
       const unknown = await rest.POST('/api/v1/connections/{clientId}/{provider}/connect-link', {
         params: { path: { clientId: 'acme', provider: 'myspace' } },
       });
@@ -341,7 +354,10 @@ describe(ConnectionsController.name, () => {
       ['GET /connections/{clientId}', () => anonymous().GET('/api/v1/connections/{clientId}', { params: { path } })],
       ['GET /connections/{clientId}/{provider}', () => anonymous().GET('/api/v1/connections/{clientId}/{provider}', { params: { path } })],
       ['GET …/history', () => anonymous().GET('/api/v1/connections/{clientId}/{provider}/history', { params: { path } })],
-      ['POST /connections', () => anonymous().POST('/api/v1/connections', { body: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.anonymous' } })],
+      [
+        'POST /connections',
+        () => anonymous().POST('/api/v1/connections', { body: { clientId: 'acme', provider: 'zoho', refreshToken: '1000.refresh.anonymous' } }),
+      ],
       ['POST …/check', () => anonymous().POST('/api/v1/connections/{clientId}/{provider}/check', { params: { path } })],
       ['POST …/connect-link', () => anonymous().POST('/api/v1/connections/{clientId}/{provider}/connect-link', { params: { path } })],
       ['GET /summary', () => anonymous().GET('/api/v1/summary')],

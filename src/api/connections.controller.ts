@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiScopeGuard } from '../auth/api-scope.guard';
 import { RequireScope } from '../auth/api-scope';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
@@ -52,7 +52,10 @@ export class ConnectionsController {
   @ApiQuery({ name: 'search', required: false, type: String, description: 'clientId substring' })
   @ApiQuery({ name: 'limit', required: false, type: 'integer', description: `1 to 100, default ${DEFAULT_LIMIT}` })
   @ApiQuery({ name: 'cursor', required: false, type: String, description: '`next` of the previous page' })
-  @ApiOkResponse({ type: ConnectionPageDto, headers: { Link: { description: 'rel="next": the next page, absent on the last', schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: ConnectionPageDto,
+    headers: { Link: { description: 'rel="next": the next page, absent on the last', schema: { type: 'string' } } },
+  })
   @ProblemResponses(400)
   async list(@Query() query: object, @Req() req: PagedRequest, @Res({ passthrough: true }) res: LinkResponse): Promise<ConnectionPageDto> {
     const params = knownFields(query, PAGE_PARAMS, 'query parameter');
@@ -69,7 +72,7 @@ export class ConnectionsController {
   @Get(':clientId')
   @RequireScope('read')
   @UseGuards(ApiScopeGuard)
-  @ApiOperation({ operationId: 'getClientConnections', summary: "Stored health of every provider of one client (no provider call); empty when none" })
+  @ApiOperation({ operationId: 'getClientConnections', summary: 'Stored health of every provider of one client (no provider call); empty when none' })
   @ApiOkResponse({ type: [ConnectionReportDto] })
   @ProblemResponses(400)
   async client(@Param('clientId') clientId: string): Promise<ConnectionReportDto[]> {
@@ -126,7 +129,10 @@ export class ConnectionsController {
   @HttpCode(200)
   @RequireScope('check')
   @UseGuards(ApiScopeGuard)
-  @ApiOperation({ operationId: 'checkConnection', summary: "Check the client's tokens now (alerting as a cycle does) and answer this connection's fresh report" })
+  @ApiOperation({
+    operationId: 'checkConnection',
+    summary: "Check the client's tokens now (alerting as a cycle does) and answer this connection's fresh report",
+  })
   @ApiOkResponse({ type: ConnectionReportDto })
   @ProblemResponses(400, 404)
   async check(@Param('clientId') clientId: string, @Param('provider') provider: string, @Req() req: BodyRequest): Promise<ConnectionReportDto> {

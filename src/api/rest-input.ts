@@ -36,7 +36,8 @@ export function integerParam(fields: Fields, name: string): number | undefined {
 export function statusesParam(fields: Fields, name: string): TokenStatus[] | undefined {
   const value = fields[name];
   if (value === undefined) return undefined;
-  const given = (Array.isArray(value) ? value : [value]).flatMap((item) => (typeof item === 'string' ? item.split(',') : [item]));
+  const values: unknown[] = Array.isArray(value) ? value : [value];
+  const given = values.flatMap((item): unknown[] => (typeof item === 'string' ? item.split(',') : [item]));
   const known: readonly unknown[] = Object.values(TokenStatus);
   const wrong = given.find((status) => !known.includes(status));
   if (wrong !== undefined) throw TokenHealthError.invalidInput(name, `${name} must be one of ${known.join(', ')}`);
@@ -55,7 +56,8 @@ export function optionalDateTime(fields: Fields, name: string): Date | null {
   const value = optionalString(fields, name);
   if (value == null) return null;
   const date = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) ? new Date(value) : undefined;
-  if (!date || Number.isNaN(date.getTime())) throw TokenHealthError.invalidInput(name, `${name} must be an RFC 3339 date-time, e.g. 2030-01-01T00:00:00Z`);
+  if (!date || Number.isNaN(date.getTime()))
+    throw TokenHealthError.invalidInput(name, `${name} must be an RFC 3339 date-time, e.g. 2030-01-01T00:00:00Z`);
   return date;
 }
 

@@ -65,9 +65,12 @@ export async function checkAnswer(method: string, schemaPath: string, response: 
   if (!answer) throw new Error(`${operation.operationId}: status ${status} is not in the document (${await response.clone().text()})`);
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
   if (!answer.content?.[contentType]) throw new Error(`${operation.operationId} ${status}: content type "${contentType}" is not in the document`);
-  const validate = ajv.getSchema(`openapi#/${pointer('paths', schemaPath, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema')}`);
+  const validate = ajv.getSchema(
+    `openapi#/${pointer('paths', schemaPath, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema')}`,
+  );
   const body: unknown = await response.clone().json();
-  if (!validate!(body)) throw new Error(`${operation.operationId} ${status}: the body does not match the document: ${ajv.errorsText(validate!.errors)}`);
+  if (!validate!(body))
+    throw new Error(`${operation.operationId} ${status}: the body does not match the document: ${ajv.errorsText(validate!.errors)}`);
   exercised.add(`${operation.operationId} ${status}`);
 }
 
