@@ -6,7 +6,7 @@ import { seedFleet } from './factories/fleet.factory';
 import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { documentedExchanges, exercised, restClient, RestClient, sendUnchecked } from './support/rest-api/rest-client';
 import { secretScan, useSecretScan } from './support/secret-scan';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 
 useSecretScan();
@@ -240,6 +240,23 @@ describe(ConnectionsController.name, () => {
       expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
       expect(await app.dataSource.query('SELECT 1 FROM oauth_tokens')).toEqual([]);
     });
+  });
+
+  it.each([
+    ['JSON that does not parse', 'application/json', '{"clientId": "acme", "refreshToken": 1000.refresh-never-echoed', 400],
+    ['a body above the size limit', 'application/json', `{"clientId": "${'x'.repeat(200_000)}"}`, 413],
+  ])('answers %s with a problem+json that quotes nothing of it', async (_name, type, body, status) => {
+    const response = await fetch(`${app.baseUrl}/api/v1/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': type },
+      body,
+    });
+    const text = await response.text();
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe(PROBLEM);
+    expect(JSON.parse(text)).toMatchObject({ status, code: 'BAD_REQUEST' });
+    expect(text).not.toMatch(/refresh|xxxx/);
   });
 
   describe('history, check and connect-link', () => {
