@@ -2,6 +2,7 @@ import { CanActivate, Controller, Provider, Type } from '@nestjs/common';
 import { ApiScopeGuard } from '../auth/api-scope.guard';
 import { TOKEN_HEALTH_API_GUARD } from '../auth/auth.tokens';
 import { ConfigError } from '../config/config.error';
+import { ApiDocsController } from './api-docs.controller';
 import { ChecksController } from './checks.controller';
 import { ConnectionsController } from './connections.controller';
 import { OpenApiController } from './openapi.controller';
@@ -14,7 +15,7 @@ import { SummaryController } from './summary.controller';
 export interface RestApiOptions {
   /** Default true. */
   enabled?: boolean;
-  /** Default `api`: routes under `/api/v1`, the document at `/api/openapi.json`. */
+  /** Default `api`: routes under `/api/v1`, the document at `/api/openapi.json`, rendered at `/api/docs`. */
   path?: string;
   /** Your own guard instead of the admin token; it reads the route's scope under REQUIRED_SCOPE. */
   guard?: Type<CanActivate>;
@@ -42,8 +43,9 @@ export function restApi(options: RestApiOptions = {}): RestApiParts {
   const base = apiBase(options.path);
   const routes = ROUTES.map(([controller, path]) => mountedAt(controller, `${base}/${path}`, `api/${path}`));
   const document = mountedAt(OpenApiController, base, 'api');
+  const docs = mountedAt(ApiDocsController, `${base}/docs`, 'api/docs');
   return {
-    controllers: [...routes, document],
+    controllers: [...routes, document, docs],
     providers: [
       ApiScopeGuard,
       ProblemDetailsFilter,
