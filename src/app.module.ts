@@ -1,7 +1,7 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,6 +23,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { TokenHealthModule } from './token-health/token-health.module';
 import { TokenHealthModuleExtras } from './token-health/token-health.options';
 import { RootController } from './admin-console/root.controller';
+import { RequestParseProblemFilter } from './api/request-parse-problem.filter';
 
 const GRAPHQL_PATH = 'graphql';
 
@@ -118,6 +119,8 @@ export class AppModule implements NestModule, OnModuleInit {
       ],
       // Only the standalone service claims `/`; a host app keeps its own.
       controllers: [RootController],
+      // The standalone owns the whole app, so unreadable bodies under /api answer as the REST API does.
+      providers: [{ provide: APP_FILTER, useClass: RequestParseProblemFilter }],
     };
   }
 }

@@ -286,6 +286,19 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
   });
 
+  it('serves the REST API and its OpenAPI document, the document listing no route of the host', async () => {
+    const summary = await fetch(`${baseUrl}/api/v1/summary`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const anonymous = await fetch(`${baseUrl}/api/v1/summary`);
+    const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+
+    expect(summary.status).toBe(200);
+    expect(((await summary.json()) as { total: number }).total).toBeGreaterThan(0);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).every((path) => path.startsWith('/api/v1/'))).toBe(true);
+  });
+
   it("is configured in the README by the example's own module file", () => {
     const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
     const module = readFileSync(join(HOST_APP, 'src', 'app.module.ts'), 'utf8');

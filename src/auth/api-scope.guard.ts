@@ -1,9 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { ApiCredentials, BearerRequest } from './api-credentials';
 import { principalHasScope } from './api-principal';
+import { TOKEN_HEALTH_API_GUARD } from './auth.tokens';
 import { ApiScope, REQUIRED_SCOPE } from './api-scope';
 import { PreParseExecutionContext } from './pre-parse-execution.context';
 
@@ -13,7 +14,9 @@ import { PreParseExecutionContext } from './pre-parse-execution.context';
  * with `@RequireScope`. Missing or wrong credential → Unauthenticated (401),
  * throttled → TooManyAttempts (429), a valid key without the scope → Forbidden (403).
  * A handler that declares no scope is for `admin` only. Before GraphQL parses a
- * request no handler is known yet, so there it only authenticates.
+ * request no handler is known yet, so there it only authenticates. A host app's own
+ * REST guard (`api: { guard }`) replaces all of this on HTTP controllers; it reads the
+ * handler's scope under REQUIRED_SCOPE itself.
  */
 @Injectable()
 export class ApiScopeGuard implements CanActivate {
@@ -22,9 +25,13 @@ export class ApiScopeGuard implements CanActivate {
   constructor(
     private readonly credentials: ApiCredentials,
     private readonly reflector: Reflector,
+    @Optional() @Inject(TOKEN_HEALTH_API_GUARD) private readonly hostGuard?: CanActivate | null,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.hostGuard && context.getType<string>() === 'http' && !(context instanceof PreParseExecutionContext)) {
+      return (await this.hostGuard.canActivate(context)) as boolean;
+    }
     const principal = await this.credentials.authenticate(requestOf(context));
     if (context instanceof PreParseExecutionContext) return true;
     const scope = this.reflector.getAllAndOverride<ApiScope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';

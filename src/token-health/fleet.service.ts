@@ -8,6 +8,7 @@ import { TokenStatus } from '../oauth/token-status';
 import { TokenHealthEvent } from '../token-history/token-health-event';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { CheckCycleStats } from './check-cycle.stats';
+import { CheckRun, checkRunOf } from './check-run';
 import { FleetCursor } from './fleet-cursor';
 import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
@@ -28,19 +29,11 @@ export interface FleetPage {
   filter: FleetFilter;
 }
 
-interface CheckRunSummary {
-  startedAt: Date;
-  finishedAt: Date;
-  checked: number;
-  refreshed: number;
-  failed: number;
-}
-
 export interface FleetSummary {
   total: number;
   byStatus: { status: TokenStatus; count: number }[];
   byProvider: { provider: string; status: TokenStatus; count: number }[];
-  lastCycle: CheckRunSummary | null;
+  lastCycle: CheckRun | null;
   outages: ProviderOutage[];
 }
 
@@ -97,15 +90,7 @@ export class FleetService {
       total: byStatus.reduce((sum, row) => sum + row.count, 0),
       byStatus,
       byProvider: counts,
-      lastCycle: last
-        ? {
-            startedAt: last.startedAt,
-            finishedAt: last.finishedAt,
-            checked: last.classifiedWithoutCall + last.refreshed + last.failed,
-            refreshed: last.refreshed,
-            failed: last.failed,
-          }
-        : null,
+      lastCycle: last ? checkRunOf(last) : null,
       outages,
     };
   }

@@ -40,6 +40,7 @@ import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
 import { ConsoleSessionGenerationRepository } from '../admin-console/console-session-generation.repository';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCountsCache } from './token-counts.cache';
+import { restApi } from '../api/rest-api.feature';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -68,6 +69,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
     : { provide: TOKEN_HEALTH_AUTH_GUARD, useExisting: ApiScopeGuard };
   const consoleEnabled = extras.console?.enabled !== false;
   const consoleRoutes = new ConsoleRoutes(extras.console?.path);
+  const rest = restApi(extras.api);
   const consoleGuard: Provider = extras.console?.guard
     ? { provide: TOKEN_HEALTH_CONSOLE_GUARD, useClass: extras.console.guard }
     : { provide: TOKEN_HEALTH_CONSOLE_GUARD, useValue: null };
@@ -86,10 +88,12 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
     controllers: [
       ...(consoleEnabled ? consoleControllersAt(consoleRoutes.base.slice(1)) : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
+      ...rest.controllers,
     ],
     providers: [
       guard,
       TokenHealthGuard,
+      ...rest.providers,
       DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,

@@ -5,8 +5,10 @@ import { ConnectLinkService } from '../connect/connect-link.service';
 import { TokenRegistrationService } from '../oauth/token-registration.service';
 import { RequireScope } from '../auth/api-scope';
 import { TokenHealthGuard } from '../auth/token-health.guard';
-import { optionalDate, requireId, requireToken } from './dto/input-rules';
+import { requireId } from './dto/input-rules';
+import { tokenSetFromInput } from './dto/token-set-from-input';
 import { RegisterOAuthTokenInput } from './dto/register-oauth-token.input';
+import { checkRunOf } from './check-run';
 import { CheckRunModel } from './models/check-run.model';
 import { TokenHealthReportModel } from './models/token-health-report.model';
 import { PerOperation } from './per-operation';
@@ -50,21 +52,13 @@ export class TokenHealthResolver {
   @RequireScope('check')
   @Mutation(() => CheckRunModel, { description: 'Run one full check cycle now (joining one already running) and return its summary' })
   async runHealthCheck(@Context() operation: object): Promise<CheckRunModel> {
-    const { startedAt, finishedAt, classifiedWithoutCall, refreshed, failed } = await this.fullCheck(operation);
-    return { startedAt, finishedAt, checked: classifiedWithoutCall + refreshed + failed, refreshed, failed };
+    return checkRunOf(await this.fullCheck(operation));
   }
 
   @RequireScope('register')
   @Mutation(() => TokenHealthReportModel, { description: 'Import an existing token set' })
   registerOAuthToken(@Args('input', { type: () => RegisterOAuthTokenInput }) input: RegisterOAuthTokenInput): Promise<TokenHealthReport> {
-    return this.registration.register({
-      clientId: requireId('clientId', input.clientId),
-      provider: requireId('provider', input.provider),
-      refreshToken: requireToken('refreshToken', input.refreshToken)!,
-      accessToken: requireToken('accessToken', input.accessToken, true) ?? null,
-      accessTokenExpiresAt: optionalDate('accessTokenExpiresAt', input.accessTokenExpiresAt),
-      accountsServer: input.accountsServer ?? null,
-    });
+    return this.registration.register(tokenSetFromInput(input));
   }
 
   @RequireScope('connect')
