@@ -24,6 +24,8 @@ export interface Alert {
   clientId?: string;
   provider?: string;
   status?: string;
+  /** Why, as a short code (`dead_grant`, `provider_failing`, `throttled`, `configuration`, `unreadable`, `expiring`). */
+  cause?: string;
   /** The error detail alone (also part of `message`); never a secret. */
   error?: string;
   /** What the admin should do, in one sentence. */

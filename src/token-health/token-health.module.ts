@@ -11,6 +11,7 @@ import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
 import { TokenAlertComposer } from './token-alert.composer';
+import { NextScheduledCheck } from './next-scheduled-check';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthCron } from './token-health.cron';
@@ -91,6 +92,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
+      NextScheduledCheck,
       TokenAlertDigestComposer,
       TokenAlertService,
       TokenHealthService,

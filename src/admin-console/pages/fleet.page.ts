@@ -1,3 +1,4 @@
+import { CAUSE_SUMMARIES, failureCauseOf } from '../../oauth/failure-cause';
 import { TokenStatus } from '../../oauth/token-status';
 import { FleetPage, FleetSummary } from '../../token-health/fleet.service';
 import { html } from '../html';
@@ -68,7 +69,7 @@ ${page.edges.map(
 <td>${node.provider}</td>
 <td>${statusBadge(node.status)}</td>
 <td>${timeAgo(node.lastHealthCheck, now)}</td>
-<td class="error-text">${node.error ?? ''}</td>
+<td class="error-text">${errorSummary(node.status, node.error)}</td>
 </tr>`,
 )}
 </tbody>
@@ -78,4 +79,10 @@ ${pageInfo.hasPreviousPage && pageInfo.startCursor ? html`<a href="${pageHref({ 
 ${pageInfo.hasNextPage && pageInfo.endCursor ? html`<a href="${pageHref({ after: pageInfo.endCursor })}">Next</a>` : null}
 </nav>`,
   );
+}
+
+// One line per row; the provider's own text is on the connection page.
+function errorSummary(status: TokenStatus, error: string | null): string {
+  const cause = failureCauseOf(status, error);
+  return cause ? CAUSE_SUMMARIES[cause] : '';
 }
