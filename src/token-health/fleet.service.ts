@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AlertIntake } from '../alerting/alert-intake';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { FleetFilter, FleetPosition } from '../oauth/fleet-query';
 import { OAuthTokenFleetRepository } from '../oauth/oauth-token-fleet.repository';
@@ -41,6 +42,10 @@ export interface FleetSummary {
   byProvider: { provider: string; status: TokenStatus; count: number }[];
   lastCycle: CheckRunSummary | null;
   outages: ProviderOutage[];
+  /** Where alerts go; empty while none is configured (alerts then stay due). */
+  alertChannels: string[];
+  /** Connections not healthy right now (invalid, refresh failed or expiring). */
+  unhealthy: number;
 }
 
 /** What the fleet API and the admin console read: pages, counts, summary, history. Input is validated here. */
@@ -53,6 +58,7 @@ export class FleetService {
     private readonly counts: TokenCountsService,
     private readonly outages: ProviderOutageSource,
     private readonly stats: CheckCycleStats,
+    private readonly alerting: AlertIntake,
   ) {}
 
   /** One page after `after` (or before `before`, for going back); neither: the first page. */
@@ -106,6 +112,8 @@ export class FleetService {
           }
         : null,
       outages,
+      alertChannels: this.alerting.channelNames,
+      unhealthy: byStatus.filter((row) => row.status !== TokenStatus.Healthy).reduce((sum, row) => sum + row.count, 0),
     };
   }
 

@@ -51,6 +51,8 @@ export class TokenAlertService {
    */
   async raiseDueAlerts(keys?: TokenKey[], heldProviders?: string[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
+    // Recording an alert nobody can receive would lose it: without a channel every alert stays due.
+    if (!this.alerting.hasChannel) return 0;
     const held = heldProviders ?? (await this.outages.heldProviders());
     // Tokens this raise already handled (alerted or refused): with ALERT_REPEAT_INTERVAL_MINUTES=0
     // an alerted token is due a reminder again at once, and must not be taken by the next batch.
