@@ -10,6 +10,7 @@ import { CreateProviderOutages1764100000000 } from './1764100000000-create-provi
 import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
 import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-create-console-session-generation';
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
+import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SearchClientsApart1764100013000,
   CreateConsoleSessionGeneration1764200021000,
   CreateOAuthConnectCompletions1764200021001,
+  HistoryOneEventPerTransaction1764300024000,
 ];
