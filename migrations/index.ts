@@ -11,6 +11,7 @@ import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-
 import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-create-console-session-generation';
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
 import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
+import { CreateProviderConfigurationIncidents1764300024001 } from './1764300024001-create-provider-configuration-incidents';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreateConsoleSessionGeneration1764200021000,
   CreateOAuthConnectCompletions1764200021001,
   HistoryOneEventPerTransaction1764300024000,
+  CreateProviderConfigurationIncidents1764300024001,
 ];

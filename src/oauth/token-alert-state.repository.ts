@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
 import { STATUS_RANK_SQL } from './token-status.sql';
@@ -29,6 +30,8 @@ export interface DueAlertFilter {
   heldProviders: string[];
   /** Token ids already handled in this raise (text form). */
   handledIds: string[];
+  /** Providers without OAuth app credentials: their configuration failures are announced once per provider instead. */
+  configurationHeldProviders?: string[];
 }
 
 export interface DueAlertRow {
@@ -129,7 +132,12 @@ export class TokenAlertStateRepository {
   }
 }
 
+/** A failure caused by our OAuth app configuration; over `oauth_tokens` columns. */
+export const CONFIGURATION_FAILURE_SQL = `(token_status = '${TokenStatus.RefreshFailed}'
+  AND health_check_error LIKE '${CONFIGURATION_ERROR_PREFIX.replace(/'/g, "''")}%')`;
+
 const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+  AND NOT (provider = ANY(:configurationHeld::varchar[]) AND ${CONFIGURATION_FAILURE_SQL})
   AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
 
@@ -138,6 +146,7 @@ function values(filter: DueAlertFilter): Record<string, unknown> {
     healthy: TokenStatus.Healthy,
     repeatMinutes: filter.repeatMinutes,
     held: filter.heldProviders,
+    configurationHeld: filter.configurationHeldProviders ?? [],
     handled: filter.handledIds,
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),
