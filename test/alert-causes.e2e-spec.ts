@@ -27,11 +27,11 @@ describe('Alerts by cause', () => {
   let webhook: WebhookSink;
   let app: TestApp;
 
-  const slackMessages = () => slack.requests.map((request) => JSON.parse(request.body) as SlackMessage);
   const slackText = (message: SlackMessage) => message.blocks.map((block) => block.text?.text ?? '').join('\n');
   const webhookEvents = () =>
     webhook.requests.map(
-      (request) => new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
+      (request) =>
+        new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
     );
 
   beforeAll(async () => {
@@ -98,7 +98,11 @@ describe('Alerts by cause', () => {
     const errorLine = text.split('\n').find((line) => line.startsWith('Error: '))!;
     expect(errorLine.length).toBeLessThanOrEqual(170);
     await webhook.waitFor(1);
-    expect(webhookEvents()[0].data).toMatchObject({ status: 'invalid', cause: 'dead_grant', actionUrl: expect.stringContaining('/oauth/zoho/connect?link=') });
+    expect(webhookEvents()[0].data).toMatchObject({
+      status: 'invalid',
+      cause: 'dead_grant',
+      actionUrl: expect.stringContaining('/oauth/zoho/connect?link='),
+    });
   });
 
   it('shows a one-line cause per row in the console list and the cleaned, bounded provider text on the connection page only', async () => {

@@ -37,8 +37,7 @@ describe('History and counts after a write', () => {
     await database?.drop();
   });
 
-  const register = (clientId: string, refreshToken: string) =>
-    graphqlAsAdmin(app, REGISTER, { input: { clientId, provider: 'zoho', refreshToken } });
+  const register = (clientId: string, refreshToken: string) => graphqlAsAdmin(app, REGISTER, { input: { clientId, provider: 'zoho', refreshToken } });
 
   it('starts the history of a token registered with a dead grant at its verified status', async () => {
     zoho.whenRefreshing('1000.refresh.dead-on-arrival', { status: 200, body: { error: 'invalid_code' } });

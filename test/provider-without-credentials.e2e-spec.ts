@@ -25,7 +25,8 @@ describe('A provider without OAuth app credentials', () => {
   const titles = () => slack.requests.map((request) => (JSON.parse(request.body) as { text: string }).text);
   const events = () =>
     webhook.requests.map(
-      (request) => new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
+      (request) =>
+        new Webhook(SECRET).verify(request.body, request.headers as Record<string, string>) as { type: string; data: Record<string, unknown> },
     );
   const start = (env: Record<string, string | undefined>) =>
     startTestApp({
@@ -59,11 +60,16 @@ describe('A provider without OAuth app credentials', () => {
     await webhook.waitFor(1);
     await settle();
 
-    expect(await readToken(app, 't3')).toMatchObject({ token_status: 'refresh_failed', health_check_error: expect.stringContaining('ZOHO_CLIENT_ID') });
+    expect(await readToken(app, 't3')).toMatchObject({
+      token_status: 'refresh_failed',
+      health_check_error: expect.stringContaining('ZOHO_CLIENT_ID'),
+    });
     expect(titles()).toEqual(['OAuth app not configured: zoho']);
     expect(slack.requests[0].body).toContain('set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET');
     expect(slack.requests[0].body).toContain('5 connection(s) cannot be refreshed');
-    expect(events()).toEqual([expect.objectContaining({ type: 'provider.misconfigured', data: expect.objectContaining({ provider: 'zoho', cause: 'configuration' }) })]);
+    expect(events()).toEqual([
+      expect.objectContaining({ type: 'provider.misconfigured', data: expect.objectContaining({ provider: 'zoho', cause: 'configuration' }) }),
+    ]);
     expect(zoho.requests).toHaveLength(0);
     await app.close();
 

@@ -55,7 +55,12 @@ describe('Start refusals for our own configuration faults', () => {
     await seeding.close();
     const wrong = scan.secret(randomBytes(32).toString('hex'), 'a valid but different key');
 
-    const output = await refusedStart({ TOKEN_ENCRYPTION_KEY: wrong, SLACK_WEBHOOK_URL: slack.url, TOKEN_HEALTH_ENABLED: 'true', TOKEN_HEALTH_CRON: '* * * * * *' });
+    const output = await refusedStart({
+      TOKEN_ENCRYPTION_KEY: wrong,
+      SLACK_WEBHOOK_URL: slack.url,
+      TOKEN_HEALTH_ENABLED: 'true',
+      TOKEN_HEALTH_CRON: '* * * * * *',
+    });
 
     expect(output).toContain(
       `Invalid configuration: TOKEN_ENCRYPTION_KEY does not match the stored tokens: 5 of 5 stored tokens were written under key ids this process does not hold: the rows use ${keyIdOf(writtenWith)} (5); this process has ${keyIdOf(wrong)} (TOKEN_ENCRYPTION_KEY)`,

@@ -5,13 +5,7 @@ export { AlertSeverity, severityAtLeast } from '../common/alert-severity';
 
 /** What happened, as named on the webhook wire (CONTRACT "Webhook channel"); digests are for people only. */
 export type AlertEventType =
-  | 'token.unhealthy'
-  | 'token.reminder'
-  | 'token.recovered'
-  | 'provider.outage'
-  | 'provider.misconfigured'
-  | 'provider.recovered'
-  | 'digest';
+  'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.misconfigured' | 'provider.recovered' | 'digest';
 
 /**
  * Who an alert is for. People read Slack, email and SMS, where a storm of alerts

@@ -2,7 +2,15 @@ import { judgeKeys } from './stored-key-check';
 
 describe(judgeKeys.name, () => {
   it('is fine when every stored row is under a configured key', () => {
-    expect(judgeKeys([{ keyId: 'aaaa1111', rows: 20 }, { keyId: 'bbbb2222', rows: 2 }], ['aaaa1111', 'bbbb2222'])).toEqual({ kind: 'fine' });
+    expect(
+      judgeKeys(
+        [
+          { keyId: 'aaaa1111', rows: 20 },
+          { keyId: 'bbbb2222', rows: 2 },
+        ],
+        ['aaaa1111', 'bbbb2222'],
+      ),
+    ).toEqual({ kind: 'fine' });
     expect(judgeKeys([], ['aaaa1111'])).toEqual({ kind: 'fine' });
   });
 
@@ -18,7 +26,13 @@ describe(judgeKeys.name, () => {
   });
 
   it('reports a few rows under a removed key without refusing', () => {
-    const verdict = judgeKeys([{ keyId: 'aaaa1111', rows: 9 }, { keyId: 'dddd4444', rows: 1 }], ['aaaa1111']);
+    const verdict = judgeKeys(
+      [
+        { keyId: 'aaaa1111', rows: 9 },
+        { keyId: 'dddd4444', rows: 1 },
+      ],
+      ['aaaa1111'],
+    );
 
     expect(verdict).toMatchObject({ kind: 'some-unknown', line: expect.stringContaining('1 of 10 stored tokens') });
   });

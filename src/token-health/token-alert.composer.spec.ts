@@ -36,7 +36,9 @@ describe(TokenAlertComposer.name, () => {
     const alert = sut.compose({ ...token, status: TokenStatus.RefreshFailed, error: 'Refresh failed, will retry: POST /token answered HTTP 500' });
 
     expect(alert.cause).toBe(FailureCause.ProviderFailing);
-    expect(alert.instruction).toBe('Nothing to do yet: the refresh is retried at the next check (around 2026-12-04 19:30 UTC); re-authorizing would not help.');
+    expect(alert.instruction).toBe(
+      'Nothing to do yet: the refresh is retried at the next check (around 2026-12-04 19:30 UTC); re-authorizing would not help.',
+    );
     expect(alert.actionUrl).toBeUndefined();
     expect(alert.message).not.toMatch(/re-authorize (the|by)/i);
   });

@@ -62,7 +62,13 @@ export class TokenAlertService {
     const configurationHeldProviders = this.configuration.heldProviders();
     let raised = 0;
     for (const kind of DIGEST_KINDS) {
-      const filter = { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held, handledIds: handled, configurationHeldProviders };
+      const filter = {
+        repeatMinutes: this.config.alerts.repeatIntervalMinutes,
+        keys,
+        heldProviders: held,
+        handledIds: handled,
+        configurationHeldProviders,
+      };
       raised += await this.raiseDigest(kind, filter, handled);
     }
     for (;;) {

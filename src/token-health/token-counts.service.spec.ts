@@ -59,9 +59,12 @@ describe(TokenCountsService.name, () => {
   it('reads afresh when a status changed since the cached count (a newer history event)', async () => {
     const cache = fakeCache([1, 2]);
     const latest = { id: '1' };
-    const sut = new TokenCountsService(cache as unknown as TokenCountsCache, {
-      latestEventId: () => Promise.resolve(latest.id),
-    } as unknown as TokenHealthEventRepository);
+    const sut = new TokenCountsService(
+      cache as unknown as TokenCountsCache,
+      {
+        latestEventId: () => Promise.resolve(latest.id),
+      } as unknown as TokenHealthEventRepository,
+    );
     await sut.counts();
 
     latest.id = '2';

@@ -36,7 +36,7 @@ export async function consoleLogIn(app: TestApp): Promise<ConsoleClient> {
         .set('cookie', cookie)
         .type('form')
         .send({ _csrf: csrfOf(fromPage), ...fields });
-      return answer.status === 303 ? get(answer.headers.location as string) : answer.text;
+      return answer.status === 303 ? get(answer.headers.location) : answer.text;
     },
   };
 }

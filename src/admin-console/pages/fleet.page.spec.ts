@@ -51,7 +51,13 @@ describe('fleetPage', () => {
     const error = `The provider rejected the refresh token: POST https://accounts.example/token answered HTTP 400: ${'x'.repeat(300)}`;
     const node = { clientId: 'acme', provider: 'zoho', status: TokenStatus.Invalid, lastRefresh: null, error };
     const page = fleetPage(
-      view({ page: { edges: [{ cursor: 'C', node }], pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null }, filter: {} } }),
+      view({
+        page: {
+          edges: [{ cursor: 'C', node }],
+          pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null },
+          filter: {},
+        },
+      }),
     );
 
     expect(page).toContain('<td class="error-text">Dead grant: the customer must re-authorize</td>');

@@ -57,7 +57,14 @@ function buildBlocks(alert: Alert): SlackBlock[] {
   if (alert.actionUrl) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: alert.event === 'digest' ? 'Open the console' : 'Re-authorize' }, url: alert.actionUrl, style: 'primary' }],
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: alert.event === 'digest' ? 'Open the console' : 'Re-authorize' },
+          url: alert.actionUrl,
+          style: 'primary',
+        },
+      ],
     });
   }
   return blocks;

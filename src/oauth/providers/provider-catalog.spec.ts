@@ -97,7 +97,9 @@ describe('loadProviderCatalog', () => {
     expect(await failureOf({ OAUTH_PROVIDERS: 'zoho,google', GOOGLE_CLIENT_ID: 'google-app' })).toBe(
       'Invalid configuration: GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set (set both, or neither)',
     );
-    expect(await failureOf({ ZOHO_CLIENT_SECRET: 'zoho-secret' })).toMatch(/^Invalid configuration: ZOHO_CLIENT_ID is required when ZOHO_CLIENT_SECRET/);
+    expect(await failureOf({ ZOHO_CLIENT_SECRET: 'zoho-secret' })).toMatch(
+      /^Invalid configuration: ZOHO_CLIENT_ID is required when ZOHO_CLIENT_SECRET/,
+    );
   });
 
   it('fails naming <P>_PRESET when it is not a built-in preset', async () => {
