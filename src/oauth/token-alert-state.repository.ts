@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
 import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
@@ -30,8 +31,6 @@ export interface DueAlertFilter {
   heldProviders: string[];
   /** Token ids already handled in this raise (text form). */
   handledIds: string[];
-  /** Providers without OAuth app credentials: their configuration failures are announced once per provider instead. */
-  configurationHeldProviders?: string[];
 }
 
 export interface DueAlertRow {
@@ -55,6 +54,8 @@ const DIGEST_LOCK_KEY = `hashtext('token_health.alert_digest')`;
  */
 @Injectable()
 export class TokenAlertStateRepository {
+  constructor(private readonly providers: OAuthProviderRegistry) {}
+
   /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
   async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { limit: number }): Promise<DueAlertRow[]> {
     const [sql, params] = namedSql(
@@ -64,7 +65,7 @@ export class TokenAlertStateRepository {
         ORDER BY id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit: filter.limit },
+      { ...this.values(filter), limit: filter.limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
@@ -91,7 +92,7 @@ export class TokenAlertStateRepository {
   async dueStatuses(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<TokenStatus[]> {
     const [sql, params] = namedSql(
       `SELECT DISTINCT token_status FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const rows = await manager.query<{ token_status: TokenStatus }[]>(sql, params);
     return rows.map((row) => row.token_status);
@@ -100,7 +101,7 @@ export class TokenAlertStateRepository {
   async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
     const [sql, params] = namedSql(
       `SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const [row]: { due: number }[] = await manager.query(sql, params);
     return row.due;
@@ -115,10 +116,15 @@ export class TokenAlertStateRepository {
         ORDER BY ${SEVERITY_ORDER}, client_id, provider
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit },
+      { ...this.values(filter), limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
+  }
+
+  // Providers without app credentials: their configuration failures are one incident per provider, not an alert per token.
+  private values(filter: DueAlertFilter): Record<string, unknown> {
+    return { ...values(filter), configurationHeld: this.providers.withoutCredentials() };
   }
 
   /** Records that these tokens' current status was alerted now (a healthy one closes its alert). */
@@ -146,7 +152,6 @@ function values(filter: DueAlertFilter): Record<string, unknown> {
     healthy: TokenStatus.Healthy,
     repeatMinutes: filter.repeatMinutes,
     held: filter.heldProviders,
-    configurationHeld: filter.configurationHeldProviders ?? [],
     handled: filter.handledIds,
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),

@@ -10,7 +10,6 @@ import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
 import { AlertAudience } from '../alerting/alert';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
-import { ProviderConfigurationService } from './configuration/provider-configuration.service';
 
 export interface TokenKey {
   clientId: string;
@@ -43,7 +42,6 @@ export class TokenAlertService {
     private readonly metrics: MetricsService,
     private readonly alertState: TokenAlertStateRepository,
     private readonly digestComposer: TokenAlertDigestComposer,
-    private readonly configuration: ProviderConfigurationService,
   ) {}
 
   /**
@@ -59,21 +57,14 @@ export class TokenAlertService {
     // Tokens this raise already handled (alerted or refused): with ALERT_REPEAT_INTERVAL_MINUTES=0
     // an alerted token is due a reminder again at once, and must not be taken by the next batch.
     const handled: string[] = [];
-    const configurationHeldProviders = this.configuration.heldProviders();
     let raised = 0;
     for (const kind of DIGEST_KINDS) {
-      const filter = {
-        repeatMinutes: this.config.alerts.repeatIntervalMinutes,
-        keys,
-        heldProviders: held,
-        handledIds: handled,
-        configurationHeldProviders,
-      };
+      const filter = { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held, handledIds: handled };
       raised += await this.raiseDigest(kind, filter, handled);
     }
     for (;;) {
       const batch = await this.dataSource.transaction((manager) =>
-        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, handled, configurationHeldProviders)),
+        TransactionContext.run(manager, () => this.raiseBatch(manager, keys, held, handled)),
       );
       raised += batch.raised;
       if (batch.claimed < BATCH_SIZE) return raised;
@@ -142,19 +133,12 @@ export class TokenAlertService {
     return runner.manager.transaction((manager) => TransactionContext.run(manager, () => work(manager)));
   }
 
-  private async raiseBatch(
-    manager: EntityManager,
-    keys: TokenKey[] | undefined,
-    held: string[],
-    handled: string[],
-    configurationHeldProviders: string[],
-  ) {
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], handled: string[]) {
     const rows = await this.alertState.lockDueBatch(manager, {
       repeatMinutes: this.config.alerts.repeatIntervalMinutes,
       keys,
       heldProviders: held,
       handledIds: handled,
-      configurationHeldProviders,
       limit: BATCH_SIZE,
     });
     let raised = 0;

@@ -28,15 +28,10 @@ export class ProviderConfigurationService {
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Enabled providers without app credentials: their tokens' configuration failures are not alerted one by one. */
-  heldProviders(): string[] {
-    return this.providers.names().filter((name) => !this.providers.entry(name)?.credentials);
-  }
-
   /** Opens, reminds or closes each provider's incident after a cycle. Nothing while no channel could carry it. */
   async evaluate(): Promise<void> {
     if (!this.alerting.hasChannel) return;
-    const affected = await this.incidents.countAffected(this.heldProviders());
+    const affected = await this.incidents.countAffected(this.providers.withoutCredentials());
     const stillMissing = [...affected.keys()];
     await this.inTransaction(async (manager) => {
       for (const provider of await this.incidents.closeAllBut(manager, stillMissing)) await this.raise(this.composer.configured(provider));
