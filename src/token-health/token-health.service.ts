@@ -8,7 +8,6 @@ import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenCountsCache } from './token-counts.cache';
-import { ProviderConfigurationService } from './configuration/provider-configuration.service';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
 const TOKEN_HEALTH_INTERVAL_JOB = 'token-health-interval';
@@ -30,7 +29,6 @@ export class TokenHealthService {
     private readonly scheduler: SchedulerRegistry,
     private readonly outages: ProviderOutageService,
     private readonly counts: TokenCountsCache,
-    private readonly configuration: ProviderConfigurationService,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
@@ -70,7 +68,6 @@ export class TokenHealthService {
       return this.tokens.findReports();
     }
     const reports = await this.checkClientTokens(scope.clientId);
-    await this.configuration.evaluate();
     await this.alertOnUnhealthy(reports);
     return reports;
   }
@@ -105,7 +102,6 @@ export class TokenHealthService {
   private async runFullCycleAndAlert(onDemand = false): Promise<CycleSummary> {
     const summary = await this.runFullCycle(onDemand);
     const held = await this.outages.evaluateCycle(summary.startedAt);
-    await this.configuration.evaluate();
     await this.alerts.raiseDueAlerts(undefined, held);
     return summary;
   }

@@ -28,9 +28,8 @@ export class ProviderConfigurationService {
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
   ) {}
 
-  /** Opens, reminds or closes each provider's incident after a cycle. Nothing while no channel could carry it. */
+  /** Opens, reminds or closes each provider's incident; called before per-token alerts are raised, only while a channel exists. */
   async evaluate(): Promise<void> {
-    if (!this.alerting.hasChannel) return;
     const affected = await this.incidents.countAffected(this.providers.withoutCredentials());
     const stillMissing = [...affected.keys()];
     await this.inTransaction(async (manager) => {
