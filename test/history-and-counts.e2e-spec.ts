@@ -71,4 +71,15 @@ describe('History and counts after a write', () => {
     const fleet = await (await consoleLogIn(replica)).get('/admin');
     expect(fleet).toContain('<span class="count">1</span><span class="label">Total</span>');
   });
+
+  it('shows beside the last cycle line how many connections are unhealthy now', async () => {
+    zoho.whenRefreshing('1000.refresh.broken-one', { status: 200, body: { error: 'invalid_code' } });
+    await register('broken-one', '1000.refresh.broken-one');
+    await register('fine-one', '1000.refresh.fine-one');
+
+    await graphqlAsAdmin(app, 'mutation { runHealthCheck { checked } }');
+
+    const fleet = await (await consoleLogIn(app)).get('/admin');
+    expect(fleet).toMatch(/Last check cycle finished .*: 2 checked, \d+ refreshed, \d+ failed\. Unhealthy now: 1\./);
+  });
 });
