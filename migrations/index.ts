@@ -12,6 +12,8 @@ import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-cre
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
 import { IndexClientPrefixSearch1764200034000 } from './1764200034000-index-client-prefix-search';
 import { CreateApiKeys1764300039000 } from './1764300039000-create-api-keys';
+import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
+import { CreateProviderConfigurationIncidents1764300024001 } from './1764300024001-create-provider-configuration-incidents';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -28,5 +30,7 @@ export const MIGRATIONS = [
   CreateConsoleSessionGeneration1764200021000,
   CreateOAuthConnectCompletions1764200021001,
   IndexClientPrefixSearch1764200034000,
+  HistoryOneEventPerTransaction1764300024000,
+  CreateProviderConfigurationIncidents1764300024001,
   CreateApiKeys1764300039000,
 ];

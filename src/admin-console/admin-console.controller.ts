@@ -7,6 +7,7 @@ import { TokenRegistrationService } from '../oauth/token-registration.service';
 import { TokenStatus } from '../oauth/token-status';
 import { requireId } from '../token-health/dto/input-rules';
 import { FleetService } from '../token-health/fleet.service';
+import { NextScheduledCheck } from '../token-health/next-scheduled-check';
 import { TokenHealthService } from '../token-health/token-health.service';
 import { ConsoleAuthGuard } from './console-auth.guard';
 import { ConsoleCsrfGuard } from './console-csrf.guard';
@@ -39,6 +40,7 @@ export class AdminConsoleController {
     private readonly links: ConnectLinkService,
     private readonly registration: TokenRegistrationService,
     private readonly routes: ConsoleRoutes,
+    private readonly nextCheck: NextScheduledCheck,
     @Optional() @Inject(TOKEN_HEALTH_CONSOLE_GUARD) private readonly hostGuard?: unknown,
   ) {}
 
@@ -159,6 +161,7 @@ export class AdminConsoleController {
       csrf: this.sessions.csrfToken(session),
       report,
       history,
+      nextCheckAt: this.nextCheck.at(),
       now: new Date(),
       ...extra,
     });

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
 import { STATUS_RANK_SQL } from './token-status.sql';
@@ -52,6 +54,8 @@ const DIGEST_LOCK_KEY = `hashtext('token_health.alert_digest')`;
  */
 @Injectable()
 export class TokenAlertStateRepository {
+  constructor(private readonly providers: OAuthProviderRegistry) {}
+
   /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
   async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { limit: number }): Promise<DueAlertRow[]> {
     const [sql, params] = namedSql(
@@ -61,7 +65,7 @@ export class TokenAlertStateRepository {
         ORDER BY id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit: filter.limit },
+      { ...this.values(filter), limit: filter.limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
@@ -88,7 +92,7 @@ export class TokenAlertStateRepository {
   async dueStatuses(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<TokenStatus[]> {
     const [sql, params] = namedSql(
       `SELECT DISTINCT token_status FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const rows = await manager.query<{ token_status: TokenStatus }[]>(sql, params);
     return rows.map((row) => row.token_status);
@@ -97,7 +101,7 @@ export class TokenAlertStateRepository {
   async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
     const [sql, params] = namedSql(
       `SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const [row]: { due: number }[] = await manager.query(sql, params);
     return row.due;
@@ -112,10 +116,15 @@ export class TokenAlertStateRepository {
         ORDER BY ${SEVERITY_ORDER}, client_id, provider
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit },
+      { ...this.values(filter), limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
+  }
+
+  // Providers without app credentials: their configuration failures are one incident per provider, not an alert per token.
+  private values(filter: DueAlertFilter): Record<string, unknown> {
+    return { ...values(filter), configurationHeld: this.providers.withoutCredentials() };
   }
 
   /** Records that these tokens' current status was alerted now (a healthy one closes its alert). */
@@ -129,7 +138,12 @@ export class TokenAlertStateRepository {
   }
 }
 
+/** A failure caused by our OAuth app configuration; over `oauth_tokens` columns. */
+export const CONFIGURATION_FAILURE_SQL = `(token_status = '${TokenStatus.RefreshFailed}'
+  AND health_check_error LIKE '${CONFIGURATION_ERROR_PREFIX.replace(/'/g, "''")}%')`;
+
 const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+  AND NOT (provider = ANY(:configurationHeld::varchar[]) AND ${CONFIGURATION_FAILURE_SQL})
   AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
 

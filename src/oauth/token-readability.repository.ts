@@ -13,6 +13,12 @@ import { ReservedPool } from '../database/reserved-pool';
 const readable = (column: string) =>
   `(${column} IS NULL OR (${column} ~ '^v[12]:[0-9a-f]{8}:[^:]*:[^:]*:[^:]*$' AND split_part(${column}, ':', 2) = ANY(:keyIds::text[])))`;
 
+/** How many stored rows were written under one key id (of their refresh token, or access token when there is none). */
+export interface KeyIdCount {
+  keyId: string;
+  rows: number;
+}
+
 /**
  * Finds, set-wise, stored tokens this service cannot decrypt at all (legacy plaintext,
  * a removed key), so a token that needs no refresh is not called healthy without ever
@@ -28,6 +34,18 @@ export class TokenReadabilityRepository {
     private readonly cipher: TokenCipher,
   ) {
     this.dataSource = reserved.dataSource;
+  }
+
+  /** Rows per key id of their ciphertext; plaintext (legacy) rows are not counted. */
+  async countRowsByKeyId(): Promise<KeyIdCount[]> {
+    const rows = await this.dataSource.query<{ key_id: string; rows: number }[]>(
+      `SELECT split_part(COALESCE(refresh_token, access_token), ':', 2) AS key_id, count(*)::int AS rows
+         FROM oauth_tokens
+        WHERE COALESCE(refresh_token, access_token) ~ '^v[12]:[0-9a-f]{8}:'
+        GROUP BY 1
+        ORDER BY 2 DESC, 1`,
+    );
+    return rows.map((row) => ({ keyId: row.key_id, rows: row.rows }));
   }
 
   /** Marks such tokens in scope, not yet checked in this cycle, `refresh_failed`; returns the provider of each. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AlertIntake } from '../alerting/alert-intake';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { FleetFilter, FleetPosition } from '../oauth/fleet-query';
 import { MAX_SEARCH_LENGTH } from '../oauth/fleet-search';
@@ -35,6 +36,10 @@ export interface FleetSummary {
   byProvider: { provider: string; status: TokenStatus; count: number }[];
   lastCycle: CheckRun | null;
   outages: ProviderOutage[];
+  /** Where alerts go; empty while none is configured (alerts then stay due). */
+  alertChannels: string[];
+  /** Connections not healthy right now (invalid, refresh failed or expiring). */
+  unhealthy: number;
 }
 
 /** What the fleet API and the admin console read: pages, counts, summary, history. Input is validated here. */
@@ -47,6 +52,7 @@ export class FleetService {
     private readonly counts: TokenCountsService,
     private readonly outages: ProviderOutageSource,
     private readonly stats: CheckCycleStats,
+    private readonly alerting: AlertIntake,
   ) {}
 
   /** One page after `after` (or before `before`, for going back); neither: the first page. */
@@ -92,6 +98,8 @@ export class FleetService {
       byProvider: counts,
       lastCycle: last ? checkRunOf(last) : null,
       outages,
+      alertChannels: this.alerting.channelNames,
+      unhealthy: byStatus.filter((row) => row.status !== TokenStatus.Healthy).reduce((sum, row) => sum + row.count, 0),
     };
   }
 

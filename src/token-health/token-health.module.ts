@@ -11,6 +11,10 @@ import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
 import { TokenAlertComposer } from './token-alert.composer';
+import { NextScheduledCheck } from './next-scheduled-check';
+import { ProviderConfigurationComposer } from './configuration/provider-configuration.composer';
+import { ProviderConfigurationRepository } from './configuration/provider-configuration.repository';
+import { ProviderConfigurationService } from './configuration/provider-configuration.service';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthCron } from './token-health.cron';
@@ -98,6 +102,10 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
+      NextScheduledCheck,
+      ProviderConfigurationRepository,
+      ProviderConfigurationComposer,
+      ProviderConfigurationService,
       TokenAlertDigestComposer,
       TokenAlertService,
       TokenHealthService,

@@ -28,6 +28,15 @@ export class TokenHealthEventRepository {
     await manager.query("SELECT set_config('token_health.event_source', $1, true)", [source]);
   }
 
+  /**
+   * The newest event's id (null when there is none). Every insert and every status change of a
+   * token writes an event, so an unchanged id means the counts per status are unchanged too.
+   */
+  async latestEventId(): Promise<string | null> {
+    const [row] = await this.dataSource.query<{ id: string | null }[]>('SELECT max(id)::text AS id FROM token_health_events');
+    return row?.id ?? null;
+  }
+
   async findForConnection(clientId: string, provider: string, limit: number): Promise<TokenHealthEvent[]> {
     const rows = await this.dataSource.query<EventRow[]>(
       `SELECT at, from_status, to_status, error, source FROM token_health_events
