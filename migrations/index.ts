@@ -10,6 +10,7 @@ import { CreateProviderOutages1764100000000 } from './1764100000000-create-provi
 import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
 import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-create-console-session-generation';
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
+import { HistoryVerifiedRegistration1764300044000 } from './1764300044000-history-verified-registration';
 import { IndexClientPrefixSearch1764200034000 } from './1764200034000-index-client-prefix-search';
 import { CreateApiKeys1764300039000 } from './1764300039000-create-api-keys';
 import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   HistoryOneEventPerTransaction1764300024000,
   CreateProviderConfigurationIncidents1764300024001,
   CreateApiKeys1764300039000,
+  HistoryVerifiedRegistration1764300044000,
 ];

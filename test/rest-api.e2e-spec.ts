@@ -345,6 +345,8 @@ describe(ConnectionsController.name, () => {
         ],
         lastCycle: null,
         outages: [],
+        alertChannels: [],
+        unhealthy: 2,
       });
     });
 

@@ -45,8 +45,10 @@ export class TokenRegistrationService {
         throw TokenHealthError.invalidInput('accountsServer', `accountsServer is not one of the allowed accounts servers (${variable})`);
       }
     }
-    const { leased, previousUnreadable } = await this.dataSource.transaction(async (manager) => {
+    const { id, leased, previousUnreadable } = await this.dataSource.transaction(async (manager) => {
       await this.events.tagSource(manager, TokenEventSource.Register);
+      // What is stored here is not yet a fact: the history event waits for the verdict below.
+      await this.events.markPending(manager);
       const stored = await this.tokens.upsertTokenSet({ ...input, accountsServer }, manager);
       // Leased before it is visible: no cycle claims the new token set before its verification is written.
       return { ...stored, leased: await this.leases.claimOne(stored.id, this.config.tokenHealth.leaseSeconds, manager) };
@@ -56,6 +58,7 @@ export class TokenRegistrationService {
     }
     // Without a usable access token nothing vouches for the refresh token: one refresh decides the status.
     if (leased) await this.oauthTokens.verifyLeased(leased, TokenEventSource.Register);
+    await this.events.settlePending(id);
     return (await this.reports.findReport(input.clientId, input.provider))!;
   }
 

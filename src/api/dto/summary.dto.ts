@@ -47,4 +47,10 @@ export class SummaryDto {
 
   @ApiProperty({ type: [ProviderOutageDto], description: 'Open provider outages, empty when none' })
   outages!: ProviderOutageDto[];
+
+  @ApiProperty({ type: [String], description: 'Alert channels configured; empty while none is (alerts then stay due)' })
+  alertChannels!: string[];
+
+  @ApiProperty({ type: 'integer', description: 'Connections not healthy right now' })
+  unhealthy!: number;
 }

@@ -57,4 +57,7 @@ export class TokenHealthSummaryModel {
     description: 'Channels alerts go to (slack, email, sms, webhook, or host); empty while none is configured and alerts stay due',
   })
   alertChannels!: string[];
+
+  @Field(() => Int, { description: 'Connections not healthy right now' })
+  unhealthy!: number;
 }

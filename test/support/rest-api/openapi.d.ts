@@ -246,6 +246,10 @@ export interface components {
             lastCycle: components["schemas"]["CheckRunDto"] | null;
             /** @description Open provider outages, empty when none */
             outages: components["schemas"]["ProviderOutageDto"][];
+            /** @description Alert channels configured; empty while none is (alerts then stay due) */
+            alertChannels: string[];
+            /** @description Connections not healthy right now */
+            unhealthy: number;
         };
     };
     responses: never;
