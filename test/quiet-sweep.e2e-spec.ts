@@ -41,7 +41,7 @@ describe('a cycle that changes nothing', () => {
     const before = await rowVersions();
     const answer = await graphqlAsAdmin(app, CHECK_TOKEN_HEALTH, { clientId: null });
     expect(answer.errors).toBeUndefined();
-    return { before, after: await rowVersions(), checkedAt: (await latestSweep())!.toISOString() };
+    return { before, after: await rowVersions(), checkedAt: (await latestSweep()).toISOString() };
   };
   const consolePage = async (path: string) => {
     const agent = request.agent(httpServer(app));

@@ -1,0 +1,221 @@
+// A cycle writes what changed: N tokens, 1 % due, no status change. A started server fired by
+// its own cron (every 20 s) runs 5 cycles; before each, the bench puts the due rows back near
+// expiry and takes a CHECKPOINT (in production cycles are 30 min apart and checkpoints every
+// 5 min, so every cycle's first touch of a page writes a full-page image). Per cycle: WAL bytes
+// (pg_current_wal_lsn), updates / HOT updates / dead tuples (pg_stat_user_tables), and
+// table + index size over the 5 cycles. Beside it, in the same run: what main's sweep does,
+// one UPDATE of every row's last_health_check, measured the same way.
+//
+//   node dist/bench/quiet-writes.js [--rows=100000] [--cycles=5] [--json=PATH]
+import { Client } from 'pg';
+import { numberFlag, parseArgs } from './lib/args';
+import { appEnv } from './lib/app-env';
+import { startAppServer } from './lib/app-server';
+import { runMain } from './lib/cleanup';
+import { connect, createBenchDatabase } from './lib/database';
+import { startFakeProvider } from './lib/fake-provider';
+import { count, mb, ms, percent, ratio, table, verdict } from './lib/format';
+import { machine, writeResults } from './lib/results';
+import { seedTokens } from './lib/seed';
+
+const LATENCY_MS = 50;
+const CONCURRENCY = 50;
+const CRON = '*/20 * * * * *';
+
+interface WriteCost {
+  walBytes: number;
+  updates: number;
+  hotUpdates: number;
+  deadTuples: number;
+}
+
+interface CycleFigures extends WriteCost {
+  elapsedMs: number;
+  refreshed: number;
+}
+
+const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve, msToWait));
+const log = (line: string) => console.log(`[quiet-writes] ${line}`);
+
+async function main(): Promise<void> {
+  const flags = parseArgs();
+  const rows = numberFlag(flags, 'rows', 100_000);
+  const cycles = numberFlag(flags, 'cycles', 5);
+  const database = await createBenchDatabase('quiet_writes', { maxConnections: 100 });
+  const db = await connect(database.url);
+  const fake = await startFakeProvider(LATENCY_MS);
+
+  log(`seeding N=${count(rows)}, 1 % due`);
+  const { due } = await seedTokens(db, { rows, dueEvery: 100 });
+  const baseline = await plainUpdateBaseline(db, cycles);
+  await seedTokens(db, { rows, dueEvery: 100 });
+  const sizeBefore = await tableSize(db);
+
+  const server = await startAppServer({
+    ...appEnv({ databaseUrl: database.url, accountsUrl: fake.url, concurrency: CONCURRENCY }),
+    TZ: 'UTC',
+    TOKEN_HEALTH_ENABLED: 'true',
+    TOKEN_HEALTH_CRON: CRON,
+  });
+  const figures: CycleFigures[] = [];
+  try {
+    let lastSweep = await latestSweepId(db);
+    // The first tick may fall while the server starts: skip it.
+    lastSweep = await waitForSweepAfter(db, lastSweep);
+    for (let cycle = 0; cycle < cycles; cycle++) {
+      await putDueRowsBack(db);
+      const before = await writeCounters(db);
+      const sweepId = await waitForSweepAfter(db, lastSweep);
+      const sweepStart = await sweepStartedAt(db, sweepId);
+      const done = await waitForDueRefreshed(db, sweepStart, due);
+      await sleep(1500); // the server's table statistics reach pg_stat_user_tables within a second
+      const after = await writeCounters(db);
+      figures.push({ ...difference(before, after), elapsedMs: done.getTime() - sweepStart.getTime(), refreshed: due });
+      log(`cycle ${cycle + 1}: ${describe(figures[figures.length - 1], rows)}, ${ms(figures[figures.length - 1].elapsedMs)}`);
+      lastSweep = sweepId;
+    }
+  } finally {
+    await server.stop();
+  }
+  const sizeAfter = await tableSize(db);
+  const floorMs = Math.ceil(due / CONCURRENCY) * LATENCY_MS;
+  const first = figures[0];
+  const worstElapsed = Math.max(...figures.map((figure) => figure.elapsedMs));
+  const growth = sizeAfter / sizeBefore - 1;
+  const report = {
+    bench: 'quiet-writes',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    rows,
+    due,
+    cycles: figures,
+    baseline,
+    sizeBefore,
+    sizeAfter,
+    floorMs,
+  };
+  console.log(
+    table(
+      ['figure', 'main (UPDATE of every row)', 'this branch', 'target', ''],
+      [
+        ['WAL per cycle', mb(baseline.cost.walBytes), mb(first.walBytes), '≤ 200 MB at 1M', verdict(first.walBytes <= (200e6 * rows) / 1e6)],
+        ['WAL bytes per row', count(Math.round(baseline.cost.walBytes / rows)), count(Math.round(first.walBytes / rows)), '', ''],
+        ['rows updated', count(baseline.cost.updates), count(first.updates), '', ''],
+        ['HOT share of updates', percent(share(baseline.cost)), percent(share(first)), '', ''],
+        [
+          'dead tuples after a cycle',
+          count(baseline.cost.deadTuples),
+          count(first.deadTuples),
+          '≤ 10 % of rows',
+          verdict(first.deadTuples <= 0.1 * rows),
+        ],
+        [`size growth over ${cycles} cycles`, percent(baseline.growth), percent(growth), '≤ 5 %', verdict(growth <= 0.05)],
+        [
+          'slowest cycle / floor',
+          '',
+          `${ms(worstElapsed)} / ${ms(floorMs)} = ${ratio(worstElapsed / floorMs)}`,
+          '≤ 1.2×',
+          verdict(worstElapsed <= 1.2 * floorMs),
+        ],
+      ],
+    ),
+  );
+  writeResults(flags, report);
+}
+
+/** What main's sweep costs: every row's check time rewritten, `cycles` times, each after a checkpoint. */
+async function plainUpdateBaseline(db: Client, cycles: number): Promise<{ cost: WriteCost; growth: number }> {
+  const sizeBefore = await tableSize(db);
+  let cost: WriteCost | undefined;
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    await db.query('CHECKPOINT');
+    const before = await writeCounters(db);
+    await db.query('UPDATE oauth_tokens SET last_health_check = now()');
+    await sleep(1500);
+    cost ??= difference(before, await writeCounters(db));
+  }
+  const growth = (await tableSize(db)) / sizeBefore - 1;
+  log(`main's path (UPDATE of every row): ${describe(cost!, Number(cost!.updates))}, size +${percent(growth)}`);
+  return { cost: cost!, growth };
+}
+
+async function putDueRowsBack(db: Client): Promise<void> {
+  await db.query(
+    `UPDATE oauth_tokens SET token_expiry = now() + interval '5 minutes', last_refreshed_at = NULL, last_refresh_attempt_at = NULL
+      WHERE client_id LIKE 'due-%'`,
+  );
+  await db.query('CHECKPOINT');
+}
+
+async function writeCounters(db: Client): Promise<WriteCost> {
+  const {
+    rows: [row],
+  } = await db.query<{ lsn: string; updates: string; hot: string; dead: string }>(
+    `SELECT pg_current_wal_lsn()::text AS lsn, n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot, n_dead_tup::text AS dead
+       FROM pg_stat_user_tables WHERE relname = 'oauth_tokens'`,
+  );
+  return { walBytes: lsnBytes(row.lsn), updates: Number(row.updates), hotUpdates: Number(row.hot), deadTuples: Number(row.dead) };
+}
+
+function difference(before: WriteCost, after: WriteCost): WriteCost {
+  return {
+    walBytes: after.walBytes - before.walBytes,
+    updates: after.updates - before.updates,
+    hotUpdates: after.hotUpdates - before.hotUpdates,
+    // Dead tuples are a level, not a counter: what the cycle left for autovacuum.
+    deadTuples: after.deadTuples,
+  };
+}
+
+function lsnBytes(lsn: string): number {
+  const [high, low] = lsn.split('/').map((part) => parseInt(part, 16));
+  return high * 2 ** 32 + low;
+}
+
+const share = (cost: WriteCost) => (cost.updates === 0 ? null : cost.hotUpdates / cost.updates);
+const describe = (cost: WriteCost, rows: number) =>
+  `WAL ${mb(cost.walBytes)} (${count(Math.round(cost.walBytes / Math.max(rows, 1)))} B/row), ${count(cost.updates)} updates (${percent(share(cost))} HOT), ${count(cost.deadTuples)} dead`;
+
+async function tableSize(db: Client): Promise<number> {
+  const { rows } = await db.query<{ bytes: string }>(`SELECT pg_total_relation_size('oauth_tokens')::text AS bytes`);
+  return Number(rows[0].bytes);
+}
+
+async function latestSweepId(db: Client): Promise<number> {
+  const { rows } = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM token_health_sweeps');
+  return Number(rows[0].id ?? 0);
+}
+
+async function waitForSweepAfter(db: Client, id: number, timeoutMs = 10 * 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const latest = await latestSweepId(db);
+    if (latest > id) return latest;
+    await sleep(100);
+  }
+  throw new Error(`no sweep after #${id} within ${ms(timeoutMs)}`);
+}
+
+async function sweepStartedAt(db: Client, id: number): Promise<Date> {
+  const { rows } = await db.query<{ started_at: Date }>('SELECT started_at FROM token_health_sweeps WHERE id = $1', [id]);
+  return rows[0].started_at;
+}
+
+/** The cycle's end as the table shows it: the sweep is recorded and every due token refreshed. */
+async function waitForDueRefreshed(db: Client, since: Date, due: number, timeoutMs = 10 * 60_000): Promise<Date> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const {
+      rows: [row],
+    } = await db.query<{ refreshed: number; last: Date | null }>(
+      `SELECT count(*)::int AS refreshed, max(last_health_check) AS last FROM oauth_tokens WHERE client_id LIKE 'due-%' AND last_refreshed_at >= $1`,
+      [since],
+    );
+    if (row.refreshed === due) return row.last!;
+    await sleep(100);
+  }
+  throw new Error(`the due tokens were not refreshed within ${ms(timeoutMs)}`);
+}
+
+runMain(main);
