@@ -63,14 +63,15 @@ async function main(): Promise<void> {
     // The first tick may fall while the server starts: skip it.
     lastSweep = await waitForSweepAfter(db, lastSweep);
     for (let cycle = 0; cycle < cycles; cycle++) {
-      await putDueRowsBack(db);
+      const putBackAt = await putDueRowsBack(db);
       const before = await writeCounters(db);
       const sweepId = await waitForSweepAfter(db, lastSweep);
-      const sweepStart = await sweepStartedAt(db, sweepId);
-      const done = await waitForDueRefreshed(db, sweepStart, due);
+      const tick = cronTick(await sweepStartedAt(db, sweepId));
+      const refreshedBy = await waitForDueRefreshed(db, putBackAt, due);
+      const done = new Date(Math.max(refreshedBy.getTime(), (await sweepFinishedAt(db, sweepId)).getTime()));
       await sleep(1500); // the server's table statistics reach pg_stat_user_tables within a second
       const after = await writeCounters(db);
-      figures.push({ ...difference(before, after), elapsedMs: done.getTime() - sweepStart.getTime(), refreshed: due });
+      figures.push({ ...difference(before, after), elapsedMs: done.getTime() - tick.getTime(), refreshed: due });
       log(`cycle ${cycle + 1}: ${describe(figures[figures.length - 1], rows)}, ${ms(figures[figures.length - 1].elapsedMs)}`);
       lastSweep = sweepId;
     }
@@ -140,12 +141,19 @@ async function plainUpdateBaseline(db: Client, cycles: number): Promise<{ cost: 
   return { cost: cost!, growth };
 }
 
-async function putDueRowsBack(db: Client): Promise<void> {
+/** The cron tick a sweep belongs to: its start, down to the 20-second boundary. */
+function cronTick(sweepStart: Date): Date {
+  return new Date(Math.floor(sweepStart.getTime() / 20_000) * 20_000);
+}
+
+async function putDueRowsBack(db: Client): Promise<Date> {
+  const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
   await db.query(
     `UPDATE oauth_tokens SET token_expiry = now() + interval '5 minutes', last_refreshed_at = NULL, last_refresh_attempt_at = NULL
       WHERE client_id LIKE 'due-%'`,
   );
   await db.query('CHECKPOINT');
+  return rows[0].now;
 }
 
 async function writeCounters(db: Client): Promise<WriteCost> {
@@ -195,6 +203,11 @@ async function waitForSweepAfter(db: Client, id: number, timeoutMs = 10 * 60_000
     await sleep(100);
   }
   throw new Error(`no sweep after #${id} within ${ms(timeoutMs)}`);
+}
+
+async function sweepFinishedAt(db: Client, id: number): Promise<Date> {
+  const { rows } = await db.query<{ finished_at: Date }>('SELECT finished_at FROM token_health_sweeps WHERE id = $1', [id]);
+  return rows[0].finished_at;
 }
 
 async function sweepStartedAt(db: Client, id: number): Promise<Date> {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * One row per completed whole-fleet sweep: when it started and the timing rules it judged by.
+ * One row per completed whole-fleet sweep: when it started and ended, and the timing rules it judged by.
  * A sweep writes only the rows whose verdict changed; every other row it examined takes its
  * `last_health_check` from here (see effective-health-check.sql.ts), so an unchanged fleet
  * costs one row per cycle instead of a rewrite of the table.
@@ -14,6 +14,7 @@ export class CreateTokenHealthSweeps1764300043000 implements MigrationInterface 
       CREATE TABLE token_health_sweeps (
         id bigserial PRIMARY KEY,
         started_at timestamptz NOT NULL,
+        finished_at timestamptz NOT NULL DEFAULT now(),
         expiry_window_minutes float8 NOT NULL,
         min_refresh_interval_minutes float8 NOT NULL
       )`);
