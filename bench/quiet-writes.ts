@@ -1,12 +1,13 @@
 // A cycle writes what changed: N tokens, 1 % due, no status change. A started server fired by
-// its own cron (every 20 s) runs 5 cycles; before each, the bench puts the due rows back near
-// expiry and takes a CHECKPOINT (in production cycles are 30 min apart and checkpoints every
+// its own cron (every 20 s) runs 5 cycles; a different 1 % falls due at each (seeded expiries,
+// so the bench writes nothing between cycles); before each the bench takes a CHECKPOINT (in production cycles are 30 min apart and checkpoints every
 // 5 min, so every cycle's first touch of a page writes a full-page image). Per cycle: WAL bytes
 // (pg_current_wal_lsn), updates / HOT updates / dead tuples (pg_stat_user_tables), and
 // table + index size over the 5 cycles. Beside it, in the same run: what main's sweep does,
 // one UPDATE of every row's last_health_check, measured the same way.
 //
 //   node dist/bench/quiet-writes.js [--rows=100000] [--cycles=5] [--json=PATH]
+import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { numberFlag, parseArgs } from './lib/args';
 import { appEnv } from './lib/app-env';
@@ -21,6 +22,7 @@ import { seedTokens } from './lib/seed';
 const LATENCY_MS = 50;
 const CONCURRENCY = 50;
 const CRON = '*/20 * * * * *';
+const TICK_MS = 20_000;
 
 interface WriteCost {
   walBytes: number;
@@ -45,11 +47,13 @@ async function main(): Promise<void> {
   const db = await connect(database.url);
   const fake = await startFakeProvider(LATENCY_MS);
 
-  log(`seeding N=${count(rows)}, 1 % due`);
-  const { due } = await seedTokens(db, { rows, dueEvery: 100 });
+  log(`seeding N=${count(rows)}: ${cycles} groups of 1 % that fall due one cycle after another`);
+  const { due } = await seedTokens(db, { rows, dueEvery: 100 / cycles });
+  const groupSize = due / cycles;
+  await parkDueRows(db);
   const baseline = await plainUpdateBaseline(db, cycles);
-  await seedTokens(db, { rows, dueEvery: 100 });
-  const sizeBefore = await tableSize(db);
+  await seedTokens(db, { rows, dueEvery: 100 / cycles });
+  await parkDueRows(db);
 
   const server = await startAppServer({
     ...appEnv({ databaseUrl: database.url, accountsUrl: fake.url, concurrency: CONCURRENCY }),
@@ -58,28 +62,31 @@ async function main(): Promise<void> {
     TOKEN_HEALTH_CRON: CRON,
   });
   const figures: CycleFigures[] = [];
+  let sizeBefore = 0;
   try {
-    let lastSweep = await latestSweepId(db);
     // The first tick may fall while the server starts: skip it.
-    lastSweep = await waitForSweepAfter(db, lastSweep);
+    await waitForSweepAfter(db, await latestSweepId(db));
+    const firstTick = await scheduleGroups(db, cycles);
+    await db.query('VACUUM oauth_tokens');
+    sizeBefore = await tableSize(db);
     for (let cycle = 0; cycle < cycles; cycle++) {
-      const putBackAt = await putDueRowsBack(db);
+      const tick = new Date(firstTick.getTime() + cycle * TICK_MS);
+      // Cycles 30 min apart with checkpoints every 5 min: each cycle starts after a checkpoint.
+      await db.query('CHECKPOINT');
       const before = await writeCounters(db);
-      const sweepId = await waitForSweepAfter(db, lastSweep);
-      const tick = cronTick(await sweepStartedAt(db, sweepId));
-      const refreshedBy = await waitForDueRefreshed(db, putBackAt, due);
+      const sweepId = await waitForSweepFrom(db, tick);
+      const refreshedBy = await waitForGroupRefreshed(db, tick, groupSize);
       const done = new Date(Math.max(refreshedBy.getTime(), (await sweepFinishedAt(db, sweepId)).getTime()));
       await sleep(1500); // the server's table statistics reach pg_stat_user_tables within a second
       const after = await writeCounters(db);
-      figures.push({ ...difference(before, after), elapsedMs: done.getTime() - tick.getTime(), refreshed: due });
+      figures.push({ ...difference(before, after), elapsedMs: done.getTime() - tick.getTime(), refreshed: groupSize });
       log(`cycle ${cycle + 1}: ${describe(figures[figures.length - 1], rows)}, ${ms(figures[figures.length - 1].elapsedMs)}`);
-      lastSweep = sweepId;
     }
   } finally {
     await server.stop();
   }
   const sizeAfter = await tableSize(db);
-  const floorMs = Math.ceil(due / CONCURRENCY) * LATENCY_MS;
+  const floorMs = Math.ceil(groupSize / CONCURRENCY) * LATENCY_MS + baseline.bulkUpdateMs;
   const first = figures[0];
   const worstElapsed = Math.max(...figures.map((figure) => figure.elapsedMs));
   const growth = sizeAfter / sizeBefore - 1;
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
     machine: machine(),
     database: database.description,
     rows,
-    due,
+    duePerCycle: groupSize,
     cycles: figures,
     baseline,
     sizeBefore,
@@ -126,34 +133,41 @@ async function main(): Promise<void> {
 }
 
 /** What main's sweep costs: every row's check time rewritten, `cycles` times, each after a checkpoint. */
-async function plainUpdateBaseline(db: Client, cycles: number): Promise<{ cost: WriteCost; growth: number }> {
+async function plainUpdateBaseline(db: Client, cycles: number): Promise<{ cost: WriteCost; growth: number; bulkUpdateMs: number }> {
   const sizeBefore = await tableSize(db);
   let cost: WriteCost | undefined;
+  let bulkUpdateMs = Infinity;
   for (let cycle = 0; cycle < cycles; cycle++) {
     await db.query('CHECKPOINT');
     const before = await writeCounters(db);
+    const started = performance.now();
     await db.query('UPDATE oauth_tokens SET last_health_check = now()');
+    bulkUpdateMs = Math.min(bulkUpdateMs, performance.now() - started);
     await sleep(1500);
     cost ??= difference(before, await writeCounters(db));
   }
   const growth = (await tableSize(db)) / sizeBefore - 1;
   log(`main's path (UPDATE of every row): ${describe(cost!, Number(cost!.updates))}, size +${percent(growth)}`);
-  return { cost: cost!, growth };
+  return { cost: cost!, growth, bulkUpdateMs };
 }
 
-/** The cron tick a sweep belongs to: its start, down to the 20-second boundary. */
-function cronTick(sweepStart: Date): Date {
-  return new Date(Math.floor(sweepStart.getTime() / 20_000) * 20_000);
+/** The due rows wait far from expiry until the cycles to measure are known. */
+async function parkDueRows(db: Client): Promise<void> {
+  await db.query(`UPDATE oauth_tokens SET token_expiry = now() + interval '30 days' WHERE client_id LIKE 'due-%'`);
+  await db.query('VACUUM ANALYZE oauth_tokens');
 }
 
-async function putDueRowsBack(db: Client): Promise<Date> {
+/** Group g falls due at the g-th tick from the next one (the window is 60 minutes); returns that next tick. */
+async function scheduleGroups(db: Client, groups: number): Promise<Date> {
   const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
+  const firstTick = new Date(Math.ceil((rows[0].now.getTime() + 8000) / TICK_MS) * TICK_MS);
   await db.query(
-    `UPDATE oauth_tokens SET token_expiry = now() + interval '5 minutes', last_refreshed_at = NULL, last_refresh_attempt_at = NULL
+    `UPDATE oauth_tokens
+        SET token_expiry = $1::timestamptz + interval '60 minutes' + ((substring(client_id FROM 5)::int / (100 / $2::int)) % $2::int) * interval '20 seconds' - interval '10 seconds'
       WHERE client_id LIKE 'due-%'`,
+    [firstTick, groups],
   );
-  await db.query('CHECKPOINT');
-  return rows[0].now;
+  return firstTick;
 }
 
 async function writeCounters(db: Client): Promise<WriteCost> {
@@ -205,30 +219,35 @@ async function waitForSweepAfter(db: Client, id: number, timeoutMs = 10 * 60_000
   throw new Error(`no sweep after #${id} within ${ms(timeoutMs)}`);
 }
 
+async function waitForSweepFrom(db: Client, tick: Date, timeoutMs = 10 * 60_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { rows } = await db.query<{ id: string | null }>('SELECT max(id)::text AS id FROM token_health_sweeps WHERE started_at >= $1', [tick]);
+    if (rows[0].id !== null) return Number(rows[0].id);
+    await sleep(100);
+  }
+  throw new Error(`no sweep from ${tick.toISOString()} within ${ms(timeoutMs)}`);
+}
+
 async function sweepFinishedAt(db: Client, id: number): Promise<Date> {
   const { rows } = await db.query<{ finished_at: Date }>('SELECT finished_at FROM token_health_sweeps WHERE id = $1', [id]);
   return rows[0].finished_at;
 }
 
-async function sweepStartedAt(db: Client, id: number): Promise<Date> {
-  const { rows } = await db.query<{ started_at: Date }>('SELECT started_at FROM token_health_sweeps WHERE id = $1', [id]);
-  return rows[0].started_at;
-}
-
-/** The cycle's end as the table shows it: the sweep is recorded and every due token refreshed. */
-async function waitForDueRefreshed(db: Client, since: Date, due: number, timeoutMs = 10 * 60_000): Promise<Date> {
+/** The cycle's refreshes as the table shows them: the group due at `tick` refreshed; the last one's time. */
+async function waitForGroupRefreshed(db: Client, tick: Date, groupSize: number, timeoutMs = 10 * 60_000): Promise<Date> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const {
       rows: [row],
     } = await db.query<{ refreshed: number; last: Date | null }>(
       `SELECT count(*)::int AS refreshed, max(last_health_check) AS last FROM oauth_tokens WHERE client_id LIKE 'due-%' AND last_refreshed_at >= $1`,
-      [since],
+      [tick],
     );
-    if (row.refreshed === due) return row.last!;
+    if (row.refreshed >= groupSize) return row.last!;
     await sleep(100);
   }
-  throw new Error(`the due tokens were not refreshed within ${ms(timeoutMs)}`);
+  throw new Error(`the tokens due at ${tick.toISOString()} were not refreshed within ${ms(timeoutMs)}`);
 }
 
 runMain(main);
