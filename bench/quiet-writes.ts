@@ -86,7 +86,10 @@ async function main(): Promise<void> {
     await server.stop();
   }
   const sizeAfter = await tableSize(db);
-  const floorMs = Math.ceil(groupSize / CONCURRENCY) * LATENCY_MS + baseline.bulkUpdateMs;
+  const providerFloorMs = Math.ceil(groupSize / CONCURRENCY) * LATENCY_MS;
+  const floorMs = providerFloorMs + baseline.bulkUpdateMs;
+  const walTarget = (200e6 * rows) / 1e6;
+  const largestWal = Math.max(...figures.map((figure) => figure.walBytes));
   const first = figures[0];
   const worstElapsed = Math.max(...figures.map((figure) => figure.elapsedMs));
   const growth = sizeAfter / sizeBefore - 1;
@@ -107,7 +110,13 @@ async function main(): Promise<void> {
     table(
       ['figure', 'main (UPDATE of every row)', 'this branch', 'target', ''],
       [
-        ['WAL per cycle', mb(baseline.cost.walBytes), mb(first.walBytes), '≤ 200 MB at 1M', verdict(first.walBytes <= (200e6 * rows) / 1e6)],
+        [
+          'WAL per cycle (first / largest)',
+          mb(baseline.cost.walBytes),
+          `${mb(first.walBytes)} / ${mb(largestWal)}`,
+          `≤ ${mb(walTarget)} (200 MB at 1M)`,
+          verdict(largestWal <= walTarget),
+        ],
         ['WAL bytes per row', count(Math.round(baseline.cost.walBytes / rows)), count(Math.round(first.walBytes / rows)), '', ''],
         ['rows updated', count(baseline.cost.updates), count(first.updates), '', ''],
         ['HOT share of updates', percent(share(baseline.cost)), percent(share(first)), '', ''],
@@ -120,11 +129,18 @@ async function main(): Promise<void> {
         ],
         [`size growth over ${cycles} cycles`, percent(baseline.growth), percent(growth), '≤ 5 %', verdict(growth <= 0.05)],
         [
-          'slowest cycle / floor',
+          'slowest cycle / floor (R/C × latency + bulk UPDATE)',
           '',
           `${ms(worstElapsed)} / ${ms(floorMs)} = ${ratio(worstElapsed / floorMs)}`,
           '≤ 1.2×',
           verdict(worstElapsed <= 1.2 * floorMs),
+        ],
+        [
+          'slowest cycle / R/C × latency alone',
+          '',
+          `${ms(worstElapsed)} / ${ms(providerFloorMs)} = ${ratio(worstElapsed / providerFloorMs)}`,
+          '',
+          '',
         ],
       ],
     ),
