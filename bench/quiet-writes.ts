@@ -155,6 +155,7 @@ async function plainUpdateBaseline(db: Client, cycles: number): Promise<{ cost: 
   let bulkUpdateMs = Infinity;
   for (let cycle = 0; cycle < cycles; cycle++) {
     await db.query('CHECKPOINT');
+    await sleep(1500); // earlier statements' statistics still on their way
     const before = await writeCounters(db);
     const started = performance.now();
     await db.query('UPDATE oauth_tokens SET last_health_check = now()');
