@@ -6,7 +6,7 @@
 // table + index size over the 5 cycles. Beside it, in the same run: what main's sweep does,
 // one UPDATE of every row's last_health_check, measured the same way.
 //
-//   node dist/bench/quiet-writes.js [--rows=100000] [--cycles=5] [--json=PATH]
+//   node dist/bench/quiet-writes.js [--rows=100000] [--cycles=5] [--tick=20] [--json=PATH]
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { numberFlag, parseArgs } from './lib/args';
@@ -21,11 +21,13 @@ import { seedTokens } from './lib/seed';
 
 const LATENCY_MS = 50;
 const CONCURRENCY = 50;
-const CRON = '*/20 * * * * *';
-const TICK_MS = 20_000;
+// Seconds between cron ticks (a divisor of 60): long enough for a cycle to end before the next.
+let tickSeconds = 20;
 
 interface WriteCost {
   walBytes: number;
+  /** autovacuum and autoanalyze runs on the table: their WAL is in the cluster-wide LSN difference. */
+  autovacuums: number;
   updates: number;
   hotUpdates: number;
   deadTuples: number;
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   const flags = parseArgs();
   const rows = numberFlag(flags, 'rows', 100_000);
   const cycles = numberFlag(flags, 'cycles', 5);
+  tickSeconds = numberFlag(flags, 'tick', tickSeconds);
   const database = await createBenchDatabase('quiet_writes', { maxConnections: 100 });
   const db = await connect(database.url);
   const fake = await startFakeProvider(LATENCY_MS);
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     ...appEnv({ databaseUrl: database.url, accountsUrl: fake.url, concurrency: CONCURRENCY }),
     TZ: 'UTC',
     TOKEN_HEALTH_ENABLED: 'true',
-    TOKEN_HEALTH_CRON: CRON,
+    TOKEN_HEALTH_CRON: `*/${tickSeconds} * * * * *`,
   });
   const figures: CycleFigures[] = [];
   let sizeBefore = 0;
@@ -70,7 +73,7 @@ async function main(): Promise<void> {
     await db.query('VACUUM oauth_tokens');
     sizeBefore = await tableSize(db);
     for (let cycle = 0; cycle < cycles; cycle++) {
-      const tick = new Date(firstTick.getTime() + cycle * TICK_MS);
+      const tick = new Date(firstTick.getTime() + cycle * tickSeconds * 1000);
       // Cycles 30 min apart with checkpoints every 5 min: each cycle starts after a checkpoint.
       await db.query('CHECKPOINT');
       const before = await writeCounters(db);
@@ -177,12 +180,13 @@ async function parkDueRows(db: Client): Promise<void> {
 /** Group g falls due at the g-th tick from the next one (the window is 60 minutes); returns that next tick. */
 async function scheduleGroups(db: Client, groups: number): Promise<Date> {
   const { rows } = await db.query<{ now: Date }>('SELECT now() AS now');
-  const firstTick = new Date(Math.ceil((rows[0].now.getTime() + 8000) / TICK_MS) * TICK_MS);
+  const tickMs = tickSeconds * 1000;
+  const firstTick = new Date(Math.ceil((rows[0].now.getTime() + 8000) / tickMs) * tickMs);
   await db.query(
     `UPDATE oauth_tokens
-        SET token_expiry = $1::timestamptz + interval '60 minutes' + ((substring(client_id FROM 5)::int / (100 / $2::int)) % $2::int) * interval '20 seconds' - interval '10 seconds'
+        SET token_expiry = $1::timestamptz + interval '60 minutes' + ((substring(client_id FROM 5)::int / (100 / $2::int)) % $2::int) * $3::float8 * interval '1 second' - $3::float8 / 2 * interval '1 second'
       WHERE client_id LIKE 'due-%'`,
-    [firstTick, groups],
+    [firstTick, groups, tickSeconds],
   );
   return firstTick;
 }
@@ -190,16 +194,24 @@ async function scheduleGroups(db: Client, groups: number): Promise<Date> {
 async function writeCounters(db: Client): Promise<WriteCost> {
   const {
     rows: [row],
-  } = await db.query<{ lsn: string; updates: string; hot: string; dead: string }>(
-    `SELECT pg_current_wal_lsn()::text AS lsn, n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot, n_dead_tup::text AS dead
+  } = await db.query<{ lsn: string; updates: string; hot: string; dead: string; autovacuums: string }>(
+    `SELECT pg_current_wal_lsn()::text AS lsn, n_tup_upd::text AS updates, n_tup_hot_upd::text AS hot, n_dead_tup::text AS dead,
+            (autovacuum_count + autoanalyze_count)::text AS autovacuums
        FROM pg_stat_user_tables WHERE relname = 'oauth_tokens'`,
   );
-  return { walBytes: lsnBytes(row.lsn), updates: Number(row.updates), hotUpdates: Number(row.hot), deadTuples: Number(row.dead) };
+  return {
+    walBytes: lsnBytes(row.lsn),
+    autovacuums: Number(row.autovacuums),
+    updates: Number(row.updates),
+    hotUpdates: Number(row.hot),
+    deadTuples: Number(row.dead),
+  };
 }
 
 function difference(before: WriteCost, after: WriteCost): WriteCost {
   return {
     walBytes: after.walBytes - before.walBytes,
+    autovacuums: after.autovacuums - before.autovacuums,
     updates: after.updates - before.updates,
     hotUpdates: after.hotUpdates - before.hotUpdates,
     // Dead tuples are a level, not a counter: what the cycle left for autovacuum.
@@ -214,7 +226,7 @@ function lsnBytes(lsn: string): number {
 
 const share = (cost: WriteCost) => (cost.updates === 0 ? null : cost.hotUpdates / cost.updates);
 const describe = (cost: WriteCost, rows: number) =>
-  `WAL ${mb(cost.walBytes)} (${count(Math.round(cost.walBytes / Math.max(rows, 1)))} B/row), ${count(cost.updates)} updates (${percent(share(cost))} HOT), ${count(cost.deadTuples)} dead`;
+  `WAL ${mb(cost.walBytes)} (${count(Math.round(cost.walBytes / Math.max(rows, 1)))} B/row), ${count(cost.updates)} updates (${percent(share(cost))} HOT), ${count(cost.deadTuples)} dead, ${cost.autovacuums} autovacuum/analyze run(s)`;
 
 async function tableSize(db: Client): Promise<number> {
   const { rows } = await db.query<{ bytes: string }>(`SELECT pg_total_relation_size('oauth_tokens')::text AS bytes`);
