@@ -1,5 +1,5 @@
 // A cycle writes what changed: N tokens, 1 % due, no status change. A started server fired by
-// its own cron (every 20 s) runs 5 cycles; a different 1 % falls due at each (seeded expiries,
+// its own cron (every 20 s, --tick) runs 5 cycles; a different 1 % falls due at each (seeded expiries,
 // so the bench writes nothing between cycles); before each the bench takes a CHECKPOINT (in production cycles are 30 min apart and checkpoints every
 // 5 min, so every cycle's first touch of a page writes a full-page image). Per cycle: WAL bytes
 // (pg_current_wal_lsn), updates / HOT updates / dead tuples (pg_stat_user_tables), and
