@@ -4,6 +4,7 @@ import { TokenHealthError } from '../common/token-health.error';
 import { namedSql } from '../database/named-sql';
 import { FleetFilter, FleetPosition } from './fleet-query';
 import { likePattern, SEARCH_STATEMENT_TIMEOUT_MS, SearchMatch, searchMatchFor } from './fleet-search';
+import { effectiveLastHealthCheckSql } from './effective-health-check.sql';
 import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus, severityRank } from './token-status';
@@ -13,9 +14,12 @@ import { InjectTokenHealthDataSource } from '../database/token-health-data-sourc
 type FleetQueryRow = OAuthTokenReportRow & { id: string; rank: number; checked_micros: string };
 
 // Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
-// so that a page is a range scan of that index starting at its cursor.
+// so that a page is a range scan of that index starting at its cursor. The order's time is the row's last
+// written check (a verdict that changed, a refresh), which an unchanged sweep leaves alone; the page shows
+// the effective check time.
 const RANK = STATUS_RANK_SQL;
 const CHECKED = `(COALESCE(last_health_check, 'epoch'::timestamptz))`;
+const EFFECTIVE_CHECK = effectiveLastHealthCheckSql('oauth_tokens');
 const POSITION = `${RANK}, ${CHECKED}, id`;
 const CURSOR = `:rank::int, 'epoch'::timestamptz + :checkedMicros::int8 * interval '1 microsecond', :id::uuid`;
 
@@ -55,7 +59,7 @@ export class OAuthTokenFleetRepository {
     }
     const direction = forward ? 'DESC' : 'ASC';
     const [sql, params] = namedSql(
-      `SELECT client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error, id,
+      `SELECT client_id, provider, token_status, last_refreshed_at, ${EFFECTIVE_CHECK} AS last_health_check, token_expiry, health_check_error, id,
               ${RANK} AS rank, (extract(epoch FROM ${CHECKED}) * 1000000)::int8::text AS checked_micros
          FROM oauth_tokens
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
