@@ -3,6 +3,8 @@
 // unauthenticated — with the key's id (never the key) in the log.
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { scryptSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { API_SCOPES, ApiScope } from '../src/auth/api-scope';
 import { ApiScopeGuard } from '../src/auth/api-scope.guard';
 import { seedToken } from './factories/token.factory';
@@ -11,7 +13,8 @@ import { FakeOAuthProvider } from './support/fake-oauth-provider';
 import { GraphqlAnswer } from './support/graphql-client';
 import { clientAt } from './support/http-from-address';
 import { captureLogs, LogCapture } from './support/log-capture';
-import { allows, graphqlCallOf, SCOPED_OPERATIONS, ScopedOperation } from './support/scoped-operations';
+import { allows, graphqlCallOf, restCallOf, SCOPED_OPERATIONS, ScopedOperation } from './support/scoped-operations';
+import { REPO_ROOT } from './support/repo-root';
 import { useSecretScan } from './support/secret-scan';
 import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from './support/test-app';
 import { createTestDatabase, TestDatabase } from './support/test-database';
@@ -48,7 +51,24 @@ async function outcomeOf(bearer: string | undefined, operation: ScopedOperation)
       const { query, variables } = graphqlCallOf(operation.operation);
       return graphqlOutcome(await graphqlAs(app, bearer, query, variables));
     }
+    case 'rest': {
+      const { method, path, body } = restCallOf(operation.operation);
+      const response = await fetch(`${app.baseUrl}${path}`, {
+        method,
+        headers: { ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return restOutcome(response);
+    }
   }
+}
+
+// A revoke of a key that does not exist is the route working (404), not a refusal.
+async function restOutcome(response: Response): Promise<Outcome> {
+  if (response.status === 401) return 'UNAUTHENTICATED';
+  if (response.status === 403) return 'FORBIDDEN';
+  if (response.ok || response.status === 404) return 'allowed';
+  return `HTTP ${response.status}: ${await response.text()}`;
 }
 
 function graphqlOutcome(answer: GraphqlAnswer): Outcome {
@@ -88,6 +108,16 @@ describe(`${ApiScopeGuard.name}: each scope allows exactly its operations`, () =
     const graphqlRows = SCOPED_OPERATIONS.filter((row) => row.surface === 'graphql').map((row) => row.operation);
 
     expect([...graphqlRows].sort()).toEqual([...fields].sort());
+  });
+
+  it('has a row for every route of the REST document', () => {
+    const document = JSON.parse(readFileSync(join(REPO_ROOT, 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
+    const restRows = SCOPED_OPERATIONS.filter((row) => row.surface === 'rest').map((row) => row.operation);
+
+    expect([...restRows].sort()).toEqual(routes.sort());
   });
 
   it('gives a key with several scopes each of them and no other', async () => {

@@ -365,6 +365,36 @@ describe(ConnectionsController.name, () => {
     });
   });
 
+  describe('GET, POST /api/v1/api-keys and DELETE /api/v1/api-keys/{id}', () => {
+    it('creates a key shown once, lists it without its secret, and revokes it so it is refused at once', async () => {
+      const created = await rest.POST('/api/v1/api-keys', { body: { name: 'dashboard', scopes: ['read'] } });
+      const key = secretScan.shownOnce(created.data!.key, 'REST-created API key');
+      const listed = await rest.GET('/api/v1/api-keys');
+      const asKey = restClient(app.baseUrl, key);
+      const before = await asKey.GET('/api/v1/summary');
+      const revoked = await rest.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: created.data!.apiKey.id } } });
+      const after = await asKey.GET('/api/v1/summary');
+
+      expect(created.response.status).toBe(201);
+      expect(created.data!.apiKey).toMatchObject({ name: 'dashboard', scopes: ['read'], lastUsedAt: null, expiresAt: null });
+      expect(listed.data).toEqual([expect.objectContaining({ id: created.data!.apiKey.id, name: 'dashboard' })]);
+      expect(JSON.stringify(listed.data)).not.toContain(key);
+      expect(before.response.status).toBe(200);
+      expect(revoked.response.status).toBe(204);
+      expect(after.response.status).toBe(401);
+    });
+
+    it('names the field of a bad scope (400) and answers 404 for a key that does not exist', async () => {
+      const bad = await rest.POST('/api/v1/api-keys', { body: { name: 'x', scopes: ['everything' as 'read'] } });
+      const missing = await rest.DELETE('/api/v1/api-keys/{id}', { params: { path: { id: '0000000000' } } });
+
+      expect(bad.response.status).toBe(400);
+      expect(bad.error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'scopes' });
+      expect(missing.response.status).toBe(404);
+      expect(missing.error).toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+
   describe('without a valid credential', () => {
     const path = { clientId: 'acme', provider: 'zoho' };
     const anonymous = () => restClient(app.baseUrl, null);
@@ -381,6 +411,9 @@ describe(ConnectionsController.name, () => {
       ['POST …/connect-link', () => anonymous().POST('/api/v1/connections/{clientId}/{provider}/connect-link', { params: { path } })],
       ['GET /summary', () => anonymous().GET('/api/v1/summary')],
       ['POST /checks', () => anonymous().POST('/api/v1/checks')],
+      ['GET /api-keys', () => anonymous().GET('/api/v1/api-keys')],
+      ['POST /api-keys', () => anonymous().POST('/api/v1/api-keys', { body: { name: 'anonymous', scopes: ['read'] } })],
+      ['DELETE /api-keys/{id}', () => anonymous().DELETE('/api/v1/api-keys/{id}', { params: { path: { id: '0000000000' } } })],
     ])('%s answers 401 problem+json and does nothing', async (_name, call) => {
       const { error, response } = await call();
 

@@ -6,7 +6,7 @@ const WHY: Record<number, string> = {
   400: 'A parameter or body field is unknown or not valid (`field` names it)',
   401: 'No valid credential',
   403: 'The credential lacks the scope of this route',
-  404: 'No such connection',
+  404: 'No such connection (or, under /api-keys, no such key)',
   429: 'Too many failed authentications from this address (see Retry-After)',
 };
 

@@ -3,6 +3,7 @@ import { ApiScopeGuard } from '../auth/api-scope.guard';
 import { TOKEN_HEALTH_API_GUARD } from '../auth/auth.tokens';
 import { ConfigError } from '../config/config.error';
 import { ApiDocsController } from './api-docs.controller';
+import { ApiKeysController } from './api-keys.controller';
 import { ChecksController } from './checks.controller';
 import { ConnectionsController } from './connections.controller';
 import { OpenApiController } from './openapi.controller';
@@ -30,6 +31,7 @@ const ROUTES: [Type, string][] = [
   [ConnectionsController, 'v1/connections'],
   [SummaryController, 'v1/summary'],
   [ChecksController, 'v1/checks'],
+  [ApiKeysController, 'v1/api-keys'],
 ];
 
 /**

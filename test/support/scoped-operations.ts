@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiScope } from '../../src/auth/api-scope';
 import { secretScan } from './secret-scan';
 
-export type Surface = 'graphql';
+export type Surface = 'graphql' | 'rest';
 
 export interface ScopedOperation {
   surface: Surface;
@@ -25,6 +25,18 @@ export const SCOPED_OPERATIONS: ScopedOperation[] = [
   { surface: 'graphql', operation: 'apiKeys', scope: 'admin' },
   { surface: 'graphql', operation: 'createApiKey', scope: 'admin' },
   { surface: 'graphql', operation: 'revokeApiKey', scope: 'admin' },
+  { surface: 'rest', operation: 'GET /api/v1/connections', scope: 'read' },
+  { surface: 'rest', operation: 'GET /api/v1/connections/{clientId}', scope: 'read' },
+  { surface: 'rest', operation: 'GET /api/v1/connections/{clientId}/{provider}', scope: 'read' },
+  { surface: 'rest', operation: 'GET /api/v1/connections/{clientId}/{provider}/history', scope: 'read' },
+  { surface: 'rest', operation: 'GET /api/v1/summary', scope: 'read' },
+  { surface: 'rest', operation: 'POST /api/v1/connections', scope: 'register' },
+  { surface: 'rest', operation: 'POST /api/v1/connections/{clientId}/{provider}/check', scope: 'check' },
+  { surface: 'rest', operation: 'POST /api/v1/checks', scope: 'check' },
+  { surface: 'rest', operation: 'POST /api/v1/connections/{clientId}/{provider}/connect-link', scope: 'connect' },
+  { surface: 'rest', operation: 'GET /api/v1/api-keys', scope: 'admin' },
+  { surface: 'rest', operation: 'POST /api/v1/api-keys', scope: 'admin' },
+  { surface: 'rest', operation: 'DELETE /api/v1/api-keys/{id}', scope: 'admin' },
 ];
 
 /** What a credential may do: an operation is allowed for its own scope and for `admin`. */
@@ -64,5 +76,27 @@ export function graphqlCallOf(operation: string): { query: string; variables?: R
       return { query: 'mutation { revokeApiKey(id: "0000000000") }' };
     default:
       throw new Error(`No GraphQL call for ${operation}: add one beside its row in SCOPED_OPERATIONS`);
+  }
+}
+
+/** One call of each REST route that succeeds for a caller allowed to make it (client `acme`, provider `zoho` seeded). */
+export function restCallOf(operation: string): { method: string; path: string; body?: Record<string, unknown> } {
+  const [method, template] = operation.split(' ');
+  const path = template.replace('{clientId}', 'acme').replace('{provider}', 'zoho').replace('{id}', '0000000000');
+  switch (operation) {
+    case 'POST /api/v1/connections':
+      return {
+        method,
+        path,
+        body: {
+          clientId: 'imported-rest',
+          provider: 'zoho',
+          refreshToken: secretScan.secret(`1000.refresh.${randomBytes(8).toString('hex')}`, 'imported refresh token'),
+        },
+      };
+    case 'POST /api/v1/api-keys':
+      return { method, path, body: { name: 'made by a key over REST', scopes: ['read'] } };
+    default:
+      return { method, path };
   }
 }

@@ -64,7 +64,14 @@ export async function checkAnswer(method: string, schemaPath: string, response: 
   const answer = operation.responses[status];
   if (!answer) throw new Error(`${operation.operationId}: status ${status} is not in the document (${await response.clone().text()})`);
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
-  if (!answer.content?.[contentType]) throw new Error(`${operation.operationId} ${status}: content type "${contentType}" is not in the document`);
+  // A documented answer without content (204) must come without a body.
+  if (!answer.content) {
+    const body = await response.clone().text();
+    if (body !== '') throw new Error(`${operation.operationId} ${status}: the document says no content, the answer has a body`);
+    exercised.add(`${operation.operationId} ${status}`);
+    return;
+  }
+  if (!answer.content[contentType]) throw new Error(`${operation.operationId} ${status}: content type "${contentType}" is not in the document`);
   const validate = ajv.getSchema(
     `openapi#/${pointer('paths', schemaPath, method.toLowerCase(), 'responses', status, 'content', contentType, 'schema')}`,
   );
