@@ -35,7 +35,7 @@ export class ApiKeysController {
   @ProblemResponses(400)
   create(@Body() body: CreateApiKeyDto): Promise<CreatedApiKey> {
     const fields = knownFields(body, CREATE_API_KEY_FIELDS, 'body field');
-    return this.keys.create({ name: fields.name as string, scopes: fields.scopes as string[], expiresAt: optionalDateTime(fields, 'expiresAt') });
+    return this.keys.create({ name: fields.name, scopes: fields.scopes, expiresAt: optionalDateTime(fields, 'expiresAt') });
   }
 
   @Delete(':id')
