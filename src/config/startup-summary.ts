@@ -22,11 +22,7 @@ export function startupSummary({ version, config, embeddedDatabase, providers, p
   const warnings: string[] = [];
   const base = config.publicBaseUrl;
   const channels = alertChannels(config);
-  if (channels.length === 0) {
-    warnings.push(
-      'No alert channel is configured (SLACK_WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_TO, TWILIO_*, ALERT_WEBHOOK_URL): nobody is told when a connection breaks',
-    );
-  }
+  // No channel at all is warned about by the alert dispatcher, which host apps run too.
   for (const provider of providers.filter((entry) => !entry.hasCredentials)) {
     warnings.push(
       `Provider ${provider.name} has no app credentials (${provider.envPrefix}_CLIENT_ID, ${provider.envPrefix}_CLIENT_SECRET): its tokens cannot be refreshed`,
