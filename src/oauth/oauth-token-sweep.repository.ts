@@ -5,6 +5,8 @@ import { STATUS_PARAMETERS } from './oauth-token-rows';
 import { CheckPolicy, CheckScope } from './stored-token';
 import {
   ATTEMPTED_RECENTLY,
+  DEAD_GRANT,
+  DEAD_GRANT_RESTING,
   EXPIRING_MESSAGE,
   IN_SCOPE_NOT_CHECKED,
   NEEDS_REFRESH,
@@ -44,13 +46,15 @@ export class OAuthTokenSweepRepository {
                              WHEN ${REFRESH_TOKEN_EXPIRING} THEN :expiring ELSE :healthy END,
          health_check_error = CASE WHEN ${REFRESH_TOKEN_EXPIRED} THEN :expiredError
                                    WHEN ${REFRESH_TOKEN_EXPIRING} THEN ${EXPIRING_MESSAGE} ELSE NULL END`,
-      `refresh_token IS NOT NULL AND NOT ${NEEDS_REFRESH} AND ${IN_SCOPE_NOT_CHECKED}`,
+      `refresh_token IS NOT NULL AND NOT ${NEEDS_REFRESH} AND NOT ${DEAD_GRANT} AND ${IN_SCOPE_NOT_CHECKED}`,
       { ...values, expiredError: REFRESH_TOKEN_EXPIRED_ERROR },
     );
-    // Due for a refresh but attempted too recently (provider rate limits): keep the verdict, record the check.
+    // Due for a refresh but attempted too recently (provider rate limits), or a dead grant that no check
+    // without a call may revive: keep the verdict, record the check.
     const throttled = await this.updateInBatches(
       `last_health_check = now()`,
-      `${NEEDS_REFRESH} AND ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED}`,
+      `((${NEEDS_REFRESH} AND (${ATTEMPTED_RECENTLY} OR ${DEAD_GRANT_RESTING})) OR (${DEAD_GRANT} AND NOT ${NEEDS_REFRESH}))
+        AND ${IN_SCOPE_NOT_CHECKED}`,
       values,
     );
     return missingRefreshToken + verified + throttled;
@@ -109,5 +113,6 @@ export function sweepValues(cycleStart: Date, scope: CheckScope, policy: CheckPo
     windowMinutes: policy.expiryWindowMinutes,
     minIntervalMinutes: policy.minRefreshIntervalMinutes,
     warningDays: policy.refreshExpiryWarningDays,
+    deadGrantRetryHours: policy.deadGrantRetryHours,
   };
 }
