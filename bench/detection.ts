@@ -83,9 +83,9 @@ async function scenario(db: Client, app: INestApplication, provider: { state: Pr
   await resetTokens(db);
   await db.query('TRUNCATE alert_outbox, provider_outages');
   const outages = app.get(ProviderOutageService);
-  const evaluate = outages.evaluateCycle.bind(outages);
+  const evaluate = outages.evaluate.bind(outages);
   const timing = { cycles: [] as number[], evaluateMs: 0 };
-  outages.evaluateCycle = async (...args: Parameters<typeof evaluate>) => {
+  outages.evaluate = async (...args: Parameters<typeof evaluate>) => {
     const started = performance.now();
     try {
       return await evaluate(...args);
@@ -102,7 +102,7 @@ async function scenario(db: Client, app: INestApplication, provider: { state: Pr
       timing.cycles.push(performance.now() - started);
     }
   } finally {
-    outages.evaluateCycle = evaluate;
+    outages.evaluate = evaluate;
   }
   const rows = (
     await db.query<{ channel: string; event: string; n: number }>(

@@ -285,7 +285,7 @@ describe('Provider outages', () => {
       return (await app.get(CheckCycleRunner).run()).startedAt;
     };
     const evaluateEverywhere = (cycleStart: Date) =>
-      Promise.all(everyone().map((replica) => replica.get(ProviderOutageService).evaluateCycle(cycleStart)));
+      Promise.all(everyone().map((replica) => replica.get(ProviderOutageService).evaluate(cycleStart)));
     const queued = async (title: string) => {
       const rows = await app.dataSource.query<{ channel: string }[]>(
         `SELECT channel FROM alert_outbox WHERE payload->>'title' = $1 ORDER BY channel`,

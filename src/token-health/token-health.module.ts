@@ -28,6 +28,7 @@ import { TokenCountsService } from './token-counts.service';
 import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
 import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
@@ -102,6 +103,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ProviderOutageRepository,
       ProviderOutageComposer,
       ProviderOutageService,
+      OutageEvaluationTicker,
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,

@@ -7,6 +7,7 @@ import { TokenAlertService } from './token-alert.service';
 import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
 import { TokenCountsCache } from './token-counts.cache';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
@@ -29,6 +30,7 @@ export class TokenHealthService {
     private readonly scheduler: SchedulerRegistry,
     private readonly outages: ProviderOutageService,
     private readonly counts: TokenCountsCache,
+    private readonly ticker: OutageEvaluationTicker,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
@@ -100,9 +102,10 @@ export class TokenHealthService {
 
   /** A full cycle, its provider-outage verdicts, then the per-token alerts those leave due. */
   private async runFullCycleAndAlert(onDemand = false): Promise<CycleSummary> {
-    const summary = await this.runFullCycle(onDemand);
-    const held = await this.outages.evaluateCycle(summary.startedAt);
-    await this.alerts.raiseDueAlerts(undefined, held);
+    const summary = await this.ticker.during(this.runFullCycle(onDemand));
+    const holds = await this.outages.evaluate(summary.startedAt);
+    await this.alerts.raiseDueAlerts(undefined, holds);
+    this.ticker.scheduleFollowUp(holds, () => this.alerts.raiseDueAlerts());
     return summary;
   }
 
