@@ -29,6 +29,7 @@ import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
+import { OnDemandCheckService } from './on-demand-check.service';
 import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
@@ -104,6 +105,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ProviderOutageComposer,
       ProviderOutageService,
       OutageEvaluationTicker,
+      OnDemandCheckService,
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,

@@ -8,6 +8,7 @@ import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
+import { OnDemandCheckService } from './on-demand-check.service';
 import { TokenCountsCache } from './token-counts.cache';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
@@ -31,6 +32,7 @@ export class TokenHealthService {
     private readonly outages: ProviderOutageService,
     private readonly counts: TokenCountsCache,
     private readonly ticker: OutageEvaluationTicker,
+    private readonly onDemand: OnDemandCheckService,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
@@ -38,9 +40,9 @@ export class TokenHealthService {
     return this.tokens.findReports();
   }
 
-  async checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
-    await this.runner.run({ clientId }, { onDemand: true });
-    return this.tokens.findReports(clientId);
+  /** Asks each provider of the client now (unless its documented limit forbids; the report then says so). */
+  checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
+    return this.onDemand.check(clientId);
   }
 
   /** Reads stored health without calling any provider. */
