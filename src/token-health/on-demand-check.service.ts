@@ -46,7 +46,12 @@ export class OnDemandCheckService {
     const token = await this.tokens.findToken(clientId, provider);
     if (!token) return undefined;
     const definition = this.providers.entry(provider)?.definition;
-    const limited = onDemandCheckNotSent(token.lastRefreshAttemptAt, definition?.tokenRequestLimit, definition?.title ?? provider, await this.clock.now());
+    const limited = onDemandCheckNotSent(
+      token.lastRefreshAttemptAt,
+      definition?.tokenRequestLimit,
+      definition?.title ?? provider,
+      await this.clock.now(),
+    );
     if (limited) return limited.reason;
     const leased = await this.leases.claimOne(token.id, this.config.tokenHealth.leaseSeconds);
     if (!leased) return IN_FLIGHT_REASON;

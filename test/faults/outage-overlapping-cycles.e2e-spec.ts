@@ -147,7 +147,9 @@ describe('a provider outage under overlapping cycles, three replicas and hand-ou
     expect(count(webhookTypes(), /^provider\.outage$/)).toBe(1);
     expect(count(webhookTypes(), /^token\.unhealthy$/)).toBe(DEAD);
     expect(webhookTypes()).toHaveLength(DEAD + 1);
-    const [{ dead }] = await query<{ dead: number }>(`SELECT count(*)::int AS dead FROM oauth_tokens WHERE client_id LIKE 'dead-%' AND token_status = 'invalid'`);
+    const [{ dead }] = await query<{ dead: number }>(
+      `SELECT count(*)::int AS dead FROM oauth_tokens WHERE client_id LIKE 'dead-%' AND token_status = 'invalid'`,
+    );
     expect(dead).toBe(DEAD);
   }, 90_000);
 

@@ -13,6 +13,8 @@ const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
 export interface ServerProcessOptions {
   /** Working directory of the server, where it writes schema.gql; the current one by default. */
   cwd?: string;
+  /** Another build's main.js (a bench's baseline); this repo's dist/src/main.js by default. */
+  main?: string;
 }
 
 // Start-up is bounded by progress, not by speed: on a loaded machine a healthy start (module
@@ -40,13 +42,13 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
   }
 
-  static async start(env: Record<string, string>, { cwd }: ServerProcessOptions = {}): Promise<ServerProcess> {
+  static async start(env: Record<string, string>, { cwd, main = MAIN }: ServerProcessOptions = {}): Promise<ServerProcess> {
     secretScan.secretsOfEnv(env);
     // A free port can be taken by another process between picking it and the child's listen
     // (other suites and servers start beside this one); only that case starts again on a new port.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const child = spawn(process.execPath, [MAIN], {
+      const child = spawn(process.execPath, [main], {
         env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
         cwd,
         stdio: ['ignore', 'pipe', 'pipe'],

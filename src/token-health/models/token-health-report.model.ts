@@ -27,7 +27,7 @@ export class TokenHealthReportModel {
 
   @Field(() => String, {
     nullable: true,
-    description: "Only on checkTokenHealth(clientId): why this connection was not sent to its provider (its documented limit) and when it can be",
+    description: 'Only on checkTokenHealth(clientId): why this connection was not sent to its provider (its documented limit) and when it can be',
   })
   checkSkippedReason?: string | null;
 }
