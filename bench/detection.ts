@@ -4,7 +4,7 @@
 // and what the detection costs per cycle. Both run in this process, one after the other.
 //
 //   node dist/bench/detection.js [--sizes=200,2000] [--latency=20] [--concurrency=10] [--repeats=3] [--json=PATH]
-//     [--overlap-size=200] [--overlap-latency=60] [--replicas=3] [--rounds=5] [--baseline-ref=main] [--no-overlap]
+//     [--overlap-size=200] [--overlap-latency=60] [--replicas=3] [--rounds=5] [--baseline-ref=main] [--no-overlap] [--only=overlap]
 //
 // Scenario A (provider outage), per size N: every refresh answers 500 for 3 cycles except
 // 10 revoked grants (invalid_code), then the provider recovers for 1 cycle.
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   const countRows: string[][] = [];
   const timingRows: string[][] = [];
   const results: Record<number, SizeRuns> = {};
-  for (const size of sizes) {
+  for (const size of flags.only === 'overlap' ? [] : sizes) {
     const runs = (results[size] = await runSize(apps, db, provider, size, repeats));
     // Message counts should be the same in every run (a difference is printed); times are medians.
     for (const mode of MODES) {

@@ -10,8 +10,8 @@ export interface ProviderOutage {
   failures: number;
   /** Refresh attempts in that window. */
   attempts: number;
-  /** When a window last confirmed the incident: failures attempted before it belong to the incident. */
-  confirmedAt: Date;
+  /** Null while open; failures attempted before it belong to the incident. */
+  closedAt: Date | null;
 }
 
 /** `provider_outages` columns the statements return. */
@@ -21,10 +21,10 @@ interface OutageRow {
   opened_at: Date;
   failures: number;
   attempts: number;
-  last_cycle_at: Date;
+  closed_at: Date | null;
 }
 
-const COLUMNS = 'id, provider, opened_at, failures, attempts, last_cycle_at';
+const COLUMNS = 'id, provider, opened_at, failures, attempts, closed_at';
 
 /**
  * SQL of `provider_outages`. Every state change is one conditional statement, so
@@ -102,6 +102,6 @@ function toOutage(row: OutageRow): ProviderOutage {
     since: row.opened_at,
     failures: row.failures,
     attempts: row.attempts,
-    confirmedAt: row.last_cycle_at,
+    closedAt: row.closed_at,
   };
 }

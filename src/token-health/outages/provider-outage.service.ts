@@ -76,9 +76,9 @@ export class ProviderOutageService implements ProviderOutageSource {
       }
     }
     for (const closed of await this.outages.listLatestClosed()) {
-      // Failures the incident already announced wait for their token's next attempt, not alerted one by one.
+      // Failures attempted while it was open were announced by the incident: they wait for their token's next attempt.
       if (!holds.has(closed.provider)) {
-        holds.set(closed.provider, { provider: closed.provider, from: minutesBefore(closed.since, windowMinutes), until: closed.confirmedAt });
+        holds.set(closed.provider, { provider: closed.provider, from: minutesBefore(closed.since, windowMinutes), until: closed.closedAt });
       }
     }
     await this.publishGauge(window.tallies.map((tally) => tally.provider));
