@@ -1,6 +1,7 @@
 // Outage verdicts over a sliding window of attempts (PROVIDER_OUTAGE_WINDOW_MINUTES, here 3 s):
 // they need no quiet moment with nothing in flight, hold a transient failure at most one
 // window, and close an incident only on successes.
+import { ProviderOutageService } from '../src/token-health/outages/provider-outage.service';
 import { TokenAlertService } from '../src/token-health/token-alert.service';
 import { TokenHealthService } from '../src/token-health/token-health.service';
 import { seedToken } from './factories/token.factory';
@@ -115,6 +116,22 @@ describe('provider outage windows', () => {
 
     expect(await openIncidents()).toBe(0);
     expect(await queuedTitles()).toEqual(['Provider outage: zoho', 'Provider recovered: zoho']);
+  }, 30_000);
+
+  it('leaves failures that land between a verdict and its raise to the next verdict', async () => {
+    await seedFleet(FLEET);
+    const holds = await app.get(ProviderOutageService).evaluate();
+    // Another replica's refreshes fail right after this one read the window.
+    await app.dataSource.query(
+      `UPDATE oauth_tokens SET token_status = 'refresh_failed', health_check_error = 'Refresh failed, will retry: HTTP 500',
+              last_refresh_attempt_at = now() WHERE client_id IN ('tenant-1', 'tenant-2', 'tenant-3')`,
+    );
+
+    await app.get(TokenAlertService).raiseDueAlerts(undefined, holds);
+    expect(await queuedTitles()).toEqual([]);
+
+    await app.get(TokenAlertService).raiseDueAlerts();
+    expect(await queuedTitles()).toHaveLength(3);
   }, 30_000);
 
   it('writes no token or secret into any log or sink', async () => {

@@ -28,6 +28,8 @@ export interface TransientHold {
   provider: string;
   from: Date | null;
   until: Date | null;
+  /** Waiting for a verdict that the next evaluation may not bring by itself: raise again once the wait is over. */
+  followUp: boolean;
 }
 
 /** Which due tokens a raise looks at. */

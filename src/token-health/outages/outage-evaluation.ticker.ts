@@ -39,8 +39,7 @@ export class OutageEvaluationTicker implements BeforeApplicationShutdown {
 
   /** After a raise: when some failures wait for a verdict, `raise` runs again once their wait is over. */
   scheduleFollowUp(holds: TransientHold[], raise: () => Promise<unknown>): void {
-    const deciding = holds.some((hold) => hold.from !== null && hold.until === null);
-    if (!deciding || this.followUp) return;
+    if (!holds.some((hold) => hold.followUp) || this.followUp) return;
     this.followUp = setTimeout(() => {
       this.followUp = undefined;
       raise().catch((error: unknown) => this.logger.error(`Raising alerts after an outage verdict failed: ${(error as Error).message}`));

@@ -49,40 +49,45 @@ export class ProviderOutageService implements ProviderOutageSource {
    */
   async evaluate(round: Date = new Date()): Promise<TransientHold[]> {
     const { windowMinutes } = this.config.outage;
-    const open = new Map((await this.outages.listOpen()).map((outage) => [outage.provider, outage]));
+    const openBefore = await this.outages.listOpen();
     const window = await this.tallies.tallyWindow(windowMinutes);
-    const holds = new Map<string, TransientHold>([...open.keys()].map((provider) => [provider, wholeHold(provider)]));
+    const open = new Map(openBefore.map((outage) => [outage.provider, outage]));
+    const incidents = new Set(open.keys());
+    const holds: TransientHold[] = [];
     for (const tally of window.tallies) {
       const outage = open.get(tally.provider);
       const verdict = outageVerdict(tally, this.config.outage, outage !== undefined);
       switch (verdict) {
         case OutageVerdict.Outage:
-          holds.set(tally.provider, wholeHold(tally.provider));
+          incidents.add(tally.provider);
           if (outage) await this.continueOutage(outage, tally, window.at, round);
           else await this.openOutage(tally, window.at);
           break;
         case OutageVerdict.Deciding:
-          // Bounded: a failure older than the window no longer counts toward any verdict, so it is alerted.
-          holds.set(tally.provider, { provider: tally.provider, from: minutesBefore(window.at, windowMinutes), until: null });
+          // Bounded: a failure older than the window no longer counts toward any verdict, so it is alerted then.
+          holds.push({ provider: tally.provider, from: minutesBefore(window.at, windowMinutes), until: null, followUp: true });
           break;
         case OutageVerdict.Ongoing:
           await this.remindIfDue(outage!, round);
           break;
         case OutageVerdict.Recovered:
-          if (await this.closeOutage(tally.provider)) holds.delete(tally.provider);
+          if (await this.closeOutage(tally.provider)) incidents.delete(tally.provider);
           break;
         case OutageVerdict.Normal:
           break;
       }
+      // Failures landing between this read and the raise were in no verdict yet: the next evaluation takes them.
+      holds.push({ provider: tally.provider, from: window.at, until: null, followUp: false });
     }
+    for (const provider of incidents) holds.push({ provider, from: null, until: null, followUp: false });
     for (const closed of await this.outages.listLatestClosed()) {
       // Failures attempted while it was open were announced by the incident: they wait for their token's next attempt.
-      if (!holds.has(closed.provider)) {
-        holds.set(closed.provider, { provider: closed.provider, from: minutesBefore(closed.since, windowMinutes), until: closed.closedAt });
+      if (!incidents.has(closed.provider)) {
+        holds.push({ provider: closed.provider, from: minutesBefore(closed.since, windowMinutes), until: closed.closedAt, followUp: false });
       }
     }
     await this.publishGauge(window.tallies.map((tally) => tally.provider));
-    return [...holds.values()];
+    return holds;
   }
 
   private async openOutage(tally: ProviderRefreshTally, windowAt: Date): Promise<void> {
@@ -131,11 +136,6 @@ export class ProviderOutageService implements ProviderOutageSource {
     const open = (await this.outages.listOpen()).map((outage) => outage.provider);
     this.metrics.setProviderOutages(providers, open);
   }
-}
-
-/** Every transient failure of the provider, whenever attempted: an incident is open. */
-function wholeHold(provider: string): TransientHold {
-  return { provider, from: null, until: null };
 }
 
 function minutesBefore(at: Date, minutes: number): Date {
