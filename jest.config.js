@@ -21,6 +21,8 @@ const shared = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
   modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp', '<rootDir>/reports'],
+  // App logs are captured, not printed (TEST_LOG_LEVEL=warn prints them again).
+  setupFilesAfterEnv: ['<rootDir>/test/support/quiet-logs.ts'],
 };
 
 module.exports = {

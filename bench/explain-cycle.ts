@@ -15,6 +15,7 @@ import { connect, createBenchDatabase } from './lib/database';
 import { count } from './lib/format';
 import { writeResults } from './lib/results';
 import { seedTokens } from './lib/seed';
+import { ReservedPool } from '../src/database/reserved-pool';
 
 interface Statement {
   name: string;
@@ -57,9 +58,9 @@ async function captureCycleSql(limit: number): Promise<Statement[]> {
       return Promise.resolve([[], 0]);
     },
   } as unknown as DataSource;
-  const sweep = new OAuthTokenSweepRepository(recorder);
+  const sweep = new OAuthTokenSweepRepository(new ReservedPool(recorder));
   // The claim returns no rows here, so the cipher never decrypts anything.
-  const leases = new OAuthTokenLeaseRepository(recorder, new TokenCipher(randomBytes(32)));
+  const leases = new OAuthTokenLeaseRepository(recorder, new ReservedPool(recorder), new TokenCipher(randomBytes(32)));
   const cycleStart = new Date(Math.floor(Date.now() / 1000) * 1000);
   await sweep.classifyWithoutProviderCall(cycleStart, {}, POLICY);
   await leases.claimDue(cycleStart, {}, POLICY, limit);

@@ -3,6 +3,8 @@
 // from a pair run side by side (half the connections each, same seconds), so both sides
 // see the same machine: on a shared machine, runs one after the other did not.
 //   - first page of tokens(filter: {status: [INVALID]}) and the console's fleet page: p99 ≤ 3× trivial
+//   - the same page over REST (GET /api/v1/connections?status=invalid&limit=50): p99 ≤ the GraphQL page's,
+//     beside it, and beside trivial
 //   - page 500 of tokens costs the same as page 1 (keyset, no OFFSET)
 //   - tokenHealthHistory of a connection with 10k events: p99 ≤ 2× a tokenHealth(clientId) lookup,
 //     both returning the same number of rows (the lookup returns rows/clients reports; the history
@@ -31,6 +33,7 @@ const INVALID_PAGE_COUNTED = `{ tokens(filter: { status: [INVALID] }, first: 50)
 const FLEET_PAGE = `query ($after: String) { tokens(first: 50, after: $after) { ${PAGE} } }`;
 const HISTORY =
   'query ($clientId: String!, $first: Int) { tokenHealthHistory(clientId: $clientId, provider: "zoho", first: $first) { at fromStatus toStatus error source } }';
+const REST_INVALID_PAGE = '/api/v1/connections?status=invalid&limit=50';
 const LOOKUP =
   'query ($clientId: String!) { tokenHealth(clientId: $clientId) { clientId provider status lastRefresh lastHealthCheck accessTokenExpiresAt error } }';
 
@@ -42,7 +45,7 @@ interface Options {
   connections: number;
 }
 
-type Query = { kind: 'graphql'; body: () => string } | { kind: 'console'; cookie: string };
+type Query = { kind: 'graphql'; body: () => string } | { kind: 'console'; cookie: string } | { kind: 'rest'; path: string };
 type QueryName = keyof typeof LABELS;
 type Measured = keyof typeof BASES;
 
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
     invalidPage: gql(INVALID_PAGE),
     invalidPageCounted: gql(INVALID_PAGE_COUNTED),
     consolePage: { kind: 'console', cookie },
+    restPage: { kind: 'rest', path: REST_INVALID_PAGE },
+    restPageBesideTrivial: { kind: 'rest', path: REST_INVALID_PAGE },
     page1: gql(FLEET_PAGE),
     page500: gql(FLEET_PAGE, () => ({ after: page500 })),
     history: gql(HISTORY, () => ({ clientId: historyClient, first: reportsPerClient })),
@@ -115,6 +120,8 @@ async function main(): Promise<void> {
     ['trivial', 'invalidPage'],
     ['trivial', 'invalidPageCounted'],
     ['trivial', 'consolePage'],
+    ['invalidPage', 'restPage'],
+    ['trivial', 'restPageBesideTrivial'],
     ['page1', 'page500'],
     ['lookup', 'history'],
     ['lookup', 'history50'],
@@ -201,6 +208,10 @@ async function checkAnswers(server: AppServer, cookie: string, historyClient: st
   if (history.tokenHealthHistory.length !== 50) throw new Error('history page is not 50 events');
   const lookup = await graphql<{ tokenHealth: unknown[] }>(server, LOOKUP, { clientId: clientId(7, false) });
   if (lookup.tokenHealth.length !== Math.floor(options.rows / options.clients)) throw new Error('lookup returned an unexpected number of reports');
+  const rest = (await (await fetch(`${server.url}${REST_INVALID_PAGE}`, { headers: { authorization: `Bearer ${ADMIN_API_TOKEN}` } })).json()) as {
+    items?: { status: string }[];
+  };
+  if (rest.items?.length !== 50 || rest.items.some((item) => item.status !== 'invalid')) throw new Error('REST invalid page is not 50 invalid rows');
   const page = await fetch(`${server.url}/admin`, { headers: { cookie } });
   const text = await page.text();
   if (page.status !== 200 || (text.match(/<tr>/g) ?? []).length < 50) throw new Error(`console fleet page answered ${page.status} without 50 rows`);
@@ -228,24 +239,33 @@ async function pairedLoad(
 async function load(server: AppServer, query: Query, connections: number, durationSeconds: number): Promise<LoadRun> {
   let failures = 0;
   const request: autocannon.Request =
-    query.kind === 'console'
+    query.kind === 'rest'
       ? {
           method: 'GET',
-          path: '/admin',
-          headers: { cookie: query.cookie },
+          path: query.path,
+          headers: { authorization: `Bearer ${ADMIN_API_TOKEN}` },
           onResponse: (status) => {
             if (status !== 200) failures++;
           },
         }
-      : {
-          method: 'POST',
-          path: '/graphql',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_TOKEN}` },
-          setupRequest: (req) => ({ ...req, body: query.body() }),
-          onResponse: (status, body) => {
-            if (status !== 200 || body.includes('"errors"')) failures++;
-          },
-        };
+      : query.kind === 'console'
+        ? {
+            method: 'GET',
+            path: '/admin',
+            headers: { cookie: query.cookie },
+            onResponse: (status) => {
+              if (status !== 200) failures++;
+            },
+          }
+        : {
+            method: 'POST',
+            path: '/graphql',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_API_TOKEN}` },
+            setupRequest: (req) => ({ ...req, body: query.body() }),
+            onResponse: (status, body) => {
+              if (status !== 200 || body.includes('"errors"')) failures++;
+            },
+          };
   const result = await autocannon({ url: server.url, connections, duration: durationSeconds, requests: [request] });
   const failed = result.errors + result.timeouts + result.non2xx + failures;
   if (failed > 0) throw new Error(`${failed} failed requests under load (status codes: ${JSON.stringify(result.statusCodeStats)})`);
@@ -263,6 +283,8 @@ const LABELS = {
   invalidPage: '`tokens(filter:{status:[INVALID]})` first page',
   invalidPageCounted: '… the same with `totalCount`',
   consolePage: 'console fleet page `GET /admin`',
+  restPage: 'REST `GET /api/v1/connections?status=invalid&limit=50`',
+  restPageBesideTrivial: '… the same REST page',
   page1: '`tokens(first: 50)` page 1',
   page500: '`tokens(first: 50, after: …)` page 500',
   history: '`tokenHealthHistory` (first = reports per client)',
@@ -274,6 +296,8 @@ const BASES = {
   invalidPage: 'trivial',
   invalidPageCounted: 'trivial',
   consolePage: 'trivial',
+  restPage: 'invalidPage',
+  restPageBesideTrivial: 'trivial',
   page500: 'page1',
   history: 'lookup',
   history50: 'lookup',
@@ -318,12 +342,15 @@ export function summarize({ options, runs }: FleetLatencyResults): SummaryRow[] 
   const invalid = against('invalidPage');
   const counted = against('invalidPageCounted');
   const consolePage = against('consolePage');
+  const rest = against('restPage');
   const deep = against('page500');
   const history = against('history');
   return [
     { figure: `p99 INVALID first page / p99 __typename (${size})`, measured: ratio(invalid), target: '≤ 3×', verdict: verdict(invalid <= 3) },
     { figure: 'p99 INVALID first page with totalCount / p99 __typename', measured: ratio(counted), target: '', verdict: '' },
     { figure: 'p99 console fleet page / p99 __typename', measured: ratio(consolePage), target: '≤ 3×', verdict: verdict(consolePage <= 3) },
+    { figure: 'p99 REST invalid page / p99 GraphQL invalid page, side by side', measured: ratio(rest), target: '≤ 1×', verdict: verdict(rest <= 1) },
+    { figure: 'p99 REST invalid page / p99 __typename', measured: ratio(against('restPageBesideTrivial')), target: '', verdict: '' },
     { figure: 'p99 page 500 / p99 page 1', measured: ratio(deep), target: '≈ 1× (≤ 1.5×)', verdict: verdict(deep <= 1.5) },
     {
       figure: `p99 history of ${count(options.events)} events / p99 tokenHealth(clientId), same row count`,

@@ -1,11 +1,14 @@
-// Issue 11, points 1 and 2, measured through the built server on a big table:
+// The HTTP surfaces under attack, measured through the built server on a big table:
 // - a flood of readiness probes and scrapes, against /health/live under the same load in the
 //   same run (the baseline: a route that touches nothing), and how often oauth_tokens was read;
 // - the red team's ~2 KB amplifying introspection request sent without a token, several at
-//   once, and /health/live latency meanwhile against its latency when idle (same run).
+//   once, and /health/live latency meanwhile against its latency when idle (same run);
+// - the amplification an admin-token holder can try (aliases, list sizes, searches without a
+//   trigram, a repeated word, a hand-made cursor), each against { __typename } in the same rounds.
 //
 //   node dist/bench/surface-attacks.js [--quick] [--rows=100k] [--probes=1500] [--connections=200]
-//                                 [--attacks=5] [--json=PATH]
+//                                 [--attacks=5] [--rounds=15] [--only=amplification] [--json=PATH]
+// --quick: 20k rows, 7 rounds.
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
@@ -14,6 +17,7 @@ import { appEnv } from './lib/app-env';
 import { AppServer, startAppServer } from './lib/app-server';
 import { runMain } from './lib/cleanup';
 import { createBenchDatabase, connect } from './lib/database';
+import { Amplification, measureAmplification, seedHistory } from './lib/amplification';
 import { count, ms, ratio, SummaryRow, verdict } from './lib/format';
 import { waitForQuietMachine } from './lib/machine-cpu';
 import { machine, writeResults } from './lib/results';
@@ -24,6 +28,7 @@ interface Options {
   probes: number;
   connections: number;
   attacks: number;
+  rounds: number;
 }
 
 interface Flood {
@@ -51,11 +56,12 @@ export interface SurfaceAttackResults {
   machine: string;
   database: string;
   options: Options;
-  live: Flood;
-  health: Flood;
-  metrics: Flood;
-  oauthTokenReads: { floods: number; idle: number };
-  attack: Attack;
+  live?: Flood;
+  health?: Flood;
+  metrics?: Flood;
+  oauthTokenReads?: { floods: number; idle: number };
+  attack?: Attack;
+  amplification: Amplification;
 }
 
 /** Each fragment selects the next under four aliases: the answer would grow as 4^depth. */
@@ -70,17 +76,39 @@ function amplifyingIntrospection(depth = 12) {
 async function main(): Promise<void> {
   const flags = parseArgs();
   const options: Options = {
-    rows: sizeListFlag(flags, 'rows', [100_000])[0],
+    rows: sizeListFlag(flags, 'rows', [flags.quick ? 20_000 : 100_000])[0],
     probes: numberFlag(flags, 'probes', 1500),
     connections: numberFlag(flags, 'connections', 200),
     attacks: numberFlag(flags, 'attacks', 5),
+    rounds: numberFlag(flags, 'rounds', flags.quick ? 7 : 15),
   };
+  const floods = flags.only !== 'amplification';
   const database = await createBenchDatabase('surface');
   const db = await connect(database.url);
   console.log(`[surface-attacks] seeding ${count(options.rows)} tokens`);
   await seedTokens(db, { rows: options.rows, clients: options.rows });
+  await seedHistory(db);
+  await db.query('ANALYZE');
   const server = await startAppServer(appEnv({ databaseUrl: database.url }));
 
+  await waitForQuietMachine();
+  const amplification = await measureAmplification(server, options.rounds);
+  const surfaces = floods ? await floodsAndIntrospection(server, db, options) : {};
+  const results: SurfaceAttackResults = {
+    bench: 'surface-attacks',
+    date: new Date().toISOString(),
+    machine: machine(),
+    database: database.description,
+    options,
+    ...surfaces,
+    amplification,
+  };
+  printReport(results);
+  writeResults(flags, results);
+  await db.end();
+}
+
+async function floodsAndIntrospection(server: AppServer, db: Client, options: Options) {
   await flood(server, '/health/live', { ...options, probes: 200 });
   const live = await flood(server, '/health/live', options);
   const health = await flood(server, '/health', options, db);
@@ -88,23 +116,8 @@ async function main(): Promise<void> {
   // Baseline: what the background refresh alone reads in as long as both floods took.
   const idleReads = await readsDuring(db, () => new Promise((resolve) => setTimeout(resolve, (health.durationMs ?? 0) + (metrics.durationMs ?? 0))));
   const oauthTokenReads = { floods: (health.oauthTokenReads ?? 0) + (metrics.oauthTokenReads ?? 0), idle: idleReads.reads };
-
   const attack = await introspectionAttack(server, options);
-  const results: SurfaceAttackResults = {
-    bench: 'surface-attacks',
-    date: new Date().toISOString(),
-    machine: machine(),
-    database: database.description,
-    options,
-    live,
-    health,
-    metrics,
-    oauthTokenReads,
-    attack,
-  };
-  printReport(results);
-  writeResults(flags, results);
-  await db.end();
+  return { live, health, metrics, oauthTokenReads, attack };
 }
 
 async function flood(server: AppServer, path: string, { probes, connections }: Options, db?: Client): Promise<Flood> {
@@ -181,7 +194,41 @@ function printReport(results: SurfaceAttackResults): void {
   for (const row of summarize(results)) console.log(`- ${row.figure}: ${row.measured}${row.target ? ` (target ${row.target})` : ''} ${row.verdict}`);
 }
 
-export function summarize({ options, live, health, metrics, oauthTokenReads, attack }: SurfaceAttackResults): SummaryRow[] {
+export function summarize(results: SurfaceAttackResults): SummaryRow[] {
+  return [...summarizeFloods(results), ...summarizeAmplification(results)];
+}
+
+const MAX_RATIO = 10;
+const MAX_ANSWER_BYTES = 1024 * 1024;
+const MAX_RSS_GROWTH_MB = 50;
+
+function summarizeAmplification({ options, amplification }: SurfaceAttackResults): SummaryRow[] {
+  const { trivialMs, cases, rssBeforeMb, rssPeakMb } = amplification;
+  const growth = rssPeakMb - rssBeforeMb;
+  return [
+    {
+      figure: `trivial query { __typename } (median of ${amplification.rounds} rounds, ${count(options.rows)} rows)`,
+      measured: ms(trivialMs),
+      target: '',
+      verdict: '',
+    },
+    ...cases.map((c) => ({
+      figure: `${c.name} (${count(c.requestBytes)} B request)`,
+      measured: `HTTP ${c.status} ${c.outcome}, ${count(c.answerBytes)} B, ${ms(c.medianMs)} = ${ratio(c.ratio)}`,
+      target: c.accepted ? '(accepted; reference)' : `≤ ${MAX_RATIO}×, ≤ 1 MB`,
+      verdict: c.accepted ? verdict(c.answerBytes <= MAX_ANSWER_BYTES) : verdict(c.ratio <= MAX_RATIO && c.answerBytes <= MAX_ANSWER_BYTES),
+    })),
+    {
+      figure: 'server RSS: before the cases → peak after all of them (4 of each at once included)',
+      measured: `${Math.round(rssBeforeMb)} → ${Math.round(rssPeakMb)} MB (+${Math.round(growth)} MB)`,
+      target: `≤ +${MAX_RSS_GROWTH_MB} MB`,
+      verdict: verdict(growth <= MAX_RSS_GROWTH_MB),
+    },
+  ];
+}
+
+function summarizeFloods({ options, live, health, metrics, oauthTokenReads, attack }: SurfaceAttackResults): SummaryRow[] {
+  if (!live || !health || !metrics || !oauthTokenReads || !attack) return [];
   const size = `${count(options.rows)} rows, ${options.probes} requests, ${options.connections} at once`;
   const p99Ratio = health.p99 / live.p99;
   return [

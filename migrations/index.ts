@@ -10,6 +10,12 @@ import { CreateProviderOutages1764100000000 } from './1764100000000-create-provi
 import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-apart';
 import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-create-console-session-generation';
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
+import { HistoryVerifiedRegistration1764300044000 } from './1764300044000-history-verified-registration';
+import { IndexClientPrefixSearch1764200034000 } from './1764200034000-index-client-prefix-search';
+import { CreateApiKeys1764300039000 } from './1764300039000-create-api-keys';
+import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
+import { CreateProviderConfigurationIncidents1764300024001 } from './1764300024001-create-provider-configuration-incidents';
+import { CreateTokenHealthSweeps1764300043000 } from './1764300043000-create-token-health-sweeps';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -25,4 +31,10 @@ export const MIGRATIONS = [
   SearchClientsApart1764100013000,
   CreateConsoleSessionGeneration1764200021000,
   CreateOAuthConnectCompletions1764200021001,
+  IndexClientPrefixSearch1764200034000,
+  HistoryOneEventPerTransaction1764300024000,
+  CreateProviderConfigurationIncidents1764300024001,
+  CreateApiKeys1764300039000,
+  CreateTokenHealthSweeps1764300043000,
+  HistoryVerifiedRegistration1764300044000,
 ];

@@ -1,7 +1,7 @@
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Logger, MiddlewareConsumer, Module, NestModule, OnModuleInit, RequestMethod } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -11,9 +11,11 @@ import { runMigrationsExclusively } from './database/run-migrations';
 import { ServerConfig } from './config/server-config';
 import { serverModuleOptions } from './config/server-module-options';
 import { checkConnectionBudget } from './database/connection-budget';
+import { describeConnectionFailure } from './database/connection-failure';
 import { buildDataSourceOptions, SessionTimeouts } from './database/database-options';
 import { OAUTH_ENTITIES } from './oauth/oauth.entities';
-import { CHECKER_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
+import { RESERVED_CONNECTIONS, SERVING_CONNECTIONS } from './token-health/checker-connections';
+import { ConfigError } from './config/config.error';
 import { graphqlLimits } from './common/graphql-limits';
 import { GraphqlAuthMiddleware } from './auth/graphql-auth.middleware';
 import { HealthModule } from './health/health.module';
@@ -21,6 +23,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { TokenHealthModule } from './token-health/token-health.module';
 import { TokenHealthModuleExtras } from './token-health/token-health.options';
 import { RootController } from './admin-console/root.controller';
+import { RequestParseProblemFilter } from './api/request-parse-problem.filter';
 
 const GRAPHQL_PATH = 'graphql';
 
@@ -31,10 +34,9 @@ export interface AppModuleOptions extends TokenHealthModuleExtras {
 
 /**
  * 60 s is far above any statement of a cycle at 1M tokens (the set-wise
- * classification is the longest, a few seconds). A registration's verification
- * holds its transaction across one provider call, retries and backoff included
- * (the checker's refreshes hold none), so the idle-in-transaction limit is that
- * worst case plus a minute.
+ * classification is the longest, a few seconds). No transaction is held across
+ * a provider call; the idle-in-transaction limit stays above the longest one
+ * (retries and backoff included) plus a minute, so no legitimate work is cut.
  */
 const STATEMENT_TIMEOUT_MS = 60_000;
 /** Longest pause the provider HTTP client makes between attempts (its backoff cap; Retry-After is capped lower). */
@@ -66,18 +68,21 @@ export class AppModule implements NestModule, OnModuleInit {
   static forRoot(config: ServerConfig, { emitSchema, ...extras }: AppModuleOptions = {}): DynamicModule {
     const tokenHealth = TokenHealthModule.forRoot({ ...serverModuleOptions(config), ...extras });
     const poolSize = databasePoolSize(config);
+    const servingPool = servingPoolSize(config);
     return {
       module: AppModule,
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config.databaseUrl!, poolSize, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
-            // Keep retrying the first connection briefly, then fail the start with the cause.
-            retryAttempts: 3,
-            retryDelay: 1000,
+            ...buildDataSourceOptions(config.databaseUrl!, servingPool, { entities: OAUTH_ENTITIES, timeouts: sessionTimeouts(config) }),
+            // No retries: a database that is not there fails the start with one line; whoever runs the
+            // process (compose, Kubernetes, systemd) restarts it, and says so in its own log.
+            toRetry: () => false,
           }),
           dataSourceFactory: async (options) => {
-            const dataSource = await new DataSource(options!).initialize();
+            const dataSource = await new DataSource(options!).initialize().catch((error: unknown) => {
+              throw describeConnectionFailure(config.databaseUrl!, error);
+            });
             try {
               const warning = await checkConnectionBudget(dataSource, poolSize);
               if (warning) new Logger('Database').warn(warning);
@@ -114,11 +119,24 @@ export class AppModule implements NestModule, OnModuleInit {
       ],
       // Only the standalone service claims `/`; a host app keeps its own.
       controllers: [RootController],
+      // The standalone owns the whole app, so unreadable bodies under /api answer as the REST API does.
+      providers: [{ provide: APP_FILTER, useClass: RequestParseProblemFilter }],
     };
   }
 }
 
-/** The pool follows from the work that holds connections, not from the number of provider calls in flight. */
+/** Connections per process, both pools: they follow from the work that holds connections, not from the provider calls in flight. */
 export function databasePoolSize(config: ServerConfig): number {
-  return config.databasePoolSize ?? CHECKER_CONNECTIONS + SERVING_CONNECTIONS;
+  return config.databasePoolSize ?? RESERVED_CONNECTIONS + SERVING_CONNECTIONS;
+}
+
+/** What is left of DATABASE_POOL_SIZE for the API once the checker's and /health's connections are reserved. */
+export function servingPoolSize(config: ServerConfig): number {
+  const total = databasePoolSize(config);
+  if (total <= RESERVED_CONNECTIONS) {
+    throw new ConfigError(
+      `DATABASE_POOL_SIZE=${total} leaves no connection for the API: ${RESERVED_CONNECTIONS} are reserved for the checker and /health, so it must be at least ${RESERVED_CONNECTIONS + 1}`,
+    );
+  }
+  return total - RESERVED_CONNECTIONS;
 }

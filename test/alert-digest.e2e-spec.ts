@@ -99,7 +99,7 @@ describe('Alert digests', () => {
     await delivered();
 
     const [text] = sinks.smtp.messages.map((message) => message.text);
-    for (let i = 0; i < 10; i++) expect(text).toContain(`tenant-${String(i).padStart(2, '0')}/zoho: invalid`);
+    for (let i = 0; i < 10; i++) expect(text).toContain(`tenant-${String(i).padStart(2, '0')}/zoho: Dead grant`);
     expect(text).not.toContain('tenant-10/zoho');
     expect(text).toContain('...and 13 more.');
     expect(text).toContain(`${PUBLIC_BASE_URL}/admin?status=invalid`);

@@ -172,7 +172,7 @@ describe(FleetResolver.name, () => {
       await seedFleet(app, { prefix: 'ACME_south', count: 1 });
 
       const found = await page({ filter: { search: 'cme' } });
-      const literal = await page({ filter: { search: 'e_s' } });
+      const literal = await page({ filter: { search: 'me_sou' } });
       const wildcard = await page({ filter: { search: '%' } });
 
       expect(found.edges.map((edge) => edge.node.clientId).sort()).toEqual(['ACME_south-0001', 'acme-north-0001', 'acme-north-0002']);

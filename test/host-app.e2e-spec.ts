@@ -204,6 +204,28 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(response).toEqual({ data: { hello: 'hello from the host app', tokenHealth: [{ clientId: 'host-tenant', provider: 'zoho' }] } });
   });
 
+  it("refuses a caller without the admin token with HTTP 401 before parsing, the host's own queries included (GraphqlAuthMiddleware)", async () => {
+    const response = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ hello }"}',
+    });
+
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ errors: [{ message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } }] });
+  });
+
+  it('refuses an operation over the cost budget before running it (graphqlLimits)', async () => {
+    const aliases = Array.from({ length: 3 }, (_, i) => `h${i}: tokenHealthHistory(clientId: "host-tenant", provider: "zoho", first: 500) { error }`);
+
+    const response = await graphql(`{ ${aliases.join(' ')} }`);
+
+    expect(response.data).toBeUndefined();
+    expect(response.errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^Query cost of 1500 rows exceeds the limit of 1000/) }),
+    ]);
+  });
+
   it('fires the scheduled check by itself: the revoked token turns INVALID with nobody asking', async () => {
     const reports = await eventually(
       async () =>
@@ -262,6 +284,19 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('oauth_tokens{provider="zoho",status="invalid"}');
     expect((await fetch(`${baseUrl}/metrics`)).status).toBe(404);
+  });
+
+  it('serves the REST API and its OpenAPI document, the document listing no route of the host', async () => {
+    const summary = await fetch(`${baseUrl}/api/v1/summary`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const anonymous = await fetch(`${baseUrl}/api/v1/summary`);
+    const document = (await (await fetch(`${baseUrl}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+
+    expect(summary.status).toBe(200);
+    expect(((await summary.json()) as { total: number }).total).toBeGreaterThan(0);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('content-type')).toBe('application/problem+json; charset=utf-8');
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).every((path) => path.startsWith('/api/v1/'))).toBe(true);
   });
 
   it("is configured in the README by the example's own module file", () => {

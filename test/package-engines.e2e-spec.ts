@@ -9,8 +9,15 @@ useSecretScan();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { satisfies } = require('semver') as { satisfies(version: string, range: string): boolean };
 
+interface LockedPackage {
+  version?: string;
+  engines?: { node?: string } | string[];
+  hasInstallScript?: boolean;
+}
+
 interface Manifest {
   engines?: { node?: string };
+  allowScripts?: Record<string, boolean>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
@@ -18,6 +25,18 @@ interface Manifest {
 const ROOT = join(__dirname, '..');
 const manifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest;
 const ours = manifest(join(ROOT, 'package.json'));
+const lockfile = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> };
+
+/** Every package `npm ci` installs, development tooling included, with the Node range it declares. */
+function lockedEngines(): [string, string][] {
+  return Object.entries(lockfile.packages)
+    .filter(([path]) => path !== '')
+    .map(([path, locked]): [string, string | undefined] => [`${path.replace(/^.*node_modules\//, '')}@${locked.version}`, nodeRange(locked)])
+    .filter((entry): entry is [string, string] => entry[1] !== undefined);
+}
+
+// Old manifests list engines as an array of strings ("node >= 0.8"); npm reads only the object form.
+const nodeRange = (locked: LockedPackage): string | undefined => (Array.isArray(locked.engines) ? undefined : locked.engines?.node);
 
 /** Every package the code under src/ imports, plus the declared dependencies and peers. */
 function runtimePackages(): string[] {
@@ -71,5 +90,24 @@ describe('package.json engines', () => {
     const unsupported = NODE_VERSIONS.filter((version) => satisfies(version, ours.engines!.node!) && range && !satisfies(version, range));
 
     expect(unsupported).toEqual([]);
+  });
+
+  it('installs nothing whose engines exclude a Node version ours promises (no EBADENGINE on npm install)', () => {
+    const promised = NODE_VERSIONS.filter((version) => satisfies(version, ours.engines!.node!));
+    const excluding = lockedEngines()
+      .filter(([, range]) => promised.some((version) => !satisfies(version, range)))
+      .map(([name, range]) => `${name} wants node ${range}`);
+
+    expect(excluding).toEqual([]);
+  });
+});
+
+describe('package.json allowScripts', () => {
+  it('decides for every installed package with an install script whether it runs (no install-scripts warning)', () => {
+    const withScripts = Object.entries(lockfile.packages)
+      .filter(([, locked]) => locked.hasInstallScript)
+      .map(([path]) => path.replace(/^.*node_modules\//, ''));
+
+    expect(withScripts.filter((name) => !(name in (ours.allowScripts ?? {})))).toEqual([]);
   });
 });

@@ -108,6 +108,7 @@ describe('Provider outages', () => {
       ),
     ).toBe(2);
     expect(webhookTypes()).toEqual(['provider.outage', 'provider.outage', 'provider.outage']);
+    expect(sinks.slack.requests.map((request) => JSON.stringify(request.json))).toEqual(Array(3).fill(expect.stringContaining('provider_failing')));
     expect(smsBodies()).toEqual([]);
     expect(await outages()).toEqual([{ provider: 'zoho', closed_at: null }]);
     const [{ failing }] = await app.dataSource.query(`SELECT count(*)::int AS failing FROM oauth_tokens WHERE token_status = 'refresh_failed'`);

@@ -45,7 +45,7 @@ describe('the built server', () => {
   it('starts with an embedded PostgreSQL, answers /health, and keeps its data across a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'token-health-server-'));
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const env = { PORT: String(port), TOKEN_HEALTH_DATA_DIR: dataDir, ADMIN_API_TOKEN: ADMIN, TOKEN_HEALTH_ENABLED: 'false' };
+    const env = { PORT: String(port), TOKEN_HEALTH_DATA_DIR: dataDir, ADMIN_API_TOKEN: ADMIN, TOKEN_HEALTH_ENABLED: 'false', LOG_FORMAT: 'json' };
     const healthy = async () => (await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200;
     try {
       const first = startServer(env);

@@ -1,11 +1,14 @@
 // The cycle applies the status rules set-wise in SQL; the single-token path applies
 // them in TypeScript (token-status.policy.ts). Both run here on the same fixture rows
 // — every combination of the facts the rules look at — and must agree row by row.
+// The check time is read through the exported entity: a row the sweep leaves as it was
+// is not rewritten, yet counts as checked.
+import { OAuthToken } from '../src/oauth/oauth-token.entity';
 import { OAuthTokenLeaseRepository } from '../src/oauth/oauth-token-lease.repository';
 import { OAuthTokenSweepRepository } from '../src/oauth/oauth-token-sweep.repository';
 import { CheckPolicy } from '../src/oauth/stored-token';
 import { TokenStatus } from '../src/oauth/token-status';
-import { CheckDecision, decideCheck, TokenFacts } from '../src/oauth/token-status.policy';
+import { CheckDecision, decideCheck, isDeadGrant, needsRefresh, TokenFacts } from '../src/oauth/token-status.policy';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
@@ -85,16 +88,28 @@ interface Observed {
   status: TokenStatus;
   error: string | null;
   checked: boolean;
+  /** A new row version was written (a claim's lease, a changed verdict). */
+  written: boolean;
 }
 
-function expectedFor(decision: CheckDecision, stored: TokenStatus): Observed {
+// A dead grant kept for any reason but the attempt throttle records its check on its own row.
+function keptOnItsRow(facts: TokenFacts, now: Date): boolean {
+  const throttled =
+    needsRefresh(facts, POLICY, now) &&
+    facts.lastRefreshAttemptAt !== null &&
+    facts.lastRefreshAttemptAt.getTime() > now.getTime() - POLICY.minRefreshIntervalMinutes * 60_000;
+  return isDeadGrant(facts, now) && !throttled;
+}
+
+function expectedFor(decision: CheckDecision, stored: TokenStatus, keptWritten = false): Observed {
   switch (decision.action) {
     case 'refresh':
-      return { claimed: true, status: stored, error: 'before', checked: false };
+      return { claimed: true, status: stored, error: 'before', checked: false, written: true };
     case 'keep':
-      return { claimed: false, status: stored, error: 'before', checked: true };
+      return { claimed: false, status: stored, error: 'before', checked: true, written: keptWritten };
     case 'record':
-      return { claimed: false, status: decision.verdict.status, error: decision.verdict.error, checked: true };
+      // Every fixture starts refresh_failed with a marker error, so every recorded verdict is a change.
+      return { claimed: false, status: decision.verdict.status, error: decision.verdict.error, checked: true, written: true };
   }
 }
 
@@ -130,22 +145,29 @@ describe('token status policy: SQL and TypeScript agree', () => {
       ],
     );
 
+    const versionsBefore = await rowVersions();
     const cycleStart = new Date(now.getTime() + 1000);
     const claimed = await app.get(OAuthTokenLeaseRepository).claimDue(cycleStart, {}, POLICY, rows.length);
     await app.get(OAuthTokenSweepRepository).classifyWithoutProviderCall(cycleStart, {}, POLICY);
     const claimedIds = new Set(claimed.map((token) => token.clientId));
-    const stored = await app.dataSource.query<
-      { client_id: string; token_status: TokenStatus; health_check_error: string | null; last_health_check: Date | null }[]
-    >('SELECT client_id, token_status, health_check_error, last_health_check FROM oauth_tokens');
-    for (const row of stored) {
-      observed.set(row.client_id, {
-        claimed: claimedIds.has(row.client_id),
-        status: row.token_status,
-        error: row.health_check_error,
-        checked: row.last_health_check !== null,
+    const versionsAfter = await rowVersions();
+    for (const token of await app.dataSource.getRepository(OAuthToken).find()) {
+      observed.set(token.clientId, {
+        claimed: claimedIds.has(token.clientId),
+        status: token.tokenStatus,
+        error: token.healthCheckError,
+        checked: token.lastHealthCheck !== null,
+        written: versionsBefore.get(token.clientId) !== versionsAfter.get(token.clientId),
       });
     }
   });
+
+  const rowVersions = async () =>
+    new Map(
+      (await app.dataSource.query<{ client_id: string; version: string }[]>('SELECT client_id, xmin::text AS version FROM oauth_tokens')).map(
+        (row) => [row.client_id, row.version] as const,
+      ),
+    );
 
   afterAll(async () => {
     await app.close();
@@ -164,7 +186,8 @@ describe('token status policy: SQL and TypeScript agree', () => {
   });
 
   it.each(fixtures().map((row) => [describeFixture(row), row] as const))('%s', (_name, row) => {
-    expect(observed.get(row.clientId)).toEqual(expectedFor(decideCheck(factsOf(row, now), POLICY, now), row.stored));
+    const facts = factsOf(row, now);
+    expect(observed.get(row.clientId)).toEqual(expectedFor(decideCheck(facts, POLICY, now), row.stored, keptOnItsRow(facts, now)));
   });
 });
 

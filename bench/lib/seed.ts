@@ -5,6 +5,7 @@
 // the other rows are well-formed ciphertext under the current key that no cycle decrypts.
 // Rows are written set-wise with generate_series/unnest.
 import { Client } from 'pg';
+import { effectiveLastHealthCheckSql } from '../../src/oauth/effective-health-check.sql';
 import { TokenCipher } from '../../src/oauth/token-cipher';
 import { ENCRYPTION_KEY_HEX } from './app-env';
 
@@ -32,7 +33,7 @@ export async function seedTokens(
   { rows, clients = rows, dueEvery = 0 }: { rows: number; clients?: number; dueEvery?: number },
 ): Promise<{ rows: number; due: number }> {
   const isDue = (index: number) => dueEvery > 0 && index % dueEvery === 0;
-  await db.query('TRUNCATE oauth_tokens');
+  await db.query('TRUNCATE oauth_tokens, token_health_sweeps');
   await insertFarRows(db, rows, clients, dueEvery);
   const dueIds: number[] = [];
   for (let index = 0; index < clients; index++) if (isDue(index)) dueIds.push(index);
@@ -75,6 +76,8 @@ async function insertDueRows(db: Client, indexes: number[]): Promise<void> {
 
 /** Puts every row back as seeded: due rows near expiry again, no check or refresh recorded. */
 export async function resetTokens(db: Client): Promise<void> {
+  // The recorded sweeps stand for checks of the rows as they were; the reset rows start unchecked.
+  await db.query('TRUNCATE token_health_sweeps');
   await db.query(
     `UPDATE oauth_tokens SET
        token_expiry = CASE WHEN client_id LIKE '${DUE_PREFIX}%' THEN ${DUE_EXPIRY} ELSE ${FAR_EXPIRY} END,
@@ -105,7 +108,7 @@ export interface TokenCounts {
 export async function tokenCounts(db: Client): Promise<TokenCounts> {
   const { rows } = await db.query<TokenCounts>(
     `SELECT count(*)::int AS total,
-            count(*) FILTER (WHERE last_health_check IS NULL)::int AS unchecked,
+            count(*) FILTER (WHERE ${effectiveLastHealthCheckSql('oauth_tokens')} IS NULL)::int AS unchecked,
             count(*) FILTER (WHERE last_refreshed_at IS NOT NULL)::int AS refreshed,
             count(*) FILTER (WHERE token_status <> 'healthy')::int AS unhealthy
        FROM oauth_tokens`,

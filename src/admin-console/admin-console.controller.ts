@@ -7,6 +7,7 @@ import { TokenRegistrationService } from '../oauth/token-registration.service';
 import { TokenStatus } from '../oauth/token-status';
 import { requireId } from '../token-health/dto/input-rules';
 import { FleetService } from '../token-health/fleet.service';
+import { NextScheduledCheck } from '../token-health/next-scheduled-check';
 import { TokenHealthService } from '../token-health/token-health.service';
 import { ConsoleAuthGuard } from './console-auth.guard';
 import { ConsoleCsrfGuard } from './console-csrf.guard';
@@ -26,7 +27,7 @@ const PAGE_SIZE = 50;
 const HISTORY_SIZE = 100;
 
 /** The admin console's HTTP face: sessions and pages. Data and actions come from the same services as GraphQL. */
-// Mounted under the configured path by adminConsoleControllerAt (default `admin`).
+// Mounted under the configured path by consoleControllersAt (default `admin`).
 @Controller('admin')
 @UseFilters(ConsoleExceptionFilter)
 export class AdminConsoleController {
@@ -39,6 +40,7 @@ export class AdminConsoleController {
     private readonly links: ConnectLinkService,
     private readonly registration: TokenRegistrationService,
     private readonly routes: ConsoleRoutes,
+    private readonly nextCheck: NextScheduledCheck,
     @Optional() @Inject(TOKEN_HEALTH_CONSOLE_GUARD) private readonly hostGuard?: unknown,
   ) {}
 
@@ -162,6 +164,7 @@ export class AdminConsoleController {
       csrf: this.sessions.csrfToken(session),
       report,
       history,
+      nextCheckAt: this.nextCheck.at(),
       now: new Date(),
       ...extra,
     });

@@ -27,6 +27,8 @@ export class ConsoleExceptionFilter implements ExceptionFilter {
           return sendPage(res, 404, messagePage(this.routes.base, 'Not found', 'There is no such connection.'));
         case TokenHealthErrorCode.Unauthenticated:
           return sendPage(res, 401, messagePage(this.routes.base, 'Not logged in', exception.message));
+        case TokenHealthErrorCode.Forbidden:
+          return sendPage(res, 403, messagePage(this.routes.base, 'Not allowed', exception.message));
         case TokenHealthErrorCode.TooManyAttempts:
           return sendPage(res, 429, messagePage(this.routes.base, 'Too many attempts', exception.message));
         default:

@@ -44,4 +44,12 @@ dl.report dd { margin: 0; overflow-wrap: anywhere; }
 .login { max-width: 24rem; margin: 4rem auto; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1.5rem; }
 .login input { width: 100%; margin: .4rem 0 1rem; }
 .empty { padding: 1.5rem; text-align: center; color: var(--muted); }
+header nav { display: flex; gap: 1.25rem; margin-right: auto; margin-left: 2rem; }
+header nav a { font-weight: 400; }
+.key-form { display: grid; gap: .9rem; max-width: 40rem; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 1rem; }
+.key-form fieldset { border: 1px solid var(--line); border-radius: 6px; display: grid; gap: .35rem; }
+.key-form fieldset label { font-weight: 400; }
+.key-form button { justify-self: start; }
+td form { margin: 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 `;

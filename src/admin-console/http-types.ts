@@ -23,3 +23,10 @@ export function field(source: Record<string, unknown> | undefined, name: string)
   const value = source?.[name];
   return typeof value === 'string' ? value : undefined;
 }
+
+/** Every plain string of a form field that may repeat (checkboxes); anything else counts as absent. */
+export function fields(source: Record<string, unknown> | undefined, name: string): string[] {
+  const value = source?.[name];
+  const values = Array.isArray(value) ? (value as unknown[]) : [value];
+  return values.filter((item): item is string => typeof item === 'string');
+}

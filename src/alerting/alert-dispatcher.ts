@@ -11,6 +11,8 @@ import { resolveConnectLink } from './deferred-connect-link';
 
 const BATCH_SIZE = 20;
 const MAX_BACKOFF_SECONDS = 15 * 60;
+export const NO_CHANNEL_WARNING =
+  'No alert channel is configured (SLACK_WEBHOOK_URL, SMTP_URL + ALERT_EMAIL_TO, TWILIO_* + ALERT_SMS_TO, ALERT_WEBHOOK_URL + ALERT_WEBHOOK_SECRET): alerts stay due and go out once one is';
 
 /**
  * Delivers the outbox. Each channel has its own loop, so one channel down never
@@ -39,6 +41,7 @@ export class AlertDispatcher implements OnApplicationBootstrap, OnApplicationShu
   onApplicationBootstrap(): void {
     this.stopped = false;
     this.metrics.initialiseChannels(this.channels.filter((candidate) => candidate.enabled).map((channel) => channel.name));
+    if (!this.channels.some((channel) => channel.enabled)) this.logger.warn(NO_CHANNEL_WARNING);
     for (const channel of this.channels.filter((candidate) => candidate.enabled)) this.schedule(channel, 0);
   }
 

@@ -4,7 +4,8 @@ import { AlertSeverity } from '../common/alert-severity';
 export { AlertSeverity, severityAtLeast } from '../common/alert-severity';
 
 /** What happened, as named on the webhook wire (CONTRACT "Webhook channel"); digests are for people only. */
-export type AlertEventType = 'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.recovered' | 'digest';
+export type AlertEventType =
+  'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.misconfigured' | 'provider.recovered' | 'digest';
 
 /**
  * Who an alert is for. People read Slack, email and SMS, where a storm of alerts
@@ -24,6 +25,8 @@ export interface Alert {
   clientId?: string;
   provider?: string;
   status?: string;
+  /** Why, as a short code (`dead_grant`, `provider_failing`, `throttled`, `configuration`, `unreadable`, `expiring`). */
+  cause?: string;
   /** The error detail alone (also part of `message`); never a secret. */
   error?: string;
   /** What the admin should do, in one sentence. */

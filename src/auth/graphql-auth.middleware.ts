@@ -46,7 +46,7 @@ export class GraphqlAuthMiddleware implements NestMiddleware {
       res.status(429).json({ errors: [{ message: error.message, extensions: { code: 'TOO_MANY_REQUESTS' } }] });
       return;
     }
-    if (error instanceof ForbiddenException) {
+    if (error instanceof ForbiddenException || (error instanceof TokenHealthError && error.code === TokenHealthErrorCode.Forbidden)) {
       res.status(403).json({ errors: [{ message: 'Forbidden', extensions: { code: 'FORBIDDEN' } }] });
       return;
     }

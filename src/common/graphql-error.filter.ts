@@ -33,6 +33,9 @@ function toGraphqlError(error: TokenHealthError): GraphQLError {
       return new GraphQLError(error.message, { extensions: { code: 'NOT_FOUND' } });
     case TokenHealthErrorCode.Unauthenticated:
       return unauthenticated(error.message);
+    case TokenHealthErrorCode.Forbidden:
+      // No HTTP status: in an operation of several fields the others still answer.
+      return new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN' } });
     case TokenHealthErrorCode.TooManyAttempts:
       return new GraphQLError(error.message, { extensions: { code: 'TOO_MANY_REQUESTS', http: { status: 429 } } });
     default:

@@ -4,6 +4,8 @@ export enum TokenHealthErrorCode {
   InvalidInput = 'INVALID_INPUT',
   NotFound = 'NOT_FOUND',
   Unauthenticated = 'UNAUTHENTICATED',
+  /** A valid credential without the scope the operation needs. */
+  Forbidden = 'FORBIDDEN',
   /** Too many failed authentications from the caller's address; `retryAfterSeconds` says when to try again. */
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',
 }

@@ -5,6 +5,8 @@ export enum ConfigErrorCode {
   InvalidSetting = 'INVALID_SETTING',
   /** A provider's OpenID Connect discovery document could not be fetched or read. */
   DiscoveryFailed = 'DISCOVERY_FAILED',
+  /** PORT cannot be listened on (taken by another process, or not allowed). */
+  PortUnavailable = 'PORT_UNAVAILABLE',
 }
 
 /** Thrown when the configuration does not validate; the message names the variable. */

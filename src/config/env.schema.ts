@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { AlertSeverity } from '../common/alert-severity';
+import { LOG_FORMATS, LOG_LEVEL_NAMES, LogFormat, LogLevelName } from './log-settings';
 
 const httpUrl = Joi.string().uri({ scheme: ['http', 'https'] });
 const commaList = Joi.string().trim().min(1);
@@ -15,6 +16,9 @@ export interface ValidatedEnv {
   DATABASE_URL?: string;
   DATABASE_POOL_SIZE?: number;
   TOKEN_HEALTH_DATA_DIR: string;
+  TOKEN_HEALTH_EMBEDDED_DATABASE: boolean;
+  LOG_FORMAT: LogFormat;
+  LOG_LEVEL: LogLevelName;
   PUBLIC_BASE_URL?: string;
   ADMIN_API_TOKEN?: string;
   TOKEN_ENCRYPTION_KEY?: string;
@@ -81,6 +85,17 @@ export const envSchema = Joi.object<ValidatedEnv, true>({
   // Unset: sized from the work (see databasePoolSize in app.module.ts), independent of TOKEN_HEALTH_CONCURRENCY.
   DATABASE_POOL_SIZE: positiveInt.max(1000),
   TOKEN_HEALTH_DATA_DIR: Joi.string().default('.data'),
+  // Production must name its database; the embedded one there is opt-in.
+  TOKEN_HEALTH_EMBEDDED_DATABASE: Joi.boolean()
+    .truthy('1')
+    .falsy('0')
+    .when('NODE_ENV', { is: 'production', then: Joi.boolean().default(false), otherwise: Joi.boolean().default(true) }),
+  LOG_FORMAT: Joi.string()
+    .valid(...LOG_FORMATS)
+    .when('NODE_ENV', { is: 'production', then: Joi.string().default('json'), otherwise: Joi.string().default('text') }),
+  LOG_LEVEL: Joi.string()
+    .valid(...LOG_LEVEL_NAMES)
+    .default('log'),
   PUBLIC_BASE_URL: httpUrl,
   ADMIN_API_TOKEN: Joi.string().min(16),
   TOKEN_ENCRYPTION_KEY: Joi.string(),

@@ -7,6 +7,21 @@ export { envPrefixOf } from './oauth-provider-settings';
 export type { OAuthProviderSettings } from './oauth-provider-settings';
 
 const DEFAULT_OAUTH_PROVIDERS = 'zoho';
+
+/** Every `<P>_*` setting of an enabled provider `<P>`, its refresh throttles included. */
+export const PROVIDER_VARIABLE_SUFFIXES = [
+  'CLIENT_ID',
+  'CLIENT_SECRET',
+  'SCOPES',
+  'ISSUER',
+  'TOKEN_URL',
+  'AUTHORIZE_URL',
+  'REVOKE_URL',
+  'TENANT',
+  'PRESET',
+  'MAX_REFRESH_RATE',
+  'MAX_REFRESH_CONCURRENCY',
+] as const;
 const PROVIDER_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 
 /**

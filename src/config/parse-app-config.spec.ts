@@ -26,6 +26,37 @@ describe(parseAppConfig.name, () => {
     expect(sut.alerts.maxDeliveryAttempts).toBeUndefined();
   });
 
+  describe('the database', () => {
+    it('runs the embedded one without DATABASE_URL outside production', () => {
+      expect(parseAppConfig({}).embeddedDatabase).toBe(true);
+    });
+
+    it('refuses production without DATABASE_URL unless the embedded one is asked for', () => {
+      expect(() => parseAppConfig({ NODE_ENV: 'production' })).toThrow(
+        new ConfigError(
+          'Invalid configuration: DATABASE_URL is required when NODE_ENV=production (TOKEN_HEALTH_EMBEDDED_DATABASE=true runs the embedded PostgreSQL in TOKEN_HEALTH_DATA_DIR instead)',
+        ),
+      );
+      expect(parseAppConfig({ NODE_ENV: 'production', TOKEN_HEALTH_EMBEDDED_DATABASE: 'true' }).embeddedDatabase).toBe(true);
+      expect(parseAppConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/x', TOKEN_ENCRYPTION_KEY: key }).databaseUrl).toBe(
+        'postgres://db/x',
+      );
+    });
+
+    it('refuses TOKEN_HEALTH_EMBEDDED_DATABASE=false without DATABASE_URL', () => {
+      expect(() => parseAppConfig({ TOKEN_HEALTH_EMBEDDED_DATABASE: 'false' })).toThrow(
+        /DATABASE_URL is required when TOKEN_HEALTH_EMBEDDED_DATABASE=false/,
+      );
+    });
+  });
+
+  it('logs JSON in production and text elsewhere unless LOG_FORMAT says otherwise', () => {
+    expect(parseAppConfig({}).log).toEqual({ format: 'text', level: 'log' });
+    expect(parseAppConfig({ NODE_ENV: 'production', TOKEN_HEALTH_EMBEDDED_DATABASE: 'true' }).log.format).toBe('json');
+    expect(parseAppConfig({ LOG_FORMAT: 'json', LOG_LEVEL: 'debug' }).log).toEqual({ format: 'json', level: 'debug' });
+    expect(() => parseAppConfig({ LOG_FORMAT: 'xml' })).toThrow(/LOG_FORMAT must be one of \[json, text\]/);
+  });
+
   it('rejects a non-numeric expiry window with a message naming the variable', () => {
     expect(() => parseAppConfig({ TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: 'abc' })).toThrow(
       new ConfigError('Invalid configuration: TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES must be a number'),

@@ -24,6 +24,13 @@ function webhookSecret(secret: string): string {
   return secret;
 }
 
+// In a container the data dir is usually thrown away with it, so production has to ask for the embedded database.
+function missingDatabaseMessage(nodeEnv: string): string {
+  return nodeEnv === 'production'
+    ? 'Invalid configuration: DATABASE_URL is required when NODE_ENV=production (TOKEN_HEALTH_EMBEDDED_DATABASE=true runs the embedded PostgreSQL in TOKEN_HEALTH_DATA_DIR instead)'
+    : 'Invalid configuration: DATABASE_URL is required when TOKEN_HEALTH_EMBEDDED_DATABASE=false';
+}
+
 /** Validates the environment once and returns typed configuration, or throws one `ConfigError`. */
 export function parseAppConfig(env: Env): ServerConfig {
   // Empty strings mean "unset" (docker/compose files often export VAR= ).
@@ -40,6 +47,9 @@ export function parseAppConfig(env: Env): ServerConfig {
   config.databaseUrl = v.DATABASE_URL;
   config.databasePoolSize = v.DATABASE_POOL_SIZE;
   config.dataDir = v.TOKEN_HEALTH_DATA_DIR;
+  config.embeddedDatabase = v.TOKEN_HEALTH_EMBEDDED_DATABASE;
+  if (!config.databaseUrl && !config.embeddedDatabase) throw new ConfigError(missingDatabaseMessage(v.NODE_ENV));
+  config.log = { format: v.LOG_FORMAT, level: v.LOG_LEVEL };
   config.publicBaseUrl = (v.PUBLIC_BASE_URL ?? `http://localhost:${v.PORT}`).replace(/\/+$/, '');
   config.adminApiToken = v.ADMIN_API_TOKEN;
   config.graphqlIntrospection = v.GRAPHQL_INTROSPECTION;

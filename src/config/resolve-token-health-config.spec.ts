@@ -27,7 +27,7 @@ describe(resolveTokenHealthConfig.name, () => {
 
     const sut = resolveTokenHealthConfig(serverModuleOptions(config));
 
-    const { nodeEnv: _n, port: _p, databaseUrl: _d, dataDir: _dd, graphqlIntrospection: _g, ...moduleConfig } = config;
+    const { nodeEnv: _n, port: _p, databaseUrl: _d, dataDir: _dd, graphqlIntrospection: _g, embeddedDatabase: _e, log: _l, ...moduleConfig } = config;
     expect({ ...sut }).toEqual(moduleConfig);
   });
 
@@ -160,18 +160,29 @@ describe(resolveTokenHealthConfig.name, () => {
   it('replaces a default group with a class instance whole, not key by key', () => {
     class Outage {
       minFailures = 2;
+      failureRatio = 0.25;
+      note = 'kept';
     }
 
     const sut = resolveTokenHealthConfig({ ...required, outage: new Outage() });
 
     expect(sut.outage).toEqual(new Outage());
-    expect(sut.outage).not.toHaveProperty('failureRatio');
   });
 
-  it('replaces a default group given as null', () => {
-    const sut = resolveTokenHealthConfig({ ...required, connect: null as never });
+  it('names the first option a whole group replaced by a class instance lacks', () => {
+    class Outage {
+      minFailures = 2;
+    }
 
-    expect(sut.connect).toBeNull();
+    expect(() => resolveTokenHealthConfig({ ...required, outage: new Outage() })).toThrow(
+      'Invalid TokenHealthModule options: outage.failureRatio must be a number above 0 and at most 1',
+    );
+  });
+
+  it('names the options of a default group given as null', () => {
+    expect(() => resolveTokenHealthConfig({ ...required, connect: null as never })).toThrow(
+      'Invalid TokenHealthModule options: connect.linkTtlHours must be a number above 0',
+    );
   });
 
   it('allows only the given accounts origins, with the configured one, when the host lists them', () => {

@@ -5,6 +5,7 @@ import { toAllowedOrigin } from './allowed-origin';
 import { AppConfig } from './app-config';
 import { ConfigError } from './config.error';
 import { parseEncryptionKey } from './encryption-key';
+import { assertModuleOptions } from './module-option-rules';
 import { envPrefixOf } from './oauth-provider-settings';
 import { tokenHealthDefaults } from './token-health-defaults';
 
@@ -44,6 +45,7 @@ export function resolveTokenHealthConfig(options: TokenHealthModuleOptions): App
     accountsUrl,
     allowedAccountsOrigins: [...new Set([accountsUrl, ...allowed.map((url) => toAllowedOrigin('zoho.allowedAccountsOrigins', url))])],
   };
+  assertModuleOptions(config);
   return config;
 }
 

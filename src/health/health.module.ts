@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { DatabaseProbeIndicator } from './database-probe.indicator';
 
 @Module({})
 export class HealthModule {
@@ -10,6 +11,7 @@ export class HealthModule {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), tokenHealthModule],
       controllers: [HealthController],
+      providers: [DatabaseProbeIndicator],
     };
   }
 }

@@ -4,7 +4,7 @@ import { TokenStatus } from './token-status';
 export interface FleetFilter {
   statuses?: TokenStatus[];
   provider?: string;
-  /** clientId substring (prefix when the server lacks pg_trgm, docs/decisions.md). */
+  /** clientId substring; a prefix when the server lacks pg_trgm or the term has no trigram (fleet-search.ts). */
   search?: string;
 }
 

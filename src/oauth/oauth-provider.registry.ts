@@ -30,4 +30,9 @@ export class OAuthProviderRegistry {
   names(): string[] {
     return [...this.byName.keys()];
   }
+
+  /** Enabled providers without OAuth app credentials: every refresh of theirs fails for our configuration. */
+  withoutCredentials(): string[] {
+    return [...this.byName.values()].filter((provider) => !provider.entry.credentials).map((provider) => provider.adapter.name);
+  }
 }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { TokenHealthError } from '../common/token-health.error';
 import { namedSql } from '../database/named-sql';
 import { FleetFilter, FleetPosition } from './fleet-query';
+import { likePattern, SEARCH_STATEMENT_TIMEOUT_MS, SearchMatch, searchMatchFor } from './fleet-search';
+import { effectiveLastHealthCheckSql } from './effective-health-check.sql';
 import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus, severityRank } from './token-status';
@@ -11,11 +14,17 @@ import { InjectTokenHealthDataSource } from '../database/token-health-data-sourc
 type FleetQueryRow = OAuthTokenReportRow & { id: string; rank: number; checked_micros: string };
 
 // Both expressions must stay identical to those of ix_oauth_tokens_fleet_order (migration IndexFleetOrder),
-// so that a page is a range scan of that index starting at its cursor.
+// so that a page is a range scan of that index starting at its cursor. The order's time is the row's last
+// written check (a verdict that changed, a refresh), which an unchanged sweep leaves alone; the page shows
+// the effective check time.
 const RANK = STATUS_RANK_SQL;
 const CHECKED = `(COALESCE(last_health_check, 'epoch'::timestamptz))`;
+const EFFECTIVE_CHECK = effectiveLastHealthCheckSql('oauth_tokens');
 const POSITION = `${RANK}, ${CHECKED}, id`;
 const CURSOR = `:rank::int, 'epoch'::timestamptz + :checkedMicros::int8 * interval '1 microsecond', :id::uuid`;
+
+// PostgreSQL's query_canceled, raised when statement_timeout stops a statement.
+const QUERY_CANCELED = '57014';
 
 export interface FleetRow extends TokenHealthRow {
   position: FleetPosition;
@@ -34,7 +43,7 @@ export interface ProviderStatusCount {
  */
 @Injectable()
 export class OAuthTokenFleetRepository {
-  private searchMode?: Promise<'substring' | 'prefix'>;
+  private searchMode?: Promise<SearchMatch>;
 
   constructor(@InjectTokenHealthDataSource() private readonly dataSource: DataSource) {}
 
@@ -50,7 +59,7 @@ export class OAuthTokenFleetRepository {
     }
     const direction = forward ? 'DESC' : 'ASC';
     const [sql, params] = namedSql(
-      `SELECT client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error, id,
+      `SELECT client_id, provider, token_status, last_refreshed_at, ${EFFECTIVE_CHECK} AS last_health_check, token_expiry, health_check_error, id,
               ${RANK} AS rank, (extract(epoch FROM ${CHECKED}) * 1000000)::int8::text AS checked_micros
          FROM oauth_tokens
         ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
@@ -58,7 +67,7 @@ export class OAuthTokenFleetRepository {
         LIMIT :limit`,
       { ...values, limit },
     );
-    const rows: FleetQueryRow[] = await this.dataSource.query(sql, params);
+    const rows = await this.query<FleetQueryRow>(filter, sql, params);
     const page = rows.map(toFleetRow);
     return forward ? page : page.reverse();
   }
@@ -69,7 +78,7 @@ export class OAuthTokenFleetRepository {
       `SELECT count(*)::int AS count FROM oauth_tokens ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`,
       values,
     );
-    const [row] = await this.dataSource.query<{ count: number }[]>(sql, params);
+    const [row] = await this.query<{ count: number }>(filter, sql, params);
     return row.count;
   }
 
@@ -81,7 +90,7 @@ export class OAuthTokenFleetRepository {
   }
 
   /** Substring search with a trigram index; prefix search where the migration found no pg_trgm. */
-  getSearchMode(): Promise<'substring' | 'prefix'> {
+  getSearchMode(): Promise<SearchMatch> {
     this.searchMode ??= this.dataSource
       .query("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_token_health_clients_search'")
       .then((rows: { indexdef: string }[]) => (/USING gin/i.test(rows[0]?.indexdef ?? '') ? 'substring' : 'prefix'))
@@ -105,12 +114,32 @@ export class OAuthTokenFleetRepository {
       values.provider = filter.provider;
     }
     if (filter.search) {
-      const escaped = filter.search.replace(/[\\%_]/g, (char) => `\\${char}`);
-      const substring = (await this.getSearchMode()) === 'substring';
-      conditions.push(`client_id IN (SELECT client_id FROM token_health_clients WHERE client_id ${substring ? 'ILIKE' : 'LIKE'} :pattern)`);
-      values.pattern = substring ? `%${escaped}%` : `${escaped}%`;
+      const match = searchMatchFor(filter.search, await this.getSearchMode());
+      // A prefix is matched on lower(client_id), the expression of ix_token_health_clients_prefix.
+      const matches = match === 'substring' ? 'client_id ILIKE :pattern' : 'lower(client_id) LIKE lower(:pattern)';
+      conditions.push(`client_id IN (SELECT client_id FROM token_health_clients WHERE ${matches})`);
+      values.pattern = likePattern(filter.search, match);
     }
     return { conditions, values };
+  }
+
+  /** A search may still match most clients (a common word): it runs under a short statement timeout of its own. */
+  private async query<Row>(filter: FleetFilter, sql: string, params: unknown[]): Promise<Row[]> {
+    if (!filter.search) return this.dataSource.query<Row[]>(sql, params);
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        await manager.query(`SET LOCAL statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`);
+        return manager.query<Row[]>(sql, params);
+      });
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === QUERY_CANCELED) {
+        throw TokenHealthError.invalidInput(
+          'search',
+          `search took longer than ${SEARCH_STATEMENT_TIMEOUT_MS / 1000} s and was stopped: try a longer or more distinctive part of a client id`,
+        );
+      }
+      throw error;
+    }
   }
 }
 

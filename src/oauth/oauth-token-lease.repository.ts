@@ -11,6 +11,7 @@ import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { StatusVerdict } from './token-status.policy';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
+import { ReservedPool } from '../database/reserved-pool';
 
 /** A token claimed for a refresh: the lease is ours until `leaseUntil`, and identifies this claim. */
 export interface LeasedToken {
@@ -73,13 +74,20 @@ const LEASED_COLUMNS = `t.id, t.client_id, t.provider, t.token_status, t.health_
  * transaction or row lock is held while a provider is called; a result lands
  * only while the row still carries the lease it was claimed with. The same
  * lease serves the checker's batches and a single hand-out (cross-process single flight).
+ * The checker's claims and every result write go through the reserved pool, so API load
+ * cannot starve them; a hand-out's claim and release are API work, on the serving pool.
  */
 @Injectable()
 export class OAuthTokenLeaseRepository {
+  private readonly reserved: DataSource;
+
   constructor(
     @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
+    reserved: ReservedPool,
     private readonly cipher: TokenCipher,
-  ) {}
+  ) {
+    this.reserved = reserved.dataSource;
+  }
 
   /** Leases up to `limit` tokens of this cycle that need a provider refresh, most urgent first. */
   async claimDue(cycleStart: Date, scope: CheckScope, policy: CheckPolicy, limit: number): Promise<LeasedToken[]> {
@@ -94,7 +102,7 @@ export class OAuthTokenLeaseRepository {
        RETURNING ${LEASED_COLUMNS}`,
       { ...sweepValues(cycleStart, scope, policy), leaseSeconds: policy.leaseSeconds, limit },
     );
-    const [rows] = await this.dataSource.query<[LeasedRow[], number]>(sql, params);
+    const [rows] = await this.reserved.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken);
   }
 
@@ -108,7 +116,7 @@ export class OAuthTokenLeaseRepository {
         WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}`,
       sweepValues(cycleStart, scope, policy),
     );
-    const [{ n }] = await this.dataSource.query<{ n: number }[]>(sql, params);
+    const [{ n }] = await this.reserved.query<{ n: number }[]>(sql, params);
     return n;
   }
 
@@ -140,7 +148,7 @@ export class OAuthTokenLeaseRepository {
     if (results.length === 0) return new Set();
     // In a transaction even alone: a write that outlives its process (it waited for a lock while
     // the process died) must not commit on its own when the lock goes.
-    return this.dataSource.transaction(async (manager) => {
+    return this.reserved.transaction(async (manager) => {
       await prepare?.(manager);
       return this.writeResultsWith(manager, results);
     });
@@ -196,12 +204,18 @@ export class OAuthTokenLeaseRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** A rotated refresh token could not be stored: the stored one is probably dead, so the token needs attention. */
-  async markRotationLost(ids: string[], error: string): Promise<void> {
-    if (ids.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE oauth_tokens SET token_status = $2, health_check_error = $3, last_health_check = now() WHERE id = ANY($1::uuid[])`,
-      [ids, STATUS_PARAMETERS.refreshFailed, error],
+  /**
+   * A rotated refresh token could not be stored: the stored one is probably dead, so the token needs
+   * attention — but only where the row still holds the token that was presented. A row that holds
+   * another one (registered or connected meanwhile) keeps it and its status.
+   */
+  async markRotationLost(lost: Pick<RefreshResult, 'id' | 'presentedRefreshToken'>[], error: string): Promise<void> {
+    if (lost.length === 0) return;
+    await this.reserved.query(
+      `UPDATE oauth_tokens t SET token_status = $3, health_check_error = $4, last_health_check = now()
+         FROM unnest($1::uuid[], $2::text[]) AS o(id, presented)
+        WHERE t.id = o.id AND t.refresh_token = o.presented`,
+      [lost.map((r) => r.id), lost.map((r) => r.presentedRefreshToken), STATUS_PARAMETERS.refreshFailed, error],
     );
   }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { OAuthTokenReportRow, toHealthRow } from './oauth-token-rows';
+import { effectiveLastHealthCheckSql } from './effective-health-check.sql';
 import { TokenHealthRow } from './stored-token';
 import { TokenStatus } from './token-status';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
@@ -14,7 +15,8 @@ export interface ProviderStatusCount extends StatusCount {
   provider: string;
 }
 
-const REPORT_COLUMNS = 'client_id, provider, token_status, last_refreshed_at, last_health_check, token_expiry, health_check_error';
+const REPORT_COLUMNS = `client_id, provider, token_status, last_refreshed_at, ${effectiveLastHealthCheckSql('oauth_tokens')} AS last_health_check,
+  token_expiry, health_check_error`;
 
 /** Read-only views of `oauth_tokens` for the API, /health and /metrics: never token material. */
 @Injectable()

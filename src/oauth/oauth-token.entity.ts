@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn, VirtualColumn } from 'typeorm';
+import { effectiveLastHealthCheckSql } from './effective-health-check.sql';
 import { TokenStatus } from './token-status';
 
 /**
@@ -43,8 +44,19 @@ export class OAuthToken {
   @Column({ name: 'token_status', type: 'varchar', length: 20, default: TokenStatus.Healthy })
   tokenStatus!: TokenStatus;
 
-  @Column({ name: 'last_health_check', type: 'timestamptz', nullable: true })
+  /**
+   * When the checker last checked this token (exact). A sweep that finds a token unchanged does
+   * not rewrite its row; this value includes those checks. Read-only: derived when loaded.
+   */
+  @VirtualColumn({ type: 'timestamptz', query: (alias) => effectiveLastHealthCheckSql(alias) })
   lastHealthCheck!: Date | null;
+
+  /**
+   * The `last_health_check` column as stored: the last check that wrote the row (a changed
+   * verdict, a refresh, a one-client check). `lastHealthCheck` is the value to show.
+   */
+  @Column({ name: 'last_health_check', type: 'timestamptz', nullable: true })
+  lastWrittenHealthCheck!: Date | null;
 
   @Column({ name: 'health_check_error', type: 'text', nullable: true })
   healthCheckError!: string | null;

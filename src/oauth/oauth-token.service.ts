@@ -1,5 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { WorkInFlight } from '../common/work-in-flight';
 import { LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
@@ -8,6 +7,7 @@ import { TokenNotFoundError, TokenUnreadableError, TokenUnusableError } from './
 import { TokenEventSource } from '../token-history/token-event-source';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { ROTATION_LOST_ERROR } from './refresh-result.writer';
+import { rotatedResults, writeWithRetry } from './result-write.retry';
 import { StoredToken } from './stored-token';
 import { TokenRefresher } from './token-refresher';
 import { TokenStatus } from './token-status';
@@ -34,6 +34,7 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
   private readonly inFlight = new Map<string, Promise<RefreshOutcome>>();
   /** Provider calls of hand-outs whose results are not yet stored. */
   private readonly refreshing = new WorkInFlight();
+  private stopping = false;
 
   constructor(
     private readonly tokens: OAuthTokenRepository,
@@ -48,6 +49,7 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
    * closes: a rotating provider has spent the old refresh token once it answers.
    */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     if (this.refreshing.size === 0) return;
     this.logger.log(`Waiting for ${this.refreshing.size} access-token refresh(es) in flight before closing`);
     await this.refreshing.settled();
@@ -71,18 +73,16 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
   }
 
   /**
-   * Verifies a token set just stored in `manager`'s transaction: without a usable access
-   * token, one refresh at the provider decides its status. A failure rolls the whole store back.
+   * Verifies a token set just stored and leased (the lease taken in the store's transaction):
+   * without a usable access token, one refresh at the provider decides its status, written
+   * under the lease. No connection is held while the provider is asked.
    */
-  async verifyStoredInTransaction(manager: EntityManager, id: string): Promise<void> {
-    const leased = await this.leases.claimOne(id, this.config.tokenHealth.leaseSeconds, manager);
-    if (!leased) return;
+  async verifyLeased(leased: LeasedToken, source: TokenEventSource): Promise<void> {
     if (!needsRefreshBeforeHandOut(leased, new Date())) {
-      await this.leases.release(leased, manager);
+      await this.leases.release(leased);
       return;
     }
-    // A failed write is a database fault, not the provider's verdict: it propagates and the transaction rolls back.
-    await this.leases.writeResultsWith(manager, [await this.refresher.refresh(leased)]);
+    await this.refreshing.track(this.refreshAndStore(leased, source));
   }
 
   // The provider refused this grant recently: asking again per hand-out would only repeat the refusal.
@@ -141,11 +141,19 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
     return { status: result.verdict.status, error: result.verdict.error, accessToken: result.tokenSet?.accessToken };
   }
 
-  private async refreshAndStore(leased: LeasedToken): Promise<RefreshResult> {
+  private async refreshAndStore(leased: LeasedToken, source = TokenEventSource.Access): Promise<RefreshResult> {
     const result = await this.refresher.refresh(leased);
-    // The status change is recorded in the history as a hand-out's (the trigger reads the tag).
-    const landed = await this.leases.writeResults([result], (manager) => this.events.tagSource(manager, TokenEventSource.Access));
-    if (!landed.has(leased.id)) await this.onLostLease(leased, result);
+    // The status change is recorded in the history under its cause (the trigger reads the tag).
+    const outcome = await writeWithRetry(
+      () => this.leases.writeResults([result], (manager) => this.events.tagSource(manager, source)),
+      rotatedResults([result]).length > 0,
+      () => this.stopping,
+    );
+    if (!outcome.stored) {
+      if (result.tokenSet?.refreshToken !== undefined) await this.markRotationLost(leased, result);
+      throw outcome.error;
+    }
+    if (!outcome.value.has(leased.id)) await this.onLostLease(leased, result);
     return result;
   }
 
@@ -154,8 +162,14 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
       this.logger.warn(`The refresh of ${leased.clientId}/${leased.provider} outlived its lease; its result was not stored`);
       return;
     }
-    this.logger.error(`The rotated refresh token of ${leased.clientId}/${leased.provider} was lost with an expired lease; marking it refresh_failed`);
-    await this.leases.markRotationLost([leased.id], ROTATION_LOST_ERROR);
+    await this.markRotationLost(leased, result);
+  }
+
+  private async markRotationLost(leased: LeasedToken, result: RefreshResult): Promise<void> {
+    this.logger.error(`The rotated refresh token of ${leased.clientId}/${leased.provider} could not be stored; marking it refresh_failed`);
+    await this.leases.markRotationLost([result], ROTATION_LOST_ERROR).catch((error: Error) => {
+      this.logger.error(`Could not mark the lost rotated refresh token of ${leased.clientId}/${leased.provider}: ${error.message}`);
+    });
   }
 
   /** Polls until the lease is released or has expired; returns the token as then stored. */

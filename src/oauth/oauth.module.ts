@@ -19,6 +19,7 @@ import { TokenRefresher } from './token-refresher';
 import { TokenReadabilityRepository } from './token-readability.repository';
 import { TokenReencryptionRepository } from './token-reencryption.repository';
 import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
+import { StoredKeyCheck } from './stored-key-check';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
 
@@ -61,6 +62,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     TokenAlertStateRepository,
     TokenRegistrationService,
     TokenReadabilityRepository,
+    StoredKeyCheck,
     TokenReencryptionRepository,
     TokenReencryptionSweeper,
   ],

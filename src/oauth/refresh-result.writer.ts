@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { OAuthTokenLeaseRepository, RefreshResult } from './oauth-token-lease.repository';
 import { writeRowByRow } from './refresh-result-rows';
+import { rotatedResults, writeWithRetry } from './result-write.retry';
 
 const MAX_BATCH = 500;
 export const WRITES_IN_FLIGHT = 2;
-const WRITE_ATTEMPTS = 3;
-const RETRY_DELAY_MS = 500;
 
 export const ROTATION_LOST_ERROR =
   'The provider issued a new refresh token that could not be stored (the refresh outlived its lease); the stored one may no longer work';
@@ -24,7 +23,11 @@ export class RefreshResultWriter {
   landed = 0;
   lost = 0;
 
-  constructor(private readonly leases: OAuthTokenLeaseRepository) {}
+  /** `stopping`: the process is shutting down, so a rotated write stops retrying soon (the pool closes). */
+  constructor(
+    private readonly leases: OAuthTokenLeaseRepository,
+    private readonly stopping: () => boolean = () => false,
+  ) {}
 
   add(result: RefreshResult): void {
     this.pending.push(result);
@@ -58,24 +61,20 @@ export class RefreshResultWriter {
   }
 
   private async write(batch: RefreshResult[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const landed = await this.leases.writeResults(batch);
-        this.landed += landed.size;
-        await this.handleLost(batch.filter((result) => !landed.has(result.id)));
-        return;
-      } catch (error) {
-        const apart = writeRowByRow(batch, error, (rows) => this.write(rows));
-        if (apart) return apart;
-        if (attempt >= WRITE_ATTEMPTS) {
-          // The leases expire and a later cycle checks these tokens again; a rotated token among them is lost.
-          const rotated = batch.filter((result) => result.tokenSet?.refreshToken !== undefined).length;
-          this.logger.error(`Could not store ${batch.length} refresh results (${rotated} with a rotated refresh token): ${(error as Error).message}`);
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
-      }
+    const rotated = rotatedResults(batch);
+    const outcome = await writeWithRetry(() => this.leases.writeResults(batch), rotated.length > 0, this.stopping);
+    if (outcome.stored) {
+      this.landed += outcome.value.size;
+      await this.handleLost(batch.filter((result) => !outcome.value.has(result.id)));
+      return;
     }
+    const apart = writeRowByRow(batch, outcome.error, (rows) => this.write(rows));
+    if (apart) return apart;
+    // The leases expire and a later cycle checks these tokens again; a rotated token among them is marked.
+    this.logger.error(
+      `Could not store ${batch.length} refresh results (${rotated.length} with a rotated refresh token, marked refresh_failed): ${outcome.error.message}`,
+    );
+    await this.markLost(rotated);
   }
 
   private async handleLost(lost: RefreshResult[]): Promise<void> {
@@ -87,9 +86,14 @@ export class RefreshResultWriter {
     this.logger.error(
       `${rotated.length} rotated refresh tokens were lost with an expired lease; marking them refresh_failed: ${rotated.map((r) => r.id).join(', ')}`,
     );
-    await this.leases.markRotationLost(
-      rotated.map((result) => result.id),
-      ROTATION_LOST_ERROR,
-    );
+    await this.markLost(rotated);
+  }
+
+  // Best effort: when the database refuses this too, the next cycle presents the spent token and records the dead grant.
+  private async markLost(rotated: RefreshResult[]): Promise<void> {
+    if (rotated.length === 0) return;
+    await this.leases.markRotationLost(rotated, ROTATION_LOST_ERROR).catch((error: Error) => {
+      this.logger.error(`Could not mark ${rotated.length} lost rotated refresh tokens: ${error.message}`);
+    });
   }
 }

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { namedSql } from '../database/named-sql';
 import { TRANSIENT_FAILURE_SQL } from './refresh-tally.repository';
+import { OAuthProviderRegistry } from './oauth-provider.registry';
+import { CONFIGURATION_ERROR_PREFIX } from './token-status.policy';
 import { OAuthTokenRow } from './oauth-token-rows';
 import { TokenStatus } from './token-status';
 import { STATUS_RANK_SQL } from './token-status.sql';
@@ -64,6 +66,8 @@ const DIGEST_LOCK_KEY = `hashtext('token_health.alert_digest')`;
  */
 @Injectable()
 export class TokenAlertStateRepository {
+  constructor(private readonly providers: OAuthProviderRegistry) {}
+
   /** Locks (SKIP LOCKED, so replicas never both take one) up to `limit` tokens due any alert, for one-by-one sending. */
   async lockDueBatch(manager: EntityManager, filter: DueAlertFilter & { limit: number }): Promise<DueAlertRow[]> {
     const [sql, params] = namedSql(
@@ -73,7 +77,7 @@ export class TokenAlertStateRepository {
         ORDER BY id
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit: filter.limit },
+      { ...this.values(filter), limit: filter.limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
@@ -100,7 +104,7 @@ export class TokenAlertStateRepository {
   async dueStatuses(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<TokenStatus[]> {
     const [sql, params] = namedSql(
       `SELECT DISTINCT token_status FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const rows = await manager.query<{ token_status: TokenStatus }[]>(sql, params);
     return rows.map((row) => row.token_status);
@@ -109,7 +113,7 @@ export class TokenAlertStateRepository {
   async countDue(manager: EntityManager, kind: DueAlertKind, filter: DueAlertFilter): Promise<number> {
     const [sql, params] = namedSql(
       `SELECT count(*)::int AS due FROM oauth_tokens WHERE ${DUE_ALERT_KIND_SQL[kind]} AND ${FILTER_SQL}`,
-      values(filter),
+      this.values(filter),
     );
     const [row]: { due: number }[] = await manager.query(sql, params);
     return row.due;
@@ -124,10 +128,15 @@ export class TokenAlertStateRepository {
         ORDER BY ${SEVERITY_ORDER}, client_id, provider
         LIMIT :limit
         FOR UPDATE SKIP LOCKED`,
-      { ...values(filter), limit },
+      { ...this.values(filter), limit },
     );
     const rows = await manager.query<DueAlertDbRow[]>(sql, params);
     return rows.map(toDueAlertRow);
+  }
+
+  // Providers without app credentials: their configuration failures are one incident per provider, not an alert per token.
+  private values(filter: DueAlertFilter): Record<string, unknown> {
+    return { ...values(filter), configurationHeld: this.providers.withoutCredentials() };
   }
 
   /** Records that these tokens' current status was alerted now (a healthy one closes its alert). */
@@ -141,11 +150,16 @@ export class TokenAlertStateRepository {
   }
 }
 
+/** A failure caused by our OAuth app configuration; over `oauth_tokens` columns. */
+export const CONFIGURATION_FAILURE_SQL = `(token_status = '${TokenStatus.RefreshFailed}'
+  AND health_check_error LIKE '${CONFIGURATION_ERROR_PREFIX.replace(/'/g, "''")}%')`;
+
 const HELD_SQL = `EXISTS (SELECT 1 FROM unnest(:holdProviders::varchar[], :holdFrom::timestamptz[], :holdUntil::timestamptz[]) AS h(provider, since, until)
   WHERE h.provider = oauth_tokens.provider
     AND (h.since IS NULL OR last_refresh_attempt_at >= h.since) AND (h.until IS NULL OR last_refresh_attempt_at < h.until))`;
 
 const FILTER_SQL = `NOT (${TRANSIENT_FAILURE_SQL} AND ${HELD_SQL})
+  AND NOT (provider = ANY(:configurationHeld::varchar[]) AND ${CONFIGURATION_FAILURE_SQL})
   AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
 

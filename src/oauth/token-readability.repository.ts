@@ -6,12 +6,18 @@ import { CheckScope } from './stored-token';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
 import { IN_SCOPE_NOT_CHECKED } from './token-due.sql';
-import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
+import { ReservedPool } from '../database/reserved-pool';
 
 // Ciphertext (v1 or v2) under a key this process holds. A value that passes may still fail to
 // decrypt (moved from another row or column); that is found when it is decrypted.
 const readable = (column: string) =>
   `(${column} IS NULL OR (${column} ~ '^v[12]:[0-9a-f]{8}:[^:]*:[^:]*:[^:]*$' AND split_part(${column}, ':', 2) = ANY(:keyIds::text[])))`;
+
+/** How many stored rows were written under one key id (of their refresh token, or access token when there is none). */
+export interface KeyIdCount {
+  keyId: string;
+  rows: number;
+}
 
 /**
  * Finds, set-wise, stored tokens this service cannot decrypt at all (legacy plaintext,
@@ -20,10 +26,27 @@ const readable = (column: string) =>
  */
 @Injectable()
 export class TokenReadabilityRepository {
+  private readonly dataSource: DataSource;
+
+  // The reserved pool: the first statement of every cycle.
   constructor(
-    @InjectTokenHealthDataSource() private readonly dataSource: DataSource,
+    reserved: ReservedPool,
     private readonly cipher: TokenCipher,
-  ) {}
+  ) {
+    this.dataSource = reserved.dataSource;
+  }
+
+  /** Rows per key id of their ciphertext; plaintext (legacy) rows are not counted. */
+  async countRowsByKeyId(): Promise<KeyIdCount[]> {
+    const rows = await this.dataSource.query<{ key_id: string; rows: number }[]>(
+      `SELECT split_part(COALESCE(refresh_token, access_token), ':', 2) AS key_id, count(*)::int AS rows
+         FROM oauth_tokens
+        WHERE COALESCE(refresh_token, access_token) ~ '^v[12]:[0-9a-f]{8}:'
+        GROUP BY 1
+        ORDER BY 2 DESC, 1`,
+    );
+    return rows.map((row) => ({ keyId: row.key_id, rows: row.rows }));
+  }
 
   /** Marks such tokens in scope, not yet checked in this cycle, `refresh_failed`; returns the provider of each. */
   async markUnreadable(cycleStart: Date, scope: CheckScope): Promise<string[]> {

@@ -122,7 +122,7 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
     // Each claim walks the due index from its start, so a few larger claims cost less than many small ones;
     // the queue is refilled once it holds less than one round of work, so a replica does not hoard tokens.
     const claimSize = Math.min(MAX_CLAIM, Math.max(2 * concurrency, MIN_CLAIM));
-    const writer = new RefreshResultWriter(this.leases);
+    const writer = new RefreshResultWriter(this.leases, () => this.stopping);
     const queue: LeasedToken[] = [];
     const counts = { refreshed: 0, failed: 0 };
     let exhausted = false;

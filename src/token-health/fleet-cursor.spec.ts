@@ -12,12 +12,20 @@ describe('FleetCursor', () => {
     expect(FleetCursor.decode(FleetCursor.encode({ ...position, checkedMicros: '0' }))).toEqual({ ...position, checkedMicros: '0' });
   });
 
+  it('keeps the last microsecond of year 9999', () => {
+    const latest = { ...position, checkedMicros: '253402300799999999' };
+
+    expect(FleetCursor.decode(FleetCursor.encode(latest))).toEqual(latest);
+  });
+
   it.each([
     ['garbage', 'not a cursor!'],
     ['plain base64 of something else', Buffer.from('hello').toString('base64url')],
     ['an unknown version', Buffer.from(`f0:2:1:${position.id}`).toString('base64url')],
     ['a rank out of range', Buffer.from(`f1:7:1:${position.id}`).toString('base64url')],
     ['a non-numeric time', Buffer.from(`f1:2:x:${position.id}`).toString('base64url')],
+    ['a time before the epoch', Buffer.from(`f1:3:-999999999999999999:${position.id}`).toString('base64url')],
+    ['a time after year 9999', Buffer.from(`f1:3:999999999999999999:${position.id}`).toString('base64url')],
     ['an id that is not a uuid', Buffer.from("f1:2:1:1' OR '1'='1").toString('base64url')],
     ['an empty string', ''],
     ['an oversized string', 'A'.repeat(500)],

@@ -2,7 +2,9 @@ import { TokenHealthError } from '../common/token-health.error';
 import { FleetPosition } from '../oauth/fleet-query';
 
 const VERSION = 'f1';
-const MICROS = /^-?\d{1,18}$/;
+const MICROS = /^\d{1,18}$/;
+// A last check lies between the epoch (never checked) and the end of year 9999, the last PostgreSQL stores as a date here.
+const LATEST_MICROS = BigInt(Date.UTC(10000, 0, 1)) * 1000n - 1n;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque page cursors: a position in the fleet order, base64url-wrapped. */
@@ -19,6 +21,7 @@ export const FleetCursor = {
     if (parts.length !== 4) throw invalid();
     const [version, rank, checkedMicros, id] = parts;
     if (version !== VERSION || !/^[0-3]$/.test(rank) || !MICROS.test(checkedMicros) || !UUID.test(id)) throw invalid();
+    if (BigInt(checkedMicros) > LATEST_MICROS) throw invalid();
     return { rank: Number(rank), checkedMicros, id };
   },
 };

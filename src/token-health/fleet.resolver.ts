@@ -1,11 +1,13 @@
 import { UseFilters, UseGuards } from '@nestjs/common';
 import { Args, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { RequireScope } from '../auth/api-scope';
 import { TokenHealthGuard } from '../auth/token-health.guard';
+import { ListCost } from '../common/graphql-cost';
 import { GraphqlErrorFilter } from '../common/graphql-error.filter';
 import { TokenHealthEvent } from '../token-history/token-health-event';
 import { requireId } from './dto/input-rules';
 import { TokenFilterInput } from './dto/token-filter.input';
-import { FleetPage, FleetService, FleetSummary } from './fleet.service';
+import { FleetPage, FleetService, FleetSummary, MAX_HISTORY_SIZE, MAX_PAGE_SIZE } from './fleet.service';
 import { TokenConnectionModel } from './models/token-connection.model';
 import { TokenHealthEventModel } from './models/token-health-event.model';
 import { TokenHealthSummaryModel } from './models/token-health-summary.model';
@@ -17,6 +19,8 @@ import { TokenHealthSummaryModel } from './models/token-health-summary.model';
 export class FleetResolver {
   constructor(private readonly fleet: FleetService) {}
 
+  @RequireScope('read')
+  @ListCost({ argument: 'first', max: MAX_PAGE_SIZE, items: 'edges' })
   @Query(() => TokenConnectionModel, { description: 'One page of the fleet, worst status first, then most recently checked' })
   tokens(
     @Args('filter', { type: () => TokenFilterInput, nullable: true }) filter?: TokenFilterInput | null,
@@ -35,11 +39,14 @@ export class FleetResolver {
     return this.fleet.count(page.filter);
   }
 
+  @RequireScope('read')
   @Query(() => TokenHealthSummaryModel, { description: 'Counts per status and provider, the last completed cycle, open provider outages' })
   tokenHealthSummary(): Promise<FleetSummary> {
     return this.fleet.summary();
   }
 
+  @RequireScope('read')
+  @ListCost({ argument: 'first', max: MAX_HISTORY_SIZE })
   @Query(() => [TokenHealthEventModel], { description: 'Status transitions of one connection, newest first' })
   tokenHealthHistory(
     @Args('clientId', { type: () => String }) clientId: string,

@@ -1,19 +1,22 @@
 import { Injectable } from '@nestjs/common';
+import { AlertIntake } from '../alerting/alert-intake';
 import { TokenHealthError, TokenHealthErrorCode } from '../common/token-health.error';
 import { FleetFilter, FleetPosition } from '../oauth/fleet-query';
+import { MAX_SEARCH_LENGTH } from '../oauth/fleet-search';
 import { OAuthTokenFleetRepository } from '../oauth/oauth-token-fleet.repository';
 import { OAuthTokenReportRepository } from '../oauth/oauth-token-report.repository';
 import { TokenStatus } from '../oauth/token-status';
 import { TokenHealthEvent } from '../token-history/token-health-event';
 import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 import { CheckCycleStats } from './check-cycle.stats';
+import { CheckRun, checkRunOf } from './check-run';
 import { FleetCursor } from './fleet-cursor';
 import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
 import { TokenHealthReport } from './token-health-report';
 
-const MAX_PAGE_SIZE = 100;
-const MAX_HISTORY_SIZE = 500;
+export const MAX_PAGE_SIZE = 100;
+export const MAX_HISTORY_SIZE = 500;
 
 interface FleetEdge {
   cursor: string;
@@ -27,20 +30,16 @@ export interface FleetPage {
   filter: FleetFilter;
 }
 
-interface CheckRunSummary {
-  startedAt: Date;
-  finishedAt: Date;
-  checked: number;
-  refreshed: number;
-  failed: number;
-}
-
 export interface FleetSummary {
   total: number;
   byStatus: { status: TokenStatus; count: number }[];
   byProvider: { provider: string; status: TokenStatus; count: number }[];
-  lastCycle: CheckRunSummary | null;
+  lastCycle: CheckRun | null;
   outages: ProviderOutage[];
+  /** Where alerts go; empty while none is configured (alerts then stay due). */
+  alertChannels: string[];
+  /** Connections not healthy right now (invalid, refresh failed or expiring). */
+  unhealthy: number;
 }
 
 /** What the fleet API and the admin console read: pages, counts, summary, history. Input is validated here. */
@@ -53,6 +52,7 @@ export class FleetService {
     private readonly counts: TokenCountsService,
     private readonly outages: ProviderOutageSource,
     private readonly stats: CheckCycleStats,
+    private readonly alerting: AlertIntake,
   ) {}
 
   /** One page after `after` (or before `before`, for going back); neither: the first page. */
@@ -96,16 +96,10 @@ export class FleetService {
       total: byStatus.reduce((sum, row) => sum + row.count, 0),
       byStatus,
       byProvider: counts,
-      lastCycle: last
-        ? {
-            startedAt: last.startedAt,
-            finishedAt: last.finishedAt,
-            checked: last.classifiedWithoutCall + last.refreshed + last.failed,
-            refreshed: last.refreshed,
-            failed: last.failed,
-          }
-        : null,
+      lastCycle: last ? checkRunOf(last) : null,
       outages,
+      alertChannels: this.alerting.channelNames,
+      unhealthy: byStatus.filter((row) => row.status !== TokenStatus.Healthy).reduce((sum, row) => sum + row.count, 0),
     };
   }
 
@@ -135,7 +129,9 @@ function requireCount(field: string, value: number, max: number): void {
 
 function normalizeFilter(filter: FleetFilter): FleetFilter {
   const search = filter.search?.trim();
-  if (search && search.length > 255) throw TokenHealthError.invalidInput('search', 'search must be at most 255 characters');
+  if (search && search.length > MAX_SEARCH_LENGTH) {
+    throw TokenHealthError.invalidInput('search', `search must be at most ${MAX_SEARCH_LENGTH} characters (got ${search.length})`);
+  }
   if (filter.provider && filter.provider.length > 64) throw TokenHealthError.invalidInput('provider', 'provider must be at most 64 characters');
   return {
     statuses: filter.statuses?.length ? [...new Set(filter.statuses)] : undefined,

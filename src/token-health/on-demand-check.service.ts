@@ -59,7 +59,7 @@ export class OnDemandCheckService {
     const landed = await this.leases.writeResults([result]);
     if (!landed.has(leased.id) && result.tokenSet?.refreshToken !== undefined) {
       this.logger.error(`The rotated refresh token of ${clientId}/${provider} was lost with an expired lease; marking it refresh_failed`);
-      await this.leases.markRotationLost([leased.id], ROTATION_LOST_ERROR);
+      await this.leases.markRotationLost([result], ROTATION_LOST_ERROR);
     }
     return undefined;
   }

@@ -45,7 +45,7 @@ describe(TokenAlertDigestComposer.name, () => {
   it('lists ten connections and counts the rest', () => {
     const { message } = sut.compose('alert', many(23));
 
-    expect(message).toContain('- tenant-9/zoho: invalid (invalid_code)');
+    expect(message).toContain('- tenant-9/zoho: Dead grant: the customer must re-authorize');
     expect(message).not.toContain('tenant-10/');
     expect(message).toContain('...and 13 more.');
   });
@@ -56,6 +56,17 @@ describe(TokenAlertDigestComposer.name, () => {
 
     expect(digest.message).toContain('https://th.example/admin?status=invalid https://th.example/admin?status=refresh_failed');
     expect(digest.actionUrl).toBe('https://th.example/admin?status=invalid');
+  });
+
+  it('tells only the owners of dead grants to re-authorize, and says provider failures are retried', () => {
+    const failing = many(21, { status: TokenStatus.RefreshFailed, error: 'Refresh failed, will retry: HTTP 500' });
+
+    const onlyFailing = sut.compose('alert', failing).message;
+    const mixed = sut.compose('alert', [...failing, aToken({ clientId: 'dead' })]).message;
+
+    expect(onlyFailing).toContain('What to do: provider failures are retried automatically at the next checks.');
+    expect(onlyFailing).not.toMatch(/re-authoriz/i);
+    expect(mixed).toContain('re-authorize link');
   });
 
   it('is for people only, as a digest event', () => {

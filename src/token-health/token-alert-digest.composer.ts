@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Alert, AlertAudience, AlertSeverity, severityAtLeast } from '../alerting/alert';
-import { truncate } from '../common/text';
 import { AppConfig } from '../config/app-config';
+import { CAUSE_SUMMARIES, FailureCause, failureCauseOf } from '../oauth/failure-cause';
 import { DueAlertKind } from '../oauth/token-alert-state.repository';
 import { TokenStatus } from '../oauth/token-status';
 import { AlertableToken, SEVERITY } from './token-alert.composer';
 
 /** How many connections a digest names; the console link shows them all. */
 const DIGEST_LISTED = 10;
-const ERROR_MAX_CHARS = 120;
 
 /**
  * One message for people instead of a storm: how many connections, the most
@@ -29,7 +28,7 @@ export class TokenAlertDigestComposer {
       `${title}:`,
       ...tokens.slice(0, DIGEST_LISTED).map(describe),
       count > DIGEST_LISTED ? `...and ${count - DIGEST_LISTED} more.` : undefined,
-      kind === 'resolved' ? undefined : 'What to do: open each connection in the admin console and send its owner a re-authorize link.',
+      kind === 'resolved' ? undefined : whatToDo(tokens),
       `Console: ${links.join(' ')}`,
     ];
     return {
@@ -57,8 +56,24 @@ function titleFor(kind: DueAlertKind, count: number, statuses: TokenStatus[]): s
 }
 
 function describe(token: AlertableToken): string {
-  const error = token.error ? ` (${truncate(token.error, ERROR_MAX_CHARS)})` : '';
-  return `- ${token.clientId}/${token.provider}: ${token.status}${error}`;
+  const cause = failureCauseOf(token.status, token.error);
+  return `- ${token.clientId}/${token.provider}: ${cause ? CAUSE_SUMMARIES[cause] : 'healthy again'}`;
+}
+
+// Advice by cause: only dead grants and expiring refresh tokens are the customer's to fix.
+function whatToDo(tokens: AlertableToken[]): string {
+  const causes = new Set(tokens.map((token) => failureCauseOf(token.status, token.error)));
+  const advice = [
+    causes.has(FailureCause.DeadGrant) || causes.has(FailureCause.Expiring)
+      ? 'send the owners of dead or expiring grants a re-authorize link from their connection page'
+      : undefined,
+    causes.has(FailureCause.ProviderFailing) || causes.has(FailureCause.Throttled)
+      ? 'provider failures are retried automatically at the next checks'
+      : undefined,
+    causes.has(FailureCause.Configuration) ? 'fix the OAuth app configuration the errors name (the customers have nothing to do)' : undefined,
+    causes.has(FailureCause.Unreadable) ? 'check TOKEN_ENCRYPTION_KEY for the unreadable ones' : undefined,
+  ].filter(Boolean);
+  return `What to do: ${advice.join('; ')}.`;
 }
 
 function mostSevere(severities: AlertSeverity[]): AlertSeverity {

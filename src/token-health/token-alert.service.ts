@@ -10,6 +10,7 @@ import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository, TransientHold } from '../oauth/token-alert-state.repository';
 import { AlertAudience } from '../alerting/alert';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
+import { ProviderConfigurationService } from './configuration/provider-configuration.service';
 
 export interface TokenKey {
   clientId: string;
@@ -42,6 +43,7 @@ export class TokenAlertService {
     private readonly metrics: MetricsService,
     private readonly alertState: TokenAlertStateRepository,
     private readonly digestComposer: TokenAlertDigestComposer,
+    private readonly configuration: ProviderConfigurationService,
   ) {}
 
   /**
@@ -51,6 +53,10 @@ export class TokenAlertService {
    */
   async raiseDueAlerts(keys?: TokenKey[], holds?: TransientHold[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
+    // Recording an alert nobody can receive would lose it: without a channel every alert stays due.
+    if (!this.alerting.hasChannel) return 0;
+    // A provider without app credentials is one incident; its tokens' own alerts are held meanwhile.
+    await this.configuration.evaluate();
     const held = holds ?? (await this.outages.evaluate());
     // Tokens this raise already handled (alerted or refused): with ALERT_REPEAT_INTERVAL_MINUTES=0
     // an alerted token is due a reminder again at once, and must not be taken by the next batch.

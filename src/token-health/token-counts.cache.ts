@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { MetricsService } from '../metrics/metrics.service';
 import { OAuthTokenFleetRepository, ProviderStatusCount } from '../oauth/oauth-token-fleet.repository';
 import { TokenStatus } from '../oauth/token-status';
+import { TokenHealthEventRepository } from '../token-history/token-health-event.repository';
 
 /** How stale the counts may get between cycles (a token's status changes mostly in cycles, which refresh them at once). */
 const TOKEN_COUNTS_REFRESH_MS = 15_000;
@@ -12,6 +13,8 @@ export interface TokenCountsSnapshot {
   byProvider: ProviderStatusCount[];
   total: number;
   refreshedAt: Date;
+  /** The newest history event when counting began: a newer one means a status changed since. */
+  marker: string | null;
 }
 
 /**
@@ -30,6 +33,7 @@ export class TokenCountsCache implements OnApplicationBootstrap, OnModuleDestroy
   constructor(
     private readonly fleet: OAuthTokenFleetRepository,
     private readonly metrics: MetricsService,
+    private readonly events: TokenHealthEventRepository,
   ) {}
 
   /** Undefined until the first read succeeded. */
@@ -56,11 +60,12 @@ export class TokenCountsCache implements OnApplicationBootstrap, OnModuleDestroy
 
   private async read(): Promise<void> {
     try {
+      const marker = await this.events.latestEventId();
       const byProvider = await this.fleet.countByProviderAndStatus();
       const byStatus = Object.fromEntries(Object.values(TokenStatus).map((status) => [status, 0])) as Record<TokenStatus, number>;
       for (const row of byProvider) byStatus[row.status] = (byStatus[row.status] ?? 0) + row.count;
       const total = byProvider.reduce((sum, row) => sum + row.count, 0);
-      this.current = { byStatus, byProvider, total, refreshedAt: new Date() };
+      this.current = { byStatus, byProvider, total, refreshedAt: new Date(), marker };
       this.metrics.setTokenCounts(byProvider);
     } catch (error) {
       this.logger.warn(`Could not count tokens: ${(error as Error).message}`);

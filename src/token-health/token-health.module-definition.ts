@@ -18,5 +18,6 @@ export const {
     imports: [],
     console: undefined,
     metrics: undefined,
+    api: undefined,
   })
   .build();

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { AlertingModule } from '../alerting/alerting.module';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { ApiScopeGuard } from '../auth/api-scope.guard';
 import { TOKEN_HEALTH_AUTH_GUARD } from '../auth/auth.tokens';
 import { TokenHealthGuard } from '../auth/token-health.guard';
 import { TerminusModule } from '@nestjs/terminus';
@@ -11,6 +11,10 @@ import { OAuthModule } from '../oauth/oauth.module';
 import { CheckCycleRunner } from './check-cycle.runner';
 import { CheckCycleStats } from './check-cycle.stats';
 import { TokenAlertComposer } from './token-alert.composer';
+import { NextScheduledCheck } from './next-scheduled-check';
+import { ProviderConfigurationComposer } from './configuration/provider-configuration.composer';
+import { ProviderConfigurationRepository } from './configuration/provider-configuration.repository';
+import { ProviderConfigurationService } from './configuration/provider-configuration.service';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
 import { TokenAlertService } from './token-alert.service';
 import { TokenHealthCron } from './token-health.cron';
@@ -21,6 +25,7 @@ import { DatabaseClock } from '../database/database-clock';
 import { TokenHealthConfigModule } from './token-health-config.module';
 import { ConfigurableTokenHealthModule, TOKEN_HEALTH_ASYNC_OPTIONS_TYPE, TOKEN_HEALTH_OPTIONS_TYPE } from './token-health.module-definition';
 import { TokenHealthModuleExtras } from './token-health.options';
+import { ApiKeysResolver } from './api-keys.resolver';
 import { FleetResolver } from './fleet.resolver';
 import { FleetService } from './fleet.service';
 import { ProviderOutageSource } from './provider-outage.source';
@@ -30,7 +35,7 @@ import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
 import { OnDemandCheckService } from './on-demand-check.service';
-import { adminConsoleControllerAt } from '../admin-console/admin-console.routes';
+import { consoleControllersAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
 import { ConsoleAuthGuard } from '../admin-console/console-auth.guard';
@@ -41,6 +46,7 @@ import { TOKEN_HEALTH_CONSOLE_GUARD } from '../admin-console/console.tokens';
 import { ConsoleSessionGenerationRepository } from '../admin-console/console-session-generation.repository';
 import { AuthModule } from '../auth/auth.module';
 import { TokenCountsCache } from './token-counts.cache';
+import { restApi } from '../api/rest-api.feature';
 
 /**
  * Keeps OAuth connections alive and reports their health, inside a host app.
@@ -64,9 +70,12 @@ export class TokenHealthModule extends ConfigurableTokenHealthModule {
 function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras): DynamicModule {
   // forRoot carries the host's imports as an extra, forRootAsync in the definition.
   const hostImports = [...(definition.imports ?? []), ...(extras.imports ?? [])];
-  const guard: Provider = { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard ?? AdminTokenGuard };
+  const guard: Provider = extras.guard
+    ? { provide: TOKEN_HEALTH_AUTH_GUARD, useClass: extras.guard }
+    : { provide: TOKEN_HEALTH_AUTH_GUARD, useExisting: ApiScopeGuard };
   const consoleEnabled = extras.console?.enabled !== false;
   const consoleRoutes = new ConsoleRoutes(extras.console?.path);
+  const rest = restApi(extras.api);
   const consoleGuard: Provider = extras.console?.guard
     ? { provide: TOKEN_HEALTH_CONSOLE_GUARD, useClass: extras.console.guard }
     : { provide: TOKEN_HEALTH_CONSOLE_GUARD, useValue: null };
@@ -83,16 +92,22 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       AlertingModule.forRoot(extras.alerting, hostImports),
     ],
     controllers: [
-      ...(consoleEnabled ? [adminConsoleControllerAt(consoleRoutes.base.slice(1))] : []),
+      ...(consoleEnabled ? consoleControllersAt(consoleRoutes.base.slice(1)) : []),
       ...(extras.metrics?.enabled === false ? [] : [metricsControllerAt(trimSlashes(extras.metrics?.path ?? 'metrics'))]),
+      ...rest.controllers,
     ],
     providers: [
       guard,
       TokenHealthGuard,
+      ...rest.providers,
       DatabaseClock,
       CheckCycleRunner,
       CheckCycleStats,
       TokenAlertComposer,
+      NextScheduledCheck,
+      ProviderConfigurationRepository,
+      ProviderConfigurationComposer,
+      ProviderConfigurationService,
       TokenAlertDigestComposer,
       TokenAlertService,
       TokenHealthService,
@@ -109,6 +124,7 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,
+      ApiKeysResolver,
       consoleGuard,
       { provide: ConsoleRoutes, useValue: consoleRoutes },
       ConsoleExceptionFilter,

@@ -3,9 +3,12 @@ import { GraphqlErrorFilter } from '../common/graphql-error.filter';
 import { Args, Context, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { ConnectLinkService } from '../connect/connect-link.service';
 import { TokenRegistrationService } from '../oauth/token-registration.service';
+import { RequireScope } from '../auth/api-scope';
 import { TokenHealthGuard } from '../auth/token-health.guard';
-import { optionalDate, requireId, requireToken } from './dto/input-rules';
+import { requireId } from './dto/input-rules';
+import { tokenSetFromInput } from './dto/token-set-from-input';
 import { RegisterOAuthTokenInput } from './dto/register-oauth-token.input';
+import { checkRunOf } from './check-run';
 import { CheckRunModel } from './models/check-run.model';
 import { TokenHealthReportModel } from './models/token-health-report.model';
 import { PerOperation } from './per-operation';
@@ -26,11 +29,13 @@ export class TokenHealthResolver {
     private readonly links: ConnectLinkService,
   ) {}
 
+  @RequireScope('read')
   @Query(() => [TokenHealthReportModel], { description: "Stored health of the client's connections (no provider call)" })
   tokenHealth(@Args('clientId', { type: () => String }) clientId: string): Promise<TokenHealthReport[]> {
     return this.health.getClientHealth(requireId('clientId', clientId));
   }
 
+  @RequireScope('check')
   @Mutation(() => [TokenHealthReportModel], {
     description:
       "Check one client's tokens now and return their fresh reports. Deprecated for clientId null (all clients): use runHealthCheck, which returns a summary instead of every report",
@@ -44,24 +49,19 @@ export class TokenHealthResolver {
     return this.perOperation.once(operation, 'all-reports', () => this.health.getAllHealth());
   }
 
+  @RequireScope('check')
   @Mutation(() => CheckRunModel, { description: 'Run one full check cycle now (joining one already running) and return its summary' })
   async runHealthCheck(@Context() operation: object): Promise<CheckRunModel> {
-    const { startedAt, finishedAt, classifiedWithoutCall, refreshed, failed } = await this.fullCheck(operation);
-    return { startedAt, finishedAt, checked: classifiedWithoutCall + refreshed + failed, refreshed, failed };
+    return checkRunOf(await this.fullCheck(operation));
   }
 
+  @RequireScope('register')
   @Mutation(() => TokenHealthReportModel, { description: 'Import an existing token set' })
   registerOAuthToken(@Args('input', { type: () => RegisterOAuthTokenInput }) input: RegisterOAuthTokenInput): Promise<TokenHealthReport> {
-    return this.registration.register({
-      clientId: requireId('clientId', input.clientId),
-      provider: requireId('provider', input.provider),
-      refreshToken: requireToken('refreshToken', input.refreshToken)!,
-      accessToken: requireToken('accessToken', input.accessToken, true) ?? null,
-      accessTokenExpiresAt: optionalDate('accessTokenExpiresAt', input.accessTokenExpiresAt),
-      accountsServer: input.accountsServer ?? null,
-    });
+    return this.registration.register(tokenSetFromInput(input));
   }
 
+  @RequireScope('connect')
   @Mutation(() => String, { description: 'Signed, expiring URL that starts the connect flow' })
   createConnectLink(@Args('clientId', { type: () => String }) clientId: string, @Args('provider', { type: () => String }) provider: string): string {
     requireId('clientId', clientId);

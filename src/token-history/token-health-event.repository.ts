@@ -28,6 +28,25 @@ export class TokenHealthEventRepository {
     await manager.query("SELECT set_config('token_health.event_source', $1, true)", [source]);
   }
 
+  /** Marks the events of this transaction as waiting for a verdict written later (a registration's store). */
+  async markPending(manager: EntityManager): Promise<void> {
+    await manager.query("SELECT set_config('token_health.pending', 'on', true)");
+  }
+
+  /** The verdict changed nothing: the stored event is the token's verified status as it stands. */
+  async settlePending(tokenId: string): Promise<void> {
+    await this.dataSource.query('UPDATE token_health_events SET pending = false WHERE token_id = $1 AND pending', [tokenId]);
+  }
+
+  /**
+   * The newest event's id (null when there is none). Every insert and every status change of a
+   * token writes an event, so an unchanged id means the counts per status are unchanged too.
+   */
+  async latestEventId(): Promise<string | null> {
+    const [row] = await this.dataSource.query<{ id: string | null }[]>('SELECT max(id)::text AS id FROM token_health_events');
+    return row?.id ?? null;
+  }
+
   async findForConnection(clientId: string, provider: string, limit: number): Promise<TokenHealthEvent[]> {
     const rows = await this.dataSource.query<EventRow[]>(
       `SELECT at, from_status, to_status, error, source FROM token_health_events

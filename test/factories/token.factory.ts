@@ -1,6 +1,7 @@
 // Seeds oauth_tokens rows through the real repository (so they are encrypted),
 // with overrides for the health-related columns a test cares about.
 import { randomBytes } from 'node:crypto';
+import { effectiveLastHealthCheckSql } from '../../src/oauth/effective-health-check.sql';
 import { OAuthTokenRepository } from '../../src/oauth/oauth-token.repository';
 import { OAuthTokenRow } from '../../src/oauth/oauth-token-rows';
 import { TokenStatus } from '../../src/oauth/token-status';
@@ -56,9 +57,10 @@ export async function readToken(app: TestApp, clientId: string, provider = 'zoho
 
 /** The stored row, or undefined when there is none. */
 export async function findToken(app: TestApp, clientId: string, provider = 'zoho'): Promise<OAuthTokenRow | undefined> {
-  const [row] = await app.dataSource.query<OAuthTokenRow[]>('SELECT * FROM oauth_tokens WHERE client_id = $1 AND provider = $2', [
-    clientId,
-    provider,
-  ]);
+  // last_health_check as every surface shows it: a sweep that found the row unchanged did not rewrite it.
+  const [row] = await app.dataSource.query<OAuthTokenRow[]>(
+    `SELECT *, ${effectiveLastHealthCheckSql('oauth_tokens')} AS last_health_check FROM oauth_tokens WHERE client_id = $1 AND provider = $2`,
+    [clientId, provider],
+  );
   return row;
 }

@@ -1,6 +1,7 @@
 // A replica is killed after the provider was asked (and answered) but before the
 // result was written. Its lease keeps every other replica off the token until it
 // expires; then the token is refreshed once more, and only once.
+import { effectiveLastHealthCheckSql } from '../../src/oauth/effective-health-check.sql';
 import { seedToken } from '../factories/token.factory';
 import { waitUntil } from '../support/alert-sinks';
 import { FakeOAuthProvider, zohoSuccess } from '../support/fake-oauth-provider';
@@ -47,7 +48,7 @@ describe('a refresh whose process died after the provider answered', () => {
       { leaseUntil: Date | null; leaseLive: boolean | null; lastHealthCheck: Date | null; lastRefreshedAt: Date | null; status: string }[]
     >(
       `SELECT health_check_lease_until AS "leaseUntil", health_check_lease_until > now() AS "leaseLive",
-              last_health_check AS "lastHealthCheck", last_refreshed_at AS "lastRefreshedAt", token_status AS status
+              ${effectiveLastHealthCheckSql('oauth_tokens')} AS "lastHealthCheck", last_refreshed_at AS "lastRefreshedAt", token_status AS status
          FROM oauth_tokens WHERE client_id = $1`,
       [clientId],
     );

@@ -1,5 +1,6 @@
 // Fault scenario 1: three replicas of the built server on one database, a
 // 2-second cron, 500 tokens of which 50 expire soon and 5 are revoked.
+import { effectiveLastHealthCheckSql } from '../../src/oauth/effective-health-check.sql';
 import { seedToken } from '../factories/token.factory';
 import { AlertSinks, settle, waitUntil } from '../support/alert-sinks';
 import { FakeOAuthProvider } from '../support/fake-oauth-provider';
@@ -53,7 +54,9 @@ describe('three replicas on one database', () => {
   it('refreshes every expiring token exactly once, alerts each revoked token once per channel, and sends no outbox row twice', async () => {
     await waitUntil(
       async () => {
-        const [{ checked }] = await seeder.dataSource.query('SELECT count(*)::int AS checked FROM oauth_tokens WHERE last_health_check IS NOT NULL');
+        const [{ checked }] = await seeder.dataSource.query(
+          `SELECT count(*)::int AS checked FROM oauth_tokens WHERE ${effectiveLastHealthCheckSql('oauth_tokens')} IS NOT NULL`,
+        );
         return checked === 500 && sinks.twilio.requests.length >= 5;
       },
       30_000,

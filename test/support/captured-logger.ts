@@ -1,9 +1,13 @@
-// The Nest logger of every in-process test app: every level goes to the secret scan
-// (a secret logged at debug level is still a leak); only warnings and errors are printed.
+// The Nest logger of every in-process test app (and, through quiet-logs.ts, of every spec): every
+// level goes to the secret scan (a secret logged at debug level is still a leak) and to captureLogs
+// for specs that assert a line; nothing is printed, so a green run is quiet. TEST_LOG_LEVEL=warn
+// (or any level) prints that level and the more severe ones while looking into a failure.
 import { ConsoleLogger, LogLevel } from '@nestjs/common';
 import { secretScan } from './secret-scan';
 
-const PRINTED: LogLevel[] = ['error', 'warn', 'fatal'];
+const LEVELS: LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
+const threshold = LEVELS.indexOf(process.env.TEST_LOG_LEVEL as LogLevel);
+const PRINTED: LogLevel[] = threshold < 0 ? [] : LEVELS.slice(threshold);
 
 export class CapturedLogger extends ConsoleLogger {
   private lines: string[] = [];

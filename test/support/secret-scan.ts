@@ -7,11 +7,14 @@
  *   const scan = useSecretScan();              // top of the file, outside describe()
  *   ...
  *   scan.secret(myOwnToken, 'imported token'); // only for secrets the helpers can't see
+ *   scan.shownOnce(apiKey, 'API key');         // a secret the system shows exactly once
  *
  * Known automatically:
  *   secrets   — testEnv() values of secret variables (admin token, encryption keys, client
  *               secrets, Twilio auth token, metrics token, webhook secret), tokens seeded by
- *               seedToken(), every token the fake provider hands out.
+ *               seedToken(), every token the fake provider hands out, every API key in an
+ *               answer or page (shown once: that text may hold it, no other) and, through the
+ *               helpers of ./api-keys, its stored hash.
  *   captured  — this jest worker's stdout/stderr and console; every in-process app's logger at
  *               every level (seeders included) and every HTTP response body it sends; every
  *               ServerProcess / DatabaseProcess output and every response the test fetches
@@ -27,6 +30,8 @@ const FRAGMENT = 12;
 // Shorter values are matched whole; below this they are too common to mean anything.
 const MIN_SECRET = 8;
 // Names of variables whose values are secrets (CONTRACT configuration + additions).
+// The shape of an API key (src/auth/api-key-secret.ts), whole.
+const API_KEY = /(?<![A-Za-z0-9_-])thk_[0-9a-f]{10}_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 const SECRET_VARIABLE =
   /(^ADMIN_API_TOKEN|^METRICS_TOKEN|_CLIENT_SECRET|_AUTH_TOKEN|_WEBHOOK_SECRET|^TOKEN_ENCRYPTION_KEY|^TOKEN_ENCRYPTION_PREVIOUS_KEYS)$/;
 
@@ -39,6 +44,8 @@ export interface Leak {
 
 export class SecretScan {
   private readonly secrets = new Map<string, string>();
+  /** Secrets the system shows once (an API key in the answer that created it): one source may hold them, no second. */
+  private readonly once = new Set<string>();
   private readonly texts: { source: string; read: () => string }[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private readonly responseOrigins = new Set<string>();
@@ -47,6 +54,13 @@ export class SecretScan {
   /** Registers a secret value (ignored when too short to mean anything); returns it. */
   secret<T extends string | null | undefined>(value: T, label = 'secret'): T {
     if (typeof value === 'string' && value.length >= MIN_SECRET && !this.secrets.has(value)) this.secrets.set(value, label);
+    return value;
+  }
+
+  /** Registers a secret that may appear in exactly one captured text (the answer or page that handed it out), nowhere else. */
+  shownOnce<T extends string>(value: T, label = 'secret shown once'): T {
+    this.secret(value, label);
+    if (this.secrets.has(value)) this.once.add(value);
     return value;
   }
 
@@ -61,8 +75,9 @@ export class SecretScan {
     }
   }
 
-  /** Adds a fixed text (a page, a CLI's output). */
+  /** Adds a fixed text (a page, a CLI's output); an API key in it counts as shown there, so no other text may hold it. */
   capture(source: string, text: string): void {
+    for (const [key] of text.matchAll(API_KEY)) this.shownOnce(key, 'API key');
     this.texts.push({ source, read: () => text });
   }
 
@@ -139,7 +154,7 @@ export class SecretScan {
       for (let i = 0; i + size <= secret.length; i++) fragments.set(secret.slice(i, i + size), secret);
     }
     const sizes = [...new Set([...fragments.keys()].map((fragment) => fragment.length))];
-    const found: Leak[] = [];
+    const found: (Leak & { value: string })[] = [];
     for (const { source, read } of this.texts) {
       const text = read();
       const reported = new Set<string>();
@@ -149,11 +164,11 @@ export class SecretScan {
           if (!secret || reported.has(secret)) continue;
           reported.add(secret);
           const context = text.slice(Math.max(0, i - 60), i) + `[${this.secrets.get(secret)}]` + text.slice(i + size, i + size + 60);
-          found.push({ secret: this.secrets.get(secret)!, source, context });
+          found.push({ secret: this.secrets.get(secret)!, source, context, value: secret });
         }
       }
     }
-    return found;
+    return found.filter((leak) => !this.once.has(leak.value) || found.filter((other) => other.value === leak.value).length > 1).map(withoutValue);
   }
 
   /** Fails with every leak, the secret itself masked in the report. */
@@ -174,6 +189,10 @@ export class SecretScan {
     if (bytes.length !== 32) return;
     for (const encoding of ['hex', 'base64', 'base64url'] as const) this.secret(bytes.toString(encoding), name);
   }
+}
+
+function withoutValue({ secret, source, context }: Leak & { value: string }): Leak {
+  return { secret, source, context };
 }
 
 function describe(value: unknown): string {

@@ -13,8 +13,17 @@ const MAIN = join(REPO_ROOT, 'dist', 'src', 'main.js');
 export interface ServerProcessOptions {
   /** Working directory of the server, where it writes schema.gql; the current one by default. */
   cwd?: string;
-  /** Another build's main.js (a bench's baseline); this repo's dist/src/main.js by default. */
+  /** The entry point to run; the repo's dist/src/main.js by default (a packaged server's main.js, say). */
   main?: string;
+}
+
+/** How a start that was expected to fail ended. */
+export interface FailedStart {
+  /** The exit code; null when it was killed (it became live, or stalled). */
+  code: number | null;
+  /** It became live (and was stopped): the start was not refused. */
+  live: boolean;
+  output: string;
 }
 
 // Start-up is bounded by progress, not by speed: on a loaded machine a healthy start (module
@@ -48,12 +57,7 @@ export class ServerProcess {
     // (other suites and servers start beside this one); only that case starts again on a new port.
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
-      const child = spawn(process.execPath, [main], {
-        env: { PATH: process.env.PATH!, NODE_ENV: 'test', PORT: String(port), ...env },
-        cwd,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const server = new ServerProcess(child, port, env.ADMIN_API_TOKEN);
+      const server = ServerProcess.spawn(env, port, cwd, main);
       try {
         await server.waitUntilLive();
         return server;
@@ -61,6 +65,33 @@ export class ServerProcess {
         if (attempt >= 3 || !server.logs().includes('EADDRINUSE')) throw error;
       }
     }
+  }
+
+  /**
+   * Starts the server and waits for its exit; a server that becomes live instead is stopped and
+   * reported as `live`, so a start that should have been refused fails its spec at once.
+   */
+  static async startExpectingExit(env: Record<string, string>, port?: number): Promise<FailedStart> {
+    secretScan.secretsOfEnv(env);
+    const server = ServerProcess.spawn(env, port ?? (await freePort()));
+    try {
+      await server.waitUntilLive();
+    } catch {
+      await server.stop('SIGKILL');
+      return { code: await server.exited, live: false, output: server.logs() };
+    }
+    await server.stop();
+    return { code: null, live: true, output: server.logs() };
+  }
+
+  private static spawn(env: Record<string, string>, port: number, cwd?: string, main = MAIN): ServerProcess {
+    const child = spawn(process.execPath, [main], {
+      // JSON logs, as in production, so specs can read them line by line.
+      env: { PATH: process.env.PATH!, NODE_ENV: 'test', LOG_FORMAT: 'json', PORT: String(port), ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new ServerProcess(child, port, env.ADMIN_API_TOKEN);
   }
 
   get pid(): number | undefined {

@@ -1,11 +1,11 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
-import { Module } from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { TokenHealthModule } from 'token-health';
+import { GraphqlAuthMiddleware, graphqlLimits, TokenHealthModule } from 'token-health';
 import { HostAlertingService } from './alerts/host-alerting.service';
 import { hostDatabase } from './database/host-database';
 import { HealthController } from './health/health.controller';
@@ -16,7 +16,7 @@ import { HelloResolver } from './hello.resolver';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true }),
     TypeOrmModule.forRootAsync({ inject: [ConfigService], useFactory: hostDatabase }),
     ScheduleModule.forRoot(),
-    GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true }),
+    GraphQLModule.forRoot<ApolloDriverConfig>({ driver: ApolloDriver, autoSchemaFile: true, validationRules: graphqlLimits() }),
     TerminusModule,
     TokenHealthModule.forRootAsync({
       imports: [ConfigModule],
@@ -37,4 +37,9 @@ import { HelloResolver } from './hello.resolver';
   controllers: [HealthController],
   providers: [HelloResolver],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  // This app's whole GraphQL endpoint is for admins: refuse a caller without the token before parsing.
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(GraphqlAuthMiddleware).forRoutes('graphql');
+  }
+}

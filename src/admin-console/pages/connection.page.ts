@@ -1,3 +1,5 @@
+import { CAUSE_SUMMARIES, errorDetail, failureCauseOf } from '../../oauth/failure-cause';
+import { adviceFor } from '../../token-health/alert-advice';
 import { TokenHealthReport } from '../../token-health/token-health-report';
 import { TokenHealthEvent } from '../../token-history/token-health-event';
 import { html } from '../html';
@@ -13,6 +15,8 @@ export interface ConnectionView {
   /** A freshly signed connect link, after "Re-authorize link". */
   connectLink?: string;
   notice?: string;
+  /** When the periodic check runs next, for the advice on provider failures. */
+  nextCheckAt?: Date;
   now: Date;
 }
 
@@ -25,6 +29,8 @@ const SOURCE_LABELS: Record<string, string> = {
 
 export function connectionPage(view: ConnectionView): string {
   const { report, now } = view;
+  const cause = failureCauseOf(report.status, report.error);
+  const subject = { clientId: report.clientId, provider: report.provider, nextCheckAt: view.nextCheckAt };
   const hidden = html`<input type="hidden" name="_csrf" value="${view.csrf}">
 <input type="hidden" name="clientId" value="${report.clientId}">
 <input type="hidden" name="provider" value="${report.provider}">`;
@@ -38,7 +44,9 @@ ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : null}
 <dt>Last check</dt><dd>${timeAgo(report.lastHealthCheck, now)}</dd>
 <dt>Last refresh</dt><dd>${timeAgo(report.lastRefresh, now)}</dd>
 <dt>Access token expires</dt><dd>${timeAgo(report.accessTokenExpiresAt, now)}</dd>
-<dt>Error</dt><dd>${report.error ?? '—'}</dd>
+${cause ? html`<dt>Cause</dt><dd data-cause="${cause}">${CAUSE_SUMMARIES[cause]}</dd>` : null}
+${cause ? html`<dt>What to do</dt><dd>${adviceFor(cause, subject, 'the Re-authorize link button below')}</dd>` : null}
+<dt>Error</dt><dd class="error-text">${errorDetail(report.error) ?? '—'}</dd>
 </dl>
 <div class="actions">
 <form method="post" action="${view.base}/connection/check">${hidden}<button type="submit">Check now</button></form>
@@ -63,7 +71,7 @@ ${view.history.map(
 <td>${event.fromStatus ? STATUS_LABELS[event.fromStatus] : '—'}</td>
 <td>${statusBadge(event.toStatus)}</td>
 <td>${SOURCE_LABELS[event.source] ?? event.source}</td>
-<td class="error-text">${event.error ?? ''}</td>
+<td class="error-text">${errorDetail(event.error) ?? ''}</td>
 </tr>`,
 )}
 </tbody>

@@ -9,6 +9,8 @@ const summary = (overrides: Partial<FleetSummary> = {}): FleetSummary => ({
   byProvider: [],
   lastCycle: null,
   outages: [],
+  alertChannels: ['slack'],
+  unhealthy: 0,
   ...overrides,
 });
 const view = (overrides: Partial<FleetView> = {}): FleetView => ({
@@ -31,6 +33,35 @@ describe('fleetPage', () => {
     expect(page).toMatch(
       /<div class="banner" role="alert">Provider outage: zoho has been failing since <time[^>]*>20 min ago<\/time>\s*\(42 failed refreshes\)/,
     );
+  });
+
+  it('warns that alerts are held while no alert channel is configured, and names the channels otherwise', () => {
+    expect(fleetPage(view({ summary: summary({ alertChannels: [] }) }))).toContain('No alert channel is configured');
+    expect(fleetPage(view({ summary: summary({ alertChannels: ['slack', 'webhook'] }) }))).toContain('Alert channels: slack, webhook.');
+  });
+
+  it('shows how many connections are unhealthy now beside the last cycle', () => {
+    const lastCycle = { startedAt: now, finishedAt: now, checked: 22, refreshed: 0, failed: 0 };
+    const page = fleetPage(view({ summary: summary({ lastCycle, unhealthy: 8 }) }));
+
+    expect(page).toContain('22 checked, 0 refreshed, 0 failed. Unhealthy now: 8.');
+  });
+
+  it('shows a one-line cause in the Error column, not the provider text', () => {
+    const error = `The provider rejected the refresh token: POST https://accounts.example/token answered HTTP 400: ${'x'.repeat(300)}`;
+    const node = { clientId: 'acme', provider: 'zoho', status: TokenStatus.Invalid, lastRefresh: null, error };
+    const page = fleetPage(
+      view({
+        page: {
+          edges: [{ cursor: 'C', node }],
+          pageInfo: { hasNextPage: false, endCursor: null, hasPreviousPage: false, startCursor: null },
+          filter: {},
+        },
+      }),
+    );
+
+    expect(page).toContain('<td class="error-text">Dead grant: the customer must re-authorize</td>');
+    expect(page).not.toContain('answered HTTP 400');
   });
 
   it('keeps the filter in the Next link', () => {

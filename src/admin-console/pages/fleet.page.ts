@@ -1,3 +1,4 @@
+import { CAUSE_SUMMARIES, failureCauseOf } from '../../oauth/failure-cause';
 import { TokenStatus } from '../../oauth/token-status';
 import { FleetPage, FleetSummary } from '../../token-health/fleet.service';
 import { html } from '../html';
@@ -38,13 +39,18 @@ ${summary.outages.map(
   (outage) => html`<div class="banner" role="alert">Provider outage: ${outage.provider} has been failing since ${timeAgo(outage.since, now)}
 (${outage.failures} failed refreshes). Connections of ${outage.provider} are not alerted one by one meanwhile.</div>`,
 )}
+${
+  summary.alertChannels.length === 0
+    ? html`<div class="banner" role="alert">No alert channel is configured: nobody is told when a connection breaks. Alerts stay due and go out once a channel is set (SLACK_WEBHOOK_URL, SMTP_URL, TWILIO_*, ALERT_WEBHOOK_URL).</div>`
+    : html`<p>Alert channels: ${summary.alertChannels.join(', ')}.</p>`
+}
 <section class="cards" aria-label="Summary">
 <div class="card"><span class="count">${summary.total}</span><span class="label">Total</span></div>
 ${STATUSES_WORST_FIRST.map((status) => html`<div class="card"><span class="count">${countOf(status)}</span><span class="label">${STATUS_LABELS[status]}</span></div>`)}
 </section>
 ${
   summary.lastCycle
-    ? html`<p>Last check cycle finished ${timeAgo(summary.lastCycle.finishedAt, now)}: ${summary.lastCycle.checked} checked, ${summary.lastCycle.refreshed} refreshed, ${summary.lastCycle.failed} failed.</p>`
+    ? html`<p>Last check cycle finished ${timeAgo(summary.lastCycle.finishedAt, now)}: ${summary.lastCycle.checked} checked, ${summary.lastCycle.refreshed} refreshed, ${summary.lastCycle.failed} failed. Unhealthy now: ${summary.unhealthy}.</p>`
     : null
 }
 <form method="get" action="${view.base}" class="filters">
@@ -68,7 +74,7 @@ ${page.edges.map(
 <td>${node.provider}</td>
 <td>${statusBadge(node.status)}</td>
 <td>${timeAgo(node.lastHealthCheck, now)}</td>
-<td class="error-text">${node.error ?? ''}</td>
+<td class="error-text">${errorSummary(node.status, node.error)}</td>
 </tr>`,
 )}
 </tbody>
@@ -78,4 +84,10 @@ ${pageInfo.hasPreviousPage && pageInfo.startCursor ? html`<a href="${pageHref({ 
 ${pageInfo.hasNextPage && pageInfo.endCursor ? html`<a href="${pageHref({ after: pageInfo.endCursor })}">Next</a>` : null}
 </nav>`,
   );
+}
+
+// One line per row; the provider's own text is on the connection page.
+function errorSummary(status: TokenStatus, error: string | null): string {
+  const cause = failureCauseOf(status, error);
+  return cause ? CAUSE_SUMMARIES[cause] : '';
 }

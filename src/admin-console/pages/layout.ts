@@ -6,6 +6,8 @@ export interface LayoutOptions {
   base: string;
   /** The logged-in header's Log out form needs the session's CSRF token; absent: no Log out. */
   logoutCsrf?: string;
+  /** The login page shows no links into the console. */
+  signedOut?: boolean;
 }
 
 /** The frame of every console page: no script, one stylesheet served by the app. */
@@ -22,6 +24,7 @@ export function layout(options: LayoutOptions, body: SafeHtml): string {
 <body>
 <header>
 <a href="${options.base}">token-health</a>
+${options.signedOut ? null : html`<nav aria-label="Console"><a href="${options.base}">Connections</a><a href="${options.base}/api-keys">API keys</a></nav>`}
 ${
   options.logoutCsrf
     ? html`<form method="post" action="${options.base}/logout"><input type="hidden" name="_csrf" value="${options.logoutCsrf}"><button type="submit">Log out</button></form>`

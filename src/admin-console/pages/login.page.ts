@@ -9,7 +9,7 @@ export interface LoginView {
 
 export function loginPage(view: LoginView): string {
   return layout(
-    { title: 'Log in', base: view.base },
+    { title: 'Log in', base: view.base, signedOut: true },
     html`<section class="login">
 <h1>Admin console</h1>
 ${view.error ? html`<p class="error" role="alert">${view.error}</p>` : null}

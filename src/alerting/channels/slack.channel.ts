@@ -57,7 +57,14 @@ function buildBlocks(alert: Alert): SlackBlock[] {
   if (alert.actionUrl) {
     blocks.push({
       type: 'actions',
-      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Re-authorize' }, url: alert.actionUrl, style: 'primary' }],
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: alert.event === 'digest' ? 'Open the console' : 'Re-authorize' },
+          url: alert.actionUrl,
+          style: 'primary',
+        },
+      ],
     });
   }
   return blocks;
@@ -69,6 +76,7 @@ function buildFields(alert: Alert): SlackBlock[] {
     ['Client', alert.clientId],
     ['Provider', alert.provider],
     ['Status', alert.status],
+    ['Cause', alert.cause],
   ];
   return fields
     .filter((field): field is [string, string] => Boolean(field[1]))

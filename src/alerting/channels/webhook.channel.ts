@@ -17,6 +17,7 @@ interface WebhookEvent {
     provider: string | null;
     status: string | null;
     severity: string;
+    cause: string | null;
     error: string | null;
     actionUrl: string | null;
   };
@@ -70,6 +71,7 @@ function toEvent(alert: Alert): WebhookEvent {
       provider: alert.provider ?? null,
       status: alert.status ?? null,
       severity: alert.severity,
+      cause: alert.cause ?? null,
       error: alert.error ?? null,
       actionUrl: alert.actionUrl ?? null,
     },

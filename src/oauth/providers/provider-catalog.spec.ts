@@ -93,6 +93,15 @@ describe('loadProviderCatalog', () => {
     expect(sut.credentials).toEqual({ clientId: 'acme-id', clientSecret: 'acme-secret' });
   });
 
+  it('refuses an app with a client id but no secret, naming the missing variable', async () => {
+    expect(await failureOf({ OAUTH_PROVIDERS: 'zoho,google', GOOGLE_CLIENT_ID: 'google-app' })).toBe(
+      'Invalid configuration: GOOGLE_CLIENT_SECRET is required when GOOGLE_CLIENT_ID is set (set both, or neither)',
+    );
+    expect(await failureOf({ ZOHO_CLIENT_SECRET: 'zoho-secret' })).toMatch(
+      /^Invalid configuration: ZOHO_CLIENT_ID is required when ZOHO_CLIENT_SECRET/,
+    );
+  });
+
   it('fails naming <P>_PRESET when it is not a built-in preset', async () => {
     expect(await failureOf({ OAUTH_PROVIDERS: 'acme', ACME_PRESET: 'myspace' })).toMatch(
       /^Invalid configuration: ACME_PRESET must be one of zoho, google/,

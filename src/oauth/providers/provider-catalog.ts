@@ -58,6 +58,7 @@ async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig):
   const zohoApp = settings.name === 'zoho' ? zoho : undefined;
   const clientId = settings.clientId ?? zohoApp?.clientId;
   const clientSecret = settings.clientSecret ?? zohoApp?.clientSecret;
+  if (Boolean(clientId) !== Boolean(clientSecret)) throw halfConfiguredApp(settings.envPrefix, clientId ? 'CLIENT_SECRET' : 'CLIENT_ID');
   return {
     adapter: preset?.adapter ?? 'rfc6749',
     definition,
@@ -66,6 +67,12 @@ async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig):
     scopes: settings.scopes ?? zohoApp?.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
     accountsServers: zoho ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
   };
+}
+
+// Half an app is a typo or a lost secret, never a choice: every refresh of the provider would fail the same way.
+function halfConfiguredApp(envPrefix: string, missing: 'CLIENT_ID' | 'CLIENT_SECRET'): ConfigError {
+  const present = missing === 'CLIENT_ID' ? 'CLIENT_SECRET' : 'CLIENT_ID';
+  return new ConfigError(`Invalid configuration: ${envPrefix}_${missing} is required when ${envPrefix}_${present} is set (set both, or neither)`);
 }
 
 function presetDefinition(preset: ProviderPreset, settings: OAuthProviderSettings, discovered?: OidcEndpoints): ProviderDefinition {

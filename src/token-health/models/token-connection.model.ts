@@ -1,4 +1,5 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ScanCost } from '../../common/graphql-cost';
 import { FleetFilter } from '../../oauth/fleet-query';
 import { TokenHealthReport } from '../token-health-report';
 import { TokenHealthReportModel } from './token-health-report.model';
@@ -29,6 +30,7 @@ export class TokenConnectionModel {
   @Field(() => PageInfoModel)
   pageInfo!: PageInfoModel;
 
+  @ScanCost()
   @Field(() => Int, { description: 'Connections matching the whole filter (counted only when asked for)' })
   totalCount!: number;
 

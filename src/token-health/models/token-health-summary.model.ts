@@ -52,4 +52,12 @@ export class TokenHealthSummaryModel {
 
   @Field(() => [ProviderOutageModel], { description: 'Open provider outages, empty when none' })
   outages!: ProviderOutageModel[];
+
+  @Field(() => [String], {
+    description: 'Channels alerts go to (slack, email, sms, webhook, or host); empty while none is configured and alerts stay due',
+  })
+  alertChannels!: string[];
+
+  @Field(() => Int, { description: 'Connections not healthy right now' })
+  unhealthy!: number;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Alert, AlertSeverity } from '../../alerting/alert';
 import { AppConfig } from '../../config/app-config';
+import { FailureCause } from '../../oauth/failure-cause';
 import { ProviderOutage } from './provider-outage.repository';
 
 /** Words of the one alert per provider outage, its reminders and its recovery notice. */
@@ -24,6 +25,7 @@ export class ProviderOutageComposer {
       message: lines.join('\n'),
       provider,
       status: 'outage',
+      cause: FailureCause.ProviderFailing,
       error,
       kind: reminder ? 'reminder' : 'alert',
       event: 'provider.outage',
@@ -40,6 +42,7 @@ export class ProviderOutageComposer {
         'Connections that still fail are now alerted one by one.',
       provider,
       status: 'recovered',
+      cause: FailureCause.ProviderFailing,
       kind: 'resolved',
       event: 'provider.recovered',
     };
