@@ -4,10 +4,15 @@
 // and what the detection costs per cycle. Both run in this process, one after the other.
 //
 //   node dist/bench/detection.js [--sizes=200,2000] [--latency=20] [--concurrency=10] [--repeats=3] [--json=PATH]
+//     [--overlap-size=200] [--overlap-latency=60] [--replicas=3] [--rounds=5] [--baseline-ref=main] [--no-overlap] [--only=overlap]
 //
 // Scenario A (provider outage), per size N: every refresh answers 500 for 3 cycles except
 // 10 revoked grants (invalid_code), then the provider recovers for 1 cycle.
 // Scenario B (storm without an outage): 23 of N grants revoked in one cycle, the rest fine.
+// Scenario C (overlapping cycles, lib/overlapping-cycles.ts): 3 built servers, 1-second cron
+// shorter than a cycle, every refresh failing for --rounds rounds of the fleet, then recovery:
+// this build against today's (--baseline-ref, default main, built into a temp directory),
+// counting messages per channel, the detection delay and the longest uncovered stretch.
 // Messages are counted as queued outbox rows per channel (the dispatcher is held off, so
 // delivery time does not enter the figures); cycle times are TokenHealthService.runScheduledCheck().
 import 'reflect-metadata';
@@ -29,6 +34,8 @@ import { count, ms, ratio, table } from './lib/format';
 import { waitForQuietMachine } from './lib/machine-cpu';
 import { machine, writeResults } from './lib/results';
 import { resetTokens, seedTokens } from './lib/seed';
+import { buildBaseline } from './lib/baseline-build';
+import { OverlapRun, runOverlappingCycles } from './lib/overlapping-cycles';
 
 const REVOKED_IN_OUTAGE = 10;
 const REVOKED_STORM = 23;
@@ -83,9 +90,9 @@ async function scenario(db: Client, app: INestApplication, provider: { state: Pr
   await resetTokens(db);
   await db.query('TRUNCATE alert_outbox, provider_outages');
   const outages = app.get(ProviderOutageService);
-  const evaluate = outages.evaluateCycle.bind(outages);
+  const evaluate = outages.evaluate.bind(outages);
   const timing = { cycles: [] as number[], evaluateMs: 0 };
-  outages.evaluateCycle = async (...args: Parameters<typeof evaluate>) => {
+  outages.evaluate = async (...args: Parameters<typeof evaluate>) => {
     const started = performance.now();
     try {
       return await evaluate(...args);
@@ -102,7 +109,7 @@ async function scenario(db: Client, app: INestApplication, provider: { state: Pr
       timing.cycles.push(performance.now() - started);
     }
   } finally {
-    outages.evaluateCycle = evaluate;
+    outages.evaluate = evaluate;
   }
   const rows = (
     await db.query<{ channel: string; event: string; n: number }>(
@@ -210,7 +217,7 @@ async function main(): Promise<void> {
   const countRows: string[][] = [];
   const timingRows: string[][] = [];
   const results: Record<number, SizeRuns> = {};
-  for (const size of sizes) {
+  for (const size of flags.only === 'overlap' ? [] : sizes) {
     const runs = (results[size] = await runSize(apps, db, provider, size, repeats));
     // Message counts should be the same in every run (a difference is printed); times are medians.
     for (const mode of MODES) {
@@ -246,7 +253,61 @@ async function main(): Promise<void> {
   console.log(table(['N', 'mode', ...TYPES, 'Slack', 'SMS', 'webhook', `${REVOKED_STORM} revoked, no outage: Slack / SMS / webhook`], countRows));
   console.log('\n## Cost: median cycle of the outage scenario (refreshes, outage evaluation, alerts)\n');
   console.log(table(['N', 'cycle, ours', 'cycle, baseline', 'ours / baseline', 'outage evaluation per cycle', 'share of our cycle'], timingRows));
-  writeResults(flags, { sizes, latencyMs, concurrency, repeats, results });
+  const overlap = flags['no-overlap'] ? undefined : await overlapScenario(flags, db, base);
+  writeResults(flags, { sizes, latencyMs, concurrency, repeats, results, overlap });
+}
+
+const OVERLAP_EVENTS = ['provider.outage', 'provider.recovered', 'token.unhealthy', 'token.recovered', 'digest'];
+
+/** Scenario C: this build and today's (a baseline build of --baseline-ref) under overlapping cycles, one after the other. */
+async function overlapScenario(flags: ReturnType<typeof parseArgs>, db: Client, base: Env): Promise<Record<Mode, OverlapRun>> {
+  const size = numberFlag(flags, 'overlap-size', 200);
+  const replicas = numberFlag(flags, 'replicas', 3);
+  const rounds = numberFlag(flags, 'rounds', 5);
+  const ref = typeof flags['baseline-ref'] === 'string' ? flags['baseline-ref'] : 'main';
+  const fake = await startFakeProvider(numberFlag(flags, 'overlap-latency', 60));
+  const env = {
+    ...base,
+    ZOHO_ACCOUNTS_URL: fake.url,
+    ALERT_REPEAT_INTERVAL_MINUTES: '1440',
+    TOKEN_HEALTH_EXPIRY_WINDOW_MINUTES: '30',
+  };
+  const mains: Record<Mode, string | undefined> = { ours: undefined, baseline: buildBaseline(ref) };
+  const runs = {} as Record<Mode, OverlapRun>;
+  for (const mode of MODES) {
+    await seedTokens(db, { rows: size, dueEvery: 1 });
+    await db.query('TRUNCATE alert_outbox, provider_outages');
+    runs[mode] = await runOverlappingCycles(db, fake, env, mains[mode], { size, revoked: REVOKED_IN_OUTAGE, replicas, rounds });
+  }
+  console.log(
+    `\n## Overlapping cycles: ${replicas} built servers, cron every second, ${size} tokens (${REVOKED_IN_OUTAGE} revoked) failing for ${rounds} rounds, then recovery; ours against ${ref}\n`,
+  );
+  const rows = MODES.flatMap((mode) =>
+    Object.entries(runs[mode].byChannel).map(([channel, events]) => [
+      mode === 'ours' ? 'ours' : ref,
+      channel,
+      ...OVERLAP_EVENTS.map((event) => String(events[event] ?? 0)),
+      String(Object.values(events).reduce((sum, n) => sum + n, 0)),
+    ]),
+  );
+  console.log(table(['build', 'channel', ...OVERLAP_EVENTS, 'total'], rows));
+  console.log('');
+  console.log(
+    table(
+      ['build', 'incidents (closed)', 'detection delay', 'longest uncovered stretch', 'per-token transient alerts'],
+      MODES.map((mode) => {
+        const run = runs[mode];
+        return [
+          mode === 'ours' ? 'ours' : ref,
+          `${run.incidents} (${run.closed})`,
+          run.detectionMs === null ? 'never' : ms(run.detectionMs),
+          ms(run.longestUncoveredMs),
+          String(run.perTokenTransient),
+        ];
+      }),
+    ),
+  );
+  return runs;
 }
 
 runMain(main);

@@ -23,7 +23,7 @@ interface Statement {
   params: unknown[];
 }
 
-const POLICY = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 120 };
+const POLICY = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 120, deadGrantRetryHours: 24 };
 
 async function main(): Promise<void> {
   const flags = parseArgs();

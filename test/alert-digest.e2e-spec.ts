@@ -150,7 +150,8 @@ describe('Alert digests', () => {
     receiver.reset();
 
     zoho.reset();
-    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL`);
+    // A refused grant is asked about again once its retry period (a day) has passed.
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL, last_refresh_attempt_at = now() - interval '25 hours'`);
     await cycle();
     await delivered();
 
@@ -165,7 +166,8 @@ describe('Alert digests', () => {
     await cycle();
     await delivered();
     zoho.reset();
-    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL`);
+    // A refused grant is asked about again once its retry period (a day) has passed.
+    await app.dataSource.query(`UPDATE oauth_tokens SET last_health_check = NULL, last_refresh_attempt_at = now() - interval '25 hours'`);
     await cycle();
     await delivered();
     sinks.reset();

@@ -10,7 +10,13 @@ import { useSecretScan } from './support/secret-scan';
 
 useSecretScan();
 
-const POLICY: CheckPolicy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 60 };
+const POLICY: CheckPolicy = {
+  expiryWindowMinutes: 60,
+  minRefreshIntervalMinutes: 10,
+  refreshExpiryWarningDays: 7,
+  leaseSeconds: 60,
+  deadGrantRetryHours: 24,
+};
 /** Tokens needing no provider call, each ~1.3 kB wide (six to a page): more than two batches of pages. */
 const VERIFIED_ROWS = 7000;
 /** Stored last, so they sit in the final, open-ended range. */

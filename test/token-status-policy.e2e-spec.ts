@@ -8,22 +8,33 @@ import { OAuthTokenLeaseRepository } from '../src/oauth/oauth-token-lease.reposi
 import { OAuthTokenSweepRepository } from '../src/oauth/oauth-token-sweep.repository';
 import { CheckPolicy } from '../src/oauth/stored-token';
 import { TokenStatus } from '../src/oauth/token-status';
-import { CheckDecision, decideCheck, TokenFacts } from '../src/oauth/token-status.policy';
+import { CheckDecision, decideCheck, isDeadGrant, needsRefresh, TokenFacts } from '../src/oauth/token-status.policy';
 import { createTestDatabase, TestDatabase } from './support/test-database';
 import { startTestApp, TestApp } from './support/test-app';
 import { useSecretScan } from './support/secret-scan';
 
 useSecretScan();
 
-const POLICY: CheckPolicy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 60 };
+const POLICY: CheckPolicy = {
+  expiryWindowMinutes: 60,
+  minRefreshIntervalMinutes: 10,
+  refreshExpiryWarningDays: 7,
+  leaseSeconds: 60,
+  deadGrantRetryHours: 24,
+};
 // Offsets sit well away from every boundary, so the seconds between the database's and this process's clock don't matter.
 const ACCESS_EXPIRY_MINUTES = [null, -30, 5, 50, 70, 600];
 const MINUTES_AGO = [null, 3, 30];
+// A dead grant's last attempt: inside and outside the retry period (in minutes).
+const ATTEMPT_MINUTES_AGO = [...MINUTES_AGO, 2000];
+// The stored status before the check: a dead grant (invalid) follows its own rules.
+const STORED = [TokenStatus.RefreshFailed, TokenStatus.Invalid];
 const REFRESH_EXPIRY_DAYS = [null, -1, 3, 30];
 const PRESENT = [true, false];
 
 interface Fixture {
   clientId: string;
+  stored: TokenStatus;
   hasRefreshToken: boolean;
   hasAccessToken: boolean;
   expiryMinutes: number | null;
@@ -34,15 +45,26 @@ interface Fixture {
 
 function fixtures(): Fixture[] {
   const rows: Fixture[] = [];
-  for (const hasRefreshToken of PRESENT)
-    for (const hasAccessToken of PRESENT)
-      for (const expiryMinutes of ACCESS_EXPIRY_MINUTES)
-        for (const refreshedMinutesAgo of MINUTES_AGO)
-          for (const attemptedMinutesAgo of MINUTES_AGO)
-            for (const refreshExpiryDays of REFRESH_EXPIRY_DAYS) {
-              const clientId = `c${rows.length}`;
-              rows.push({ clientId, hasRefreshToken, hasAccessToken, expiryMinutes, refreshedMinutesAgo, attemptedMinutesAgo, refreshExpiryDays });
-            }
+  for (const stored of STORED)
+    for (const hasRefreshToken of PRESENT)
+      for (const hasAccessToken of PRESENT)
+        for (const expiryMinutes of ACCESS_EXPIRY_MINUTES)
+          for (const refreshedMinutesAgo of MINUTES_AGO)
+            for (const attemptedMinutesAgo of ATTEMPT_MINUTES_AGO)
+              for (const refreshExpiryDays of REFRESH_EXPIRY_DAYS) {
+                const clientId = `c${rows.length}`;
+                const fixture = {
+                  clientId,
+                  stored,
+                  hasRefreshToken,
+                  hasAccessToken,
+                  expiryMinutes,
+                  refreshedMinutesAgo,
+                  attemptedMinutesAgo,
+                  refreshExpiryDays,
+                };
+                rows.push(fixture);
+              }
   return rows;
 }
 
@@ -50,6 +72,7 @@ const at = (now: Date, offsetMs: number | null) => (offsetMs === null ? null : n
 
 function factsOf(fixture: Fixture, now: Date): TokenFacts {
   return {
+    status: fixture.stored,
     hasRefreshToken: fixture.hasRefreshToken,
     hasAccessToken: fixture.hasAccessToken,
     tokenExpiry: at(now, fixture.expiryMinutes === null ? null : fixture.expiryMinutes * 60_000),
@@ -69,12 +92,21 @@ interface Observed {
   written: boolean;
 }
 
-function expectedFor(decision: CheckDecision): Observed {
+// A dead grant kept for any reason but the attempt throttle records its check on its own row.
+function keptOnItsRow(facts: TokenFacts, now: Date): boolean {
+  const throttled =
+    needsRefresh(facts, POLICY, now) &&
+    facts.lastRefreshAttemptAt !== null &&
+    facts.lastRefreshAttemptAt.getTime() > now.getTime() - POLICY.minRefreshIntervalMinutes * 60_000;
+  return isDeadGrant(facts, now) && !throttled;
+}
+
+function expectedFor(decision: CheckDecision, stored: TokenStatus, keptWritten = false): Observed {
   switch (decision.action) {
     case 'refresh':
-      return { claimed: true, status: TokenStatus.RefreshFailed, error: 'before', checked: false, written: true };
+      return { claimed: true, status: stored, error: 'before', checked: false, written: true };
     case 'keep':
-      return { claimed: false, status: TokenStatus.RefreshFailed, error: 'before', checked: true, written: false };
+      return { claimed: false, status: stored, error: 'before', checked: true, written: keptWritten };
     case 'record':
       // Every fixture starts refresh_failed with a marker error, so every recorded verdict is a change.
       return { claimed: false, status: decision.verdict.status, error: decision.verdict.error, checked: true, written: true };
@@ -93,14 +125,15 @@ describe('token status policy: SQL and TypeScript agree', () => {
     app = await startTestApp({ DATABASE_URL: database.url });
     const [{ now: dbNow }] = await app.dataSource.query<{ now: Date }[]>('SELECT now() AS now');
     now = dbNow;
-    // Every row starts refresh_failed with a marker error, so "left alone" is visible.
+    // Every row starts with its stored status and a marker error, so "left alone" is visible.
     await app.dataSource.query(
       `INSERT INTO oauth_tokens (client_id, provider, refresh_token, access_token, token_expiry, last_refreshed_at,
                                  last_refresh_attempt_at, refresh_token_expires_at, token_status, health_check_error)
        SELECT f.client_id, 'zoho', CASE WHEN f.has_refresh THEN 'sealed' END, CASE WHEN f.has_access THEN 'sealed' END,
-              f.expiry, f.refreshed, f.attempted, f.refresh_expiry, $8, 'before'
-         FROM unnest($1::text[], $2::boolean[], $3::boolean[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[])
-              AS f(client_id, has_refresh, has_access, expiry, refreshed, attempted, refresh_expiry)`,
+              f.expiry, f.refreshed, f.attempted, f.refresh_expiry, f.stored, 'before'
+         FROM unnest($1::text[], $2::boolean[], $3::boolean[], $4::timestamptz[], $5::timestamptz[], $6::timestamptz[], $7::timestamptz[],
+                     $8::varchar[])
+              AS f(client_id, has_refresh, has_access, expiry, refreshed, attempted, refresh_expiry, stored)`,
       [
         rows.map((row) => row.clientId),
         rows.map((row) => row.hasRefreshToken),
@@ -108,7 +141,7 @@ describe('token status policy: SQL and TypeScript agree', () => {
         ...(['tokenExpiry', 'lastRefreshedAt', 'lastRefreshAttemptAt', 'refreshTokenExpiresAt'] as const).map((key) =>
           rows.map((row) => factsOf(row, now)[key]),
         ),
-        TokenStatus.RefreshFailed,
+        rows.map((row) => row.stored),
       ],
     );
 
@@ -153,13 +186,15 @@ describe('token status policy: SQL and TypeScript agree', () => {
   });
 
   it.each(fixtures().map((row) => [describeFixture(row), row] as const))('%s', (_name, row) => {
-    expect(observed.get(row.clientId)).toEqual(expectedFor(decideCheck(factsOf(row, now), POLICY, now)));
+    const facts = factsOf(row, now);
+    expect(observed.get(row.clientId)).toEqual(expectedFor(decideCheck(facts, POLICY, now), row.stored, keptOnItsRow(facts, now)));
   });
 });
 
 function describeFixture(row: Fixture): string {
   const minutes = (value: number | null, what: string) => (value === null ? `no ${what}` : `${what} ${value} min`);
   return [
+    `stored ${row.stored}`,
     row.hasRefreshToken ? 'refresh token' : 'no refresh token',
     row.hasAccessToken ? 'access token' : 'no access token',
     row.expiryMinutes === null ? 'expiry unknown' : `expires in ${row.expiryMinutes} min`,

@@ -15,11 +15,11 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-export async function startAppServer(env: Env): Promise<AppServer> {
+export async function startAppServer(env: Env, main?: string): Promise<AppServer> {
   const workDir = mkdtempSync(join(tmpdir(), 'token-health-bench-app-'));
   let server: ServerProcess;
   try {
-    server = await ServerProcess.start(env, { cwd: workDir });
+    server = await ServerProcess.start(env, { cwd: workDir, main });
   } catch (error) {
     rmSync(workDir, { recursive: true, force: true });
     throw error;

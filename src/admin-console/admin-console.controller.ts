@@ -133,9 +133,12 @@ export class AdminConsoleController {
   async checkNow(@Req() req: ConsoleRequest, @Res() res: ConsoleResponse): Promise<void> {
     const { clientId, provider } = target(req.body);
     await this.fleet.report(clientId, provider);
-    await this.health.checkAndAlert({ clientId });
+    const reports = await this.health.checkAndAlert({ clientId });
     this.fleet.refreshCounts();
-    res.redirect(303, `${connectionHref(this.routes.base, clientId, provider)}&checked=1`);
+    const notSent = reports.find((report) => report.provider === provider)?.checkSkippedReason;
+    // Said on the page it answers, not carried in a link: only this check knows it.
+    if (notSent) sendPage(res, 200, await this.renderConnection(req.consoleSession!, clientId, provider, { notice: `${notSent}.` }));
+    else res.redirect(303, `${connectionHref(this.routes.base, clientId, provider)}&checked=1`);
   }
 
   @Post('connection/connect-link')

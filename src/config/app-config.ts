@@ -57,6 +57,8 @@ export class AppConfig {
     leaseSeconds: number;
     /** Days of status-transition history kept. */
     historyDays: number;
+    /** A token the provider refused stays invalid and is retried at most this often. */
+    deadGrantRetryHours: number;
   };
 
   zoho!: ZohoConfig;
@@ -82,10 +84,11 @@ export class AppConfig {
     digestThreshold: number;
   };
 
-  /** When a provider counts as being in outage for a cycle (CONTRACT "Provider outages"). */
+  /** When a provider counts as being in outage, over its refresh attempts of the last `windowMinutes`. */
   outage!: {
     minFailures: number;
     failureRatio: number;
+    windowMinutes: number;
   };
 
   connect!: {

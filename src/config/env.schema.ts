@@ -36,6 +36,7 @@ export interface ValidatedEnv {
   TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: number;
   TOKEN_HEALTH_LEASE_SECONDS: number;
   TOKEN_HEALTH_HISTORY_DAYS: number;
+  TOKEN_HEALTH_DEAD_GRANT_RETRY_HOURS: number;
 
   ZOHO_CLIENT_ID?: string;
   ZOHO_CLIENT_SECRET?: string;
@@ -65,6 +66,7 @@ export interface ValidatedEnv {
   ALERT_DIGEST_THRESHOLD: number;
   PROVIDER_OUTAGE_MIN_FAILURES: number;
   PROVIDER_OUTAGE_FAILURE_RATIO: number;
+  PROVIDER_OUTAGE_WINDOW_MINUTES: number;
 
   CONNECT_LINK_TTL_HOURS: number;
   OAUTH_STATE_TTL_MINUTES: number;
@@ -111,6 +113,8 @@ export const envSchema = Joi.object<ValidatedEnv, true>({
   TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS: positiveInt.max(10).default(3),
   TOKEN_HEALTH_LEASE_SECONDS: positiveInt.default(120),
   TOKEN_HEALTH_HISTORY_DAYS: Joi.number().positive().default(90),
+  // A grant the provider refused is asked about again this seldom (a misclassification would show).
+  TOKEN_HEALTH_DEAD_GRANT_RETRY_HOURS: Joi.number().min(0).default(24),
 
   ZOHO_CLIENT_ID: Joi.string(),
   ZOHO_CLIENT_SECRET: Joi.string(),
@@ -148,6 +152,8 @@ export const envSchema = Joi.object<ValidatedEnv, true>({
   ALERT_DIGEST_THRESHOLD: Joi.number().integer().min(0).default(20),
   PROVIDER_OUTAGE_MIN_FAILURES: positiveInt.default(5),
   PROVIDER_OUTAGE_FAILURE_RATIO: Joi.number().greater(0).max(1).default(0.5),
+  // The sliding window of refresh attempts (by anyone) an outage is decided over.
+  PROVIDER_OUTAGE_WINDOW_MINUTES: Joi.number().greater(0).max(1440).default(5),
 
   CONNECT_LINK_TTL_HOURS: Joi.number().positive().default(168),
   OAUTH_STATE_TTL_MINUTES: Joi.number().positive().default(10),

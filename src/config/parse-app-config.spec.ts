@@ -180,7 +180,7 @@ describe(parseAppConfig.name, () => {
   it('applies the outage and digest defaults', () => {
     const sut = parseAppConfig({});
 
-    expect(sut.outage).toEqual({ minFailures: 5, failureRatio: 0.5 });
+    expect(sut.outage).toEqual({ minFailures: 5, failureRatio: 0.5, windowMinutes: 5 });
     expect(sut.alerts.digestThreshold).toBe(20);
   });
 

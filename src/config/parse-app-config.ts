@@ -76,6 +76,7 @@ export function parseAppConfig(env: Env): ServerConfig {
     providerMaxAttempts: v.TOKEN_HEALTH_PROVIDER_MAX_ATTEMPTS,
     leaseSeconds: v.TOKEN_HEALTH_LEASE_SECONDS,
     historyDays: v.TOKEN_HEALTH_HISTORY_DAYS,
+    deadGrantRetryHours: v.TOKEN_HEALTH_DEAD_GRANT_RETRY_HOURS,
   };
 
   const accountsUrl = toAllowedOrigin('ZOHO_ACCOUNTS_URL', v.ZOHO_ACCOUNTS_URL);
@@ -113,6 +114,7 @@ export function parseAppConfig(env: Env): ServerConfig {
   config.outage = {
     minFailures: v.PROVIDER_OUTAGE_MIN_FAILURES,
     failureRatio: v.PROVIDER_OUTAGE_FAILURE_RATIO,
+    windowMinutes: v.PROVIDER_OUTAGE_WINDOW_MINUTES,
   };
 
   config.connect = {

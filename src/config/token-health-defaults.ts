@@ -20,6 +20,7 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
       providerMaxAttempts: 3,
       leaseSeconds: 120,
       historyDays: 90,
+      deadGrantRetryHours: 24,
     },
     zoho: {
       clientId: undefined,
@@ -46,6 +47,7 @@ export function tokenHealthDefaults(): Omit<AppConfig, 'publicBaseUrl' | 'tokenE
     outage: {
       minFailures: 5,
       failureRatio: 0.5,
+      windowMinutes: 5,
     },
     connect: {
       linkTtlHours: 168,

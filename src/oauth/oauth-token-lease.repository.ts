@@ -5,7 +5,7 @@ import { OAuthTokenRow, STATUS_PARAMETERS } from './oauth-token-rows';
 import { ProviderTokenSet } from './providers/oauth-provider';
 import { CheckPolicy, CheckScope } from './stored-token';
 import { sweepValues } from './oauth-token-sweep.repository';
-import { ATTEMPTED_RECENTLY, CLAIMABLE, DUE_AT, IN_SCOPE_NOT_CHECKED, LEASE_FREE, NEW_LEASE } from './token-due.sql';
+import { ATTEMPTED_RECENTLY, CLAIMABLE, DEAD_GRANT_RESTING, DUE_AT, IN_SCOPE_NOT_CHECKED, LEASE_FREE, NEW_LEASE } from './token-due.sql';
 import { sealContext } from './oauth-token.repository';
 import { TokenCipher } from './token-cipher';
 import { TokenStatus } from './token-status';
@@ -19,6 +19,8 @@ export interface LeasedToken {
   clientId: string;
   provider: string;
   status: TokenStatus;
+  /** The stored `health_check_error` (no secret), kept when a dead grant's retry fails otherwise. */
+  error: string | null;
   leaseUntil: Date;
   accountsServer: string | null;
   tokenExpiry: Date | null;
@@ -54,6 +56,7 @@ type LeasedRow = Pick<
   | 'client_id'
   | 'provider'
   | 'token_status'
+  | 'health_check_error'
   | 'accounts_server'
   | 'token_expiry'
   | 'refresh_token_expires_at'
@@ -63,7 +66,7 @@ type LeasedRow = Pick<
   | 'access_token'
 > & { lease_until: Date };
 
-const LEASED_COLUMNS = `t.id, t.client_id, t.provider, t.token_status, t.accounts_server, t.token_expiry, t.refresh_token_expires_at,
+const LEASED_COLUMNS = `t.id, t.client_id, t.provider, t.token_status, t.health_check_error, t.accounts_server, t.token_expiry, t.refresh_token_expires_at,
   t.last_refreshed_at, t.last_refresh_attempt_at, t.refresh_token, t.access_token, t.health_check_lease_until AS lease_until`;
 
 /**
@@ -91,7 +94,7 @@ export class OAuthTokenLeaseRepository {
     const [sql, params] = namedSql(
       `UPDATE oauth_tokens t SET health_check_lease_until = ${NEW_LEASE}
        FROM (SELECT id FROM oauth_tokens
-              WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}
+              WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}
               ORDER BY ${DUE_AT}, id
               LIMIT :limit
               FOR UPDATE SKIP LOCKED) claimed
@@ -110,7 +113,7 @@ export class OAuthTokenLeaseRepository {
   async countUnclaimed(cycleStart: Date, scope: CheckScope, policy: CheckPolicy): Promise<number> {
     const [sql, params] = namedSql(
       `SELECT count(*)::int AS n FROM oauth_tokens
-        WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}`,
+        WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}`,
       sweepValues(cycleStart, scope, policy),
     );
     const [{ n }] = await this.reserved.query<{ n: number }[]>(sql, params);
@@ -242,6 +245,7 @@ function toLeasedToken(row: LeasedRow): LeasedToken {
     clientId: row.client_id,
     provider: row.provider,
     status: row.token_status,
+    error: row.health_check_error,
     leaseUntil: row.lease_until,
     accountsServer: row.accounts_server,
     tokenExpiry: row.token_expiry,

@@ -5,6 +5,8 @@ import { STATUS_PARAMETERS } from './oauth-token-rows';
 import { CheckPolicy, CheckScope } from './stored-token';
 import {
   ATTEMPTED_RECENTLY,
+  DEAD_GRANT,
+  DEAD_GRANT_RESTING,
   EXPIRING_MESSAGE,
   IN_SCOPE_NOT_CHECKED,
   NEEDS_REFRESH,
@@ -28,6 +30,8 @@ export const SWEEPS_KEPT = 1000;
 interface Verdict {
   status: string;
   error: string;
+  /** Written even when unchanged, so the row's own check time records the check. */
+  write?: boolean;
 }
 
 /**
@@ -61,13 +65,21 @@ export class OAuthTokenSweepRepository {
         status: `CASE WHEN ${REFRESH_TOKEN_EXPIRED} THEN :invalid WHEN ${REFRESH_TOKEN_EXPIRING} THEN :expiring ELSE :healthy END`,
         error: `CASE WHEN ${REFRESH_TOKEN_EXPIRED} THEN :expiredError WHEN ${REFRESH_TOKEN_EXPIRING} THEN ${EXPIRING_MESSAGE} ELSE NULL END`,
       },
-      `refresh_token IS NOT NULL AND NOT ${NEEDS_REFRESH} AND ${IN_SCOPE_NOT_CHECKED}`,
+      `refresh_token IS NOT NULL AND NOT ${NEEDS_REFRESH} AND NOT ${DEAD_GRANT} AND ${IN_SCOPE_NOT_CHECKED}`,
       { ...values, expiredError: REFRESH_TOKEN_EXPIRED_ERROR },
     );
     // Due for a refresh but attempted too recently (provider rate limits): keep the verdict, record the check.
     const throttled = await this.classifyInBatches(null, `${NEEDS_REFRESH} AND ${ATTEMPTED_RECENTLY} AND ${IN_SCOPE_NOT_CHECKED}`, values);
+    // A dead grant that no check without a call may revive: keep the verdict, record the check on the row
+    // (a sweep's watermark does not know the retry period). Few rows.
+    const deadGrants = await this.classifyInBatches(
+      { status: 'token_status', error: 'health_check_error', write: true },
+      `${DEAD_GRANT} AND NOT (${NEEDS_REFRESH} AND ${ATTEMPTED_RECENTLY}) AND (${DEAD_GRANT_RESTING} OR NOT ${NEEDS_REFRESH})
+        AND ${IN_SCOPE_NOT_CHECKED}`,
+      values,
+    );
     if (scope.clientId === undefined) await this.recordSweep(sweepStart, policy);
-    return missingRefreshToken + verified + throttled;
+    return missingRefreshToken + verified + throttled + deadGrants;
   }
 
   /** For one client: one statement writing every matching row, found through its index. For the fleet: see below. */
@@ -82,7 +94,11 @@ export class OAuthTokenSweepRepository {
       const [, affected] = await this.dataSource.query<[unknown, number]>(sql, params);
       return affected;
     }
-    const changes = verdict ? `(token_status IS DISTINCT FROM ${verdict.status} OR health_check_error IS DISTINCT FROM ${verdict.error})` : 'false';
+    const changes = verdict?.write
+      ? 'true'
+      : verdict
+        ? `(token_status IS DISTINCT FROM ${verdict.status} OR health_check_error IS DISTINCT FROM ${verdict.error})`
+        : 'false';
     return this.walkTable(assignments, predicate, changes, values);
   }
 
@@ -147,5 +163,6 @@ export function sweepValues(cycleStart: Date, scope: CheckScope, policy: CheckPo
     windowMinutes: policy.expiryWindowMinutes,
     minIntervalMinutes: policy.minRefreshIntervalMinutes,
     warningDays: policy.refreshExpiryWarningDays,
+    deadGrantRetryHours: policy.deadGrantRetryHours,
   };
 }

@@ -11,7 +11,7 @@ import { rotatedResults, writeWithRetry } from './result-write.retry';
 import { StoredToken } from './stored-token';
 import { TokenRefresher } from './token-refresher';
 import { TokenStatus } from './token-status';
-import { isWorking, needsRefreshBeforeHandOut } from './token-status.policy';
+import { isRestingDeadGrant, isWorking, needsRefreshBeforeHandOut } from './token-status.policy';
 
 /** How often a caller that found another refresh in flight looks for its outcome. */
 const WAIT_POLL_MS = 50;
@@ -65,6 +65,7 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
       throw new TokenUnreadableError(clientId, provider);
     }
     if (usable(token)) return token.accessToken!;
+    if (this.isRestingDeadGrant(token)) throw new TokenUnusableError(clientId, provider, token.tokenStatus, token.healthCheckError);
 
     const outcome = await this.singleFlight(token.id, () => this.refreshForHandOut(token));
     if (!outcome.accessToken) throw new TokenUnusableError(clientId, provider, outcome.status, outcome.error);
@@ -82,6 +83,16 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
       return;
     }
     await this.refreshing.track(this.refreshAndStore(leased, source));
+  }
+
+  // The provider refused this grant recently: asking again per hand-out would only repeat the refusal.
+  private isRestingDeadGrant(token: StoredToken): boolean {
+    const { tokenStatus: status, refreshToken, refreshTokenExpiresAt, lastRefreshAttemptAt } = token;
+    return isRestingDeadGrant(
+      { status, hasRefreshToken: refreshToken !== null, refreshTokenExpiresAt, lastRefreshAttemptAt },
+      this.config.tokenHealth,
+      new Date(),
+    );
   }
 
   private singleFlight(id: string, work: () => Promise<RefreshOutcome>): Promise<RefreshOutcome> {

@@ -58,6 +58,8 @@ export interface CheckPolicy {
   minRefreshIntervalMinutes: number;
   refreshExpiryWarningDays: number;
   leaseSeconds: number;
+  /** A grant the provider refused is asked about again at most this often. */
+  deadGrantRetryHours: number;
 }
 
 /** Limits a check to one client; undefined means every client. */

@@ -22,13 +22,25 @@ const DUE_ALERT_KIND_SQL: Record<DueAlertKind, string> = {
 /** Due: entered an unhealthy status or moved between them, still unhealthy past the repeat interval, or healthy again after an alert. */
 const DUE_ALERT_SQL = `(${DUE_ALERT_KIND_SQL.alert} OR ${DUE_ALERT_KIND_SQL.reminder} OR ${DUE_ALERT_KIND_SQL.resolved})`;
 
+/**
+ * Transient failures of `provider` attempted in [from, until) (null: unbounded) are not alerted
+ * per token: an open incident covers them, one that closed announced them, or a verdict is pending.
+ */
+export interface TransientHold {
+  provider: string;
+  from: Date | null;
+  until: Date | null;
+  /** Waiting for a verdict that the next evaluation may not bring by itself: raise again once the wait is over. */
+  followUp: boolean;
+}
+
 /** Which due tokens a raise looks at. */
 export interface DueAlertFilter {
   repeatMinutes: number;
   /** Only these (client, provider) pairs; all tokens when absent. */
   keys?: { clientId: string; provider: string }[];
-  /** Providers whose transient failures are not alerted per token (an outage is announced instead). */
-  heldProviders: string[];
+  /** Transient failures not alerted per token (an outage is announced, or about to be, instead). */
+  holds: TransientHold[];
   /** Token ids already handled in this raise (text form). */
   handledIds: string[];
 }
@@ -142,7 +154,11 @@ export class TokenAlertStateRepository {
 export const CONFIGURATION_FAILURE_SQL = `(token_status = '${TokenStatus.RefreshFailed}'
   AND health_check_error LIKE '${CONFIGURATION_ERROR_PREFIX.replace(/'/g, "''")}%')`;
 
-const FILTER_SQL = `NOT (provider = ANY(:held::varchar[]) AND ${TRANSIENT_FAILURE_SQL})
+const HELD_SQL = `EXISTS (SELECT 1 FROM unnest(:holdProviders::varchar[], :holdFrom::timestamptz[], :holdUntil::timestamptz[]) AS h(provider, since, until)
+  WHERE h.provider = oauth_tokens.provider
+    AND (h.since IS NULL OR last_refresh_attempt_at >= h.since) AND (h.until IS NULL OR last_refresh_attempt_at < h.until))`;
+
+const FILTER_SQL = `NOT (${TRANSIENT_FAILURE_SQL} AND ${HELD_SQL})
   AND NOT (provider = ANY(:configurationHeld::varchar[]) AND ${CONFIGURATION_FAILURE_SQL})
   AND NOT (id::text = ANY(:handled::text[]))
   AND (:filtered::boolean IS FALSE OR (client_id, provider) IN (SELECT * FROM unnest(:clientIds::varchar[], :providers::varchar[])))`;
@@ -151,7 +167,9 @@ function values(filter: DueAlertFilter): Record<string, unknown> {
   return {
     healthy: TokenStatus.Healthy,
     repeatMinutes: filter.repeatMinutes,
-    held: filter.heldProviders,
+    holdProviders: filter.holds.map((hold) => hold.provider),
+    holdFrom: filter.holds.map((hold) => hold.from),
+    holdUntil: filter.holds.map((hold) => hold.until),
     handled: filter.handledIds,
     filtered: filter.keys !== undefined,
     clientIds: (filter.keys ?? []).map((key) => key.clientId),

@@ -1,7 +1,9 @@
+import { TokenStatus } from './token-status';
+
 /**
  * The cycle's rules (token-status.policy.ts) as SQL predicates over `oauth_tokens`,
  * shared by the sweep and the claims. Named parameters (see namedSql):
- * :cycleStart, :clientId, :windowMinutes, :minIntervalMinutes, :warningDays.
+ * :cycleStart, :clientId, :windowMinutes, :minIntervalMinutes, :warningDays, :deadGrantRetryHours.
  * token-status.policy.sql.spec.ts runs them and the TypeScript rules on the same rows.
  */
 export const IN_SCOPE_NOT_CHECKED = `(last_health_check IS NULL OR last_health_check < :cycleStart)
@@ -52,3 +54,9 @@ export const REFRESH_TOKEN_EXPIRING = `refresh_token_expires_at <= now() + :warn
 // The SQL twin of expiringMessage().
 export const EXPIRING_MESSAGE = `'The refresh token expires on '
   || to_char(refresh_token_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ' (UTC): re-authorize before then'`;
+
+// isDeadGrant() and isRestingDeadGrant().
+export const DEAD_GRANT = `(token_status = '${TokenStatus.Invalid}' AND refresh_token IS NOT NULL
+  AND NOT COALESCE(refresh_token_expires_at <= now(), false))`;
+export const DEAD_GRANT_RESTING = `(${DEAD_GRANT}
+  AND COALESCE(last_refresh_attempt_at > now() - :deadGrantRetryHours::float8 * interval '1 hour', false))`;

@@ -9,12 +9,12 @@ import { ProviderTokenSet } from './providers/oauth-provider';
 import { CheckPolicy } from './stored-token';
 import { OAuthTokenError } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
-import { NO_REFRESH_TOKEN_ERROR, statusAfterRefresh, verdictForFailure } from './token-status.policy';
+import { failureVerdictFor, NO_REFRESH_TOKEN_ERROR, statusAfterRefresh, verdictForFailure } from './token-status.policy';
 
 /** The timing rules of a check, from configuration. */
 export function checkPolicyOf(config: AppConfig): CheckPolicy {
-  const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds } = config.tokenHealth;
-  return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds };
+  const { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds, deadGrantRetryHours } = config.tokenHealth;
+  return { expiryWindowMinutes, minRefreshIntervalMinutes, refreshExpiryWarningDays, leaseSeconds, deadGrantRetryHours };
 }
 
 /**
@@ -63,7 +63,7 @@ export class TokenRefresher {
       const verdict = statusAfterRefresh(refreshTokenExpiryAfter(token, tokenSet), this.policy, new Date());
       return { ...base, attempted: true, verdict, tokenSet };
     } catch (error) {
-      const verdict = verdictForFailure(error);
+      const verdict = failureVerdictFor(token, verdictForFailure(error));
       this.metrics.recordRefresh(token.provider, verdict.status === TokenStatus.Invalid ? 'dead_grant' : 'failure');
       this.logger.warn(`Refresh of ${token.clientId}/${token.provider} failed (${verdict.status}): ${verdict.error}`);
       return { ...base, attempted: true, verdict };

@@ -3,6 +3,7 @@ import { OAuthTokenError } from './oauth-token.errors';
 import {
   CONFIGURATION_ERROR_PREFIX,
   decideCheck,
+  failureVerdictFor,
   expiringMessage,
   HAND_OUT_MARGIN_MS,
   isDue,
@@ -72,9 +73,10 @@ describe('verdictForFailure', () => {
 const NOW = new Date('2026-06-01T12:00:00.000Z');
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const policy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 30 };
+const policy = { expiryWindowMinutes: 60, minRefreshIntervalMinutes: 10, refreshExpiryWarningDays: 7, leaseSeconds: 30, deadGrantRetryHours: 24 };
 const at = (offsetMs: number) => new Date(NOW.getTime() + offsetMs);
 const facts = (overrides: Partial<TokenFacts> = {}): TokenFacts => ({
+  status: TokenStatus.Healthy,
   hasRefreshToken: true,
   hasAccessToken: true,
   tokenExpiry: at(30 * MINUTE),
@@ -229,5 +231,38 @@ describe(`${verdictForRefreshFailure.name} (unreadable tokens)`, () => {
       error: 'stored token unreadable (re-register or re-connect)',
     });
     expect(UNREADABLE_TOKEN_ERROR).toBe('stored token unreadable (re-register or re-connect)');
+  });
+});
+
+describe('dead grants', () => {
+  const dead = (overrides: Partial<TokenFacts> = {}) => facts({ status: TokenStatus.Invalid, lastRefreshAttemptAt: at(-DAY + MINUTE), ...overrides });
+
+  it('does not ask the provider again within the retry period, due or not', () => {
+    expect(decideCheck(dead(), policy, NOW)).toEqual({ action: 'keep' });
+  });
+
+  it('asks the provider again once the retry period has passed', () => {
+    expect(decideCheck(dead({ lastRefreshAttemptAt: at(-DAY) }), policy, NOW)).toEqual({ action: 'refresh' });
+  });
+
+  it('is never called healthy by a check without a provider call', () => {
+    expect(decideCheck(dead({ lastRefreshAttemptAt: at(-2 * DAY), tokenExpiry: at(DAY) }), policy, NOW)).toEqual({ action: 'keep' });
+  });
+
+  it('is judged by its refresh token expiry once that has passed', () => {
+    expect(decideCheck(dead({ tokenExpiry: at(DAY), refreshTokenExpiresAt: at(-1) }), policy, NOW)).toEqual({
+      action: 'record',
+      verdict: { status: TokenStatus.Invalid, error: REFRESH_TOKEN_EXPIRED_ERROR },
+    });
+  });
+
+  it('stays invalid with its reason when its retry fails transiently', () => {
+    const failure = { status: TokenStatus.RefreshFailed, error: 'Refresh failed, will retry: HTTP 500' };
+
+    expect(failureVerdictFor({ status: TokenStatus.Invalid, error: 'The provider rejected the refresh token' }, failure)).toEqual({
+      status: TokenStatus.Invalid,
+      error: 'The provider rejected the refresh token',
+    });
+    expect(failureVerdictFor({ status: TokenStatus.Healthy, error: null }, failure)).toEqual(failure);
   });
 });

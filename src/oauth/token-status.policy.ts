@@ -30,6 +30,8 @@ const DAY_MS = 86_400_000;
 
 /** The columns of a token the rules look at; no secrets, only whether they are present. */
 export interface TokenFacts {
+  /** The stored status, before this check. */
+  status: TokenStatus;
   hasRefreshToken: boolean;
   hasAccessToken: boolean;
   tokenExpiry: Date | null;
@@ -74,9 +76,29 @@ export function needsRefresh(facts: TokenFacts, policy: CheckPolicy, now: Date):
   return facts.hasRefreshToken && isDue(facts, policy, now) && !within(facts.lastRefreshedAt, policy.minRefreshIntervalMinutes, now);
 }
 
+/**
+ * The provider refused this refresh token and nothing replaced it since (a re-registration or a
+ * connect stores a new one as healthy). A refresh token past its known expiry is judged by that instead.
+ */
+export function isDeadGrant(facts: Pick<TokenFacts, 'status' | 'hasRefreshToken' | 'refreshTokenExpiresAt'>, now: Date): boolean {
+  const expired = facts.refreshTokenExpiresAt !== null && facts.refreshTokenExpiresAt.getTime() <= now.getTime();
+  return facts.status === TokenStatus.Invalid && facts.hasRefreshToken && !expired;
+}
+
+/** A dead grant asked about less than `deadGrantRetryHours` ago: no provider call, by anyone. */
+export function isRestingDeadGrant(
+  facts: Pick<TokenFacts, 'status' | 'hasRefreshToken' | 'refreshTokenExpiresAt' | 'lastRefreshAttemptAt'>,
+  policy: Pick<CheckPolicy, 'deadGrantRetryHours'>,
+  now: Date,
+): boolean {
+  return isDeadGrant(facts, now) && within(facts.lastRefreshAttemptAt, policy.deadGrantRetryHours * 60, now);
+}
+
 /** The whole decision of one check, as the cycle's SQL makes it for many rows. */
 export function decideCheck(facts: TokenFacts, policy: CheckPolicy, now: Date): CheckDecision {
   if (!facts.hasRefreshToken) return { action: 'record', verdict: { status: TokenStatus.Invalid, error: NO_REFRESH_TOKEN_ERROR } };
+  // A dead grant leaves invalid only through the provider's own yes: never by a check without a call.
+  if (isDeadGrant(facts, now) && (isRestingDeadGrant(facts, policy, now) || !needsRefresh(facts, policy, now))) return { action: 'keep' };
   if (!needsRefresh(facts, policy, now)) return { action: 'record', verdict: verdictWithoutCall(facts.refreshTokenExpiresAt, policy, now) };
   if (within(facts.lastRefreshAttemptAt, policy.minRefreshIntervalMinutes, now)) return { action: 'keep' };
   return { action: 'refresh' };
@@ -120,6 +142,18 @@ export function verdictForFailure(error: unknown): StatusVerdict & { error: stri
     default:
       return assertNever(error.code);
   }
+}
+
+/**
+ * The status a failed refresh leaves: a dead grant stays dead whatever else goes wrong at its retry
+ * (a provider outage, a timeout), with its stored reason, so it is neither hidden nor alerted again.
+ */
+export function failureVerdictFor(
+  stored: { status: TokenStatus; error: string | null },
+  failure: StatusVerdict & { error: string },
+): StatusVerdict & { error: string } {
+  if (stored.status !== TokenStatus.Invalid || failure.status === TokenStatus.Invalid) return failure;
+  return { status: TokenStatus.Invalid, error: stored.error ?? failure.error };
 }
 
 /** A status the checker counts as a working connection. */

@@ -7,7 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ProviderOutageService } from './outages/provider-outage.service';
 import { TokenAlertComposer } from './token-alert.composer';
 import { TokenAlertDigestComposer } from './token-alert-digest.composer';
-import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository } from '../oauth/token-alert-state.repository';
+import { DueAlertFilter, DueAlertKind, TokenAlertStateRepository, TransientHold } from '../oauth/token-alert-state.repository';
 import { AlertAudience } from '../alerting/alert';
 import { InjectTokenHealthDataSource } from '../database/token-health-data-source-token';
 import { ProviderConfigurationService } from './configuration/provider-configuration.service';
@@ -48,22 +48,22 @@ export class TokenAlertService {
 
   /**
    * Raises the due alerts of the given tokens, or of every token when `keys` is omitted. Returns how many.
-   * Transient failures of `heldProviders` (default: providers with an open outage) stay silent:
+   * Transient failures under `holds` (default: a fresh outage evaluation's) stay silent:
    * their outage is announced once instead.
    */
-  async raiseDueAlerts(keys?: TokenKey[], heldProviders?: string[]): Promise<number> {
+  async raiseDueAlerts(keys?: TokenKey[], holds?: TransientHold[]): Promise<number> {
     if (keys && keys.length === 0) return 0;
     // Recording an alert nobody can receive would lose it: without a channel every alert stays due.
     if (!this.alerting.hasChannel) return 0;
     // A provider without app credentials is one incident; its tokens' own alerts are held meanwhile.
     await this.configuration.evaluate();
-    const held = heldProviders ?? (await this.outages.heldProviders());
+    const held = holds ?? (await this.outages.evaluate());
     // Tokens this raise already handled (alerted or refused): with ALERT_REPEAT_INTERVAL_MINUTES=0
     // an alerted token is due a reminder again at once, and must not be taken by the next batch.
     const handled: string[] = [];
     let raised = 0;
     for (const kind of DIGEST_KINDS) {
-      const filter = { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, heldProviders: held, handledIds: handled };
+      const filter = { repeatMinutes: this.config.alerts.repeatIntervalMinutes, keys, holds: held, handledIds: handled };
       raised += await this.raiseDigest(kind, filter, handled);
     }
     for (;;) {
@@ -137,11 +137,11 @@ export class TokenAlertService {
     return runner.manager.transaction((manager) => TransactionContext.run(manager, () => work(manager)));
   }
 
-  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: string[], handled: string[]) {
+  private async raiseBatch(manager: EntityManager, keys: TokenKey[] | undefined, held: TransientHold[], handled: string[]) {
     const rows = await this.alertState.lockDueBatch(manager, {
       repeatMinutes: this.config.alerts.repeatIntervalMinutes,
       keys,
-      heldProviders: held,
+      holds: held,
       handledIds: handled,
       limit: BATCH_SIZE,
     });

@@ -9,4 +9,6 @@ export interface TokenHealthReport {
   error: string | null;
   lastHealthCheck?: Date | null;
   accessTokenExpiresAt?: Date | null;
+  /** Set by an on-demand check that did not call the provider: why, and when it can. */
+  checkSkippedReason?: string | null;
 }

@@ -33,6 +33,8 @@ import { TokenCountsService } from './token-counts.service';
 import { ProviderOutageComposer } from './outages/provider-outage.composer';
 import { ProviderOutageRepository } from './outages/provider-outage.repository';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
+import { OnDemandCheckService } from './on-demand-check.service';
 import { consoleControllersAt } from '../admin-console/admin-console.routes';
 import { ConsoleExceptionFilter } from '../admin-console/console-exception.filter';
 import { ConsoleRoutes } from '../admin-console/console-routes';
@@ -117,6 +119,8 @@ function withFeatures(definition: DynamicModule, extras: TokenHealthModuleExtras
       ProviderOutageRepository,
       ProviderOutageComposer,
       ProviderOutageService,
+      OutageEvaluationTicker,
+      OnDemandCheckService,
       { provide: ProviderOutageSource, useExisting: ProviderOutageService },
       FleetService,
       FleetResolver,

@@ -7,6 +7,8 @@ import { TokenAlertService } from './token-alert.service';
 import { TokenHealthReport } from './token-health-report';
 import { CheckCycleStats } from './check-cycle.stats';
 import { ProviderOutageService } from './outages/provider-outage.service';
+import { OutageEvaluationTicker } from './outages/outage-evaluation.ticker';
+import { OnDemandCheckService } from './on-demand-check.service';
 import { TokenCountsCache } from './token-counts.cache';
 
 export const TOKEN_HEALTH_CRON_JOB = 'token-health-check';
@@ -29,6 +31,8 @@ export class TokenHealthService {
     private readonly scheduler: SchedulerRegistry,
     private readonly outages: ProviderOutageService,
     private readonly counts: TokenCountsCache,
+    private readonly ticker: OutageEvaluationTicker,
+    private readonly onDemand: OnDemandCheckService,
   ) {}
 
   async checkAllTokens(): Promise<TokenHealthReport[]> {
@@ -36,9 +40,9 @@ export class TokenHealthService {
     return this.tokens.findReports();
   }
 
-  async checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
-    await this.runner.run({ clientId }, { onDemand: true });
-    return this.tokens.findReports(clientId);
+  /** Asks each provider of the client now (unless its documented limit forbids; the report then says so). */
+  checkClientTokens(clientId: string): Promise<TokenHealthReport[]> {
+    return this.onDemand.check(clientId);
   }
 
   /** Reads stored health without calling any provider. */
@@ -100,9 +104,10 @@ export class TokenHealthService {
 
   /** A full cycle, its provider-outage verdicts, then the per-token alerts those leave due. */
   private async runFullCycleAndAlert(onDemand = false): Promise<CycleSummary> {
-    const summary = await this.runFullCycle(onDemand);
-    const held = await this.outages.evaluateCycle(summary.startedAt);
-    await this.alerts.raiseDueAlerts(undefined, held);
+    const summary = await this.ticker.during(this.runFullCycle(onDemand));
+    const holds = await this.outages.evaluate(summary.startedAt);
+    await this.alerts.raiseDueAlerts(undefined, holds);
+    this.ticker.scheduleFollowUp(holds, () => this.alerts.raiseDueAlerts());
     return summary;
   }
 

@@ -95,6 +95,7 @@ function presetDefinition(preset: ProviderPreset, settings: OAuthProviderSetting
     clientAuth: preset.clientAuth,
     errorRules: preset.errorRules,
     apiDomainField: preset.apiDomainField,
+    tokenRequestLimit: preset.tokenRequestLimit,
   };
 }
 

@@ -1,4 +1,4 @@
-import { ClientAuthMethod, ErrorRule } from './presets/provider-preset';
+import { ClientAuthMethod, ErrorRule, TokenRequestLimit } from './presets/provider-preset';
 
 /** A provider ready to talk to: its preset (or discovery) resolved into absolute endpoints. */
 export interface ProviderDefinition {
@@ -13,4 +13,5 @@ export interface ProviderDefinition {
   clientAuth: ClientAuthMethod;
   errorRules: readonly ErrorRule[];
   apiDomainField?: string;
+  tokenRequestLimit?: TokenRequestLimit;
 }

@@ -24,4 +24,10 @@ export class TokenHealthReportModel {
 
   @Field(() => String, { nullable: true, description: 'Last health-check error; never a secret' })
   error!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Only on checkTokenHealth(clientId): why this connection was not sent to its provider (its documented limit) and when it can be',
+  })
+  checkSkippedReason?: string | null;
 }

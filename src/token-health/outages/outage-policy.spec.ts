@@ -1,10 +1,10 @@
 import { ProviderRefreshTally } from '../../oauth/refresh-tally.repository';
-import { meetsOutageThresholds, OutageVerdict, outageVerdict } from './outage-policy';
+import { meetsOutageThresholds, OutageVerdict, outageVerdict, showsRecovery } from './outage-policy';
 
 const thresholds = { minFailures: 5, failureRatio: 0.5 };
 
 function aTally(overrides: Partial<ProviderRefreshTally> = {}): ProviderRefreshTally {
-  return { provider: 'zoho', attempts: 10, transientFailures: 0, successes: 10, inFlight: 0, failingNow: 0, ...overrides };
+  return { provider: 'zoho', attempts: 10, transientFailures: 0, successes: 10, inFlight: 0, ...overrides };
 }
 
 describe(meetsOutageThresholds.name, () => {
@@ -28,38 +28,57 @@ describe(meetsOutageThresholds.name, () => {
   });
 });
 
-describe(outageVerdict.name, () => {
-  const failing = aTally({ attempts: 200, transientFailures: 200, successes: 0, failingNow: 200 });
+describe(showsRecovery.name, () => {
+  it.each([
+    [{ successes: 5, transientFailures: 4 }, true],
+    [{ successes: 4, transientFailures: 1 }, false],
+    [{ successes: 2, transientFailures: 0 }, true],
+    [{ successes: 0, transientFailures: 0, attempts: 0 }, false],
+  ])('for %o says %s', (tally, expected) => {
+    expect(showsRecovery(aTally(tally), thresholds)).toBe(expected);
+  });
+});
 
-  it('opens an outage when a complete cycle meets the thresholds', () => {
+describe(outageVerdict.name, () => {
+  const failing = aTally({ attempts: 200, transientFailures: 200, successes: 0 });
+
+  it('opens an outage when the window meets the thresholds', () => {
     expect(outageVerdict(failing, thresholds, false)).toBe(OutageVerdict.Outage);
   });
 
-  it('continues an open outage while cycles keep meeting the thresholds', () => {
+  it('opens an outage while refreshes of the provider are still in flight elsewhere', () => {
+    expect(outageVerdict({ ...failing, inFlight: 150 }, thresholds, false)).toBe(OutageVerdict.Outage);
+  });
+
+  it('continues an open outage while the window keeps meeting the thresholds', () => {
     expect(outageVerdict(failing, thresholds, true)).toBe(OutageVerdict.Outage);
   });
 
-  it('waits while refreshes of the cycle are still in flight elsewhere', () => {
-    expect(outageVerdict({ ...failing, transientFailures: 3, attempts: 3, inFlight: 7 }, thresholds, false)).toBe(OutageVerdict.Undecided);
+  it('waits for more of the window while failures below the thresholds have refreshes in flight beside them', () => {
+    expect(outageVerdict(aTally({ attempts: 3, transientFailures: 3, successes: 0, inFlight: 7 }), thresholds, false)).toBe(OutageVerdict.Deciding);
   });
 
-  it('reports normal operation when no outage is open and the thresholds are not met', () => {
-    expect(outageVerdict(aTally({ transientFailures: 1, successes: 9, failingNow: 1 }), thresholds, false)).toBe(OutageVerdict.Normal);
+  it('reports normal operation when nothing is in flight and the thresholds are not met', () => {
+    expect(outageVerdict(aTally({ transientFailures: 1, successes: 9 }), thresholds, false)).toBe(OutageVerdict.Normal);
   });
 
-  it('recovers an open outage once refreshes succeed again', () => {
-    expect(outageVerdict(aTally({ successes: 10, failingNow: 3 }), thresholds, true)).toBe(OutageVerdict.Recovered);
+  it('reports normal operation while refreshes are in flight but none failed', () => {
+    expect(outageVerdict(aTally({ inFlight: 20 }), thresholds, false)).toBe(OutageVerdict.Normal);
   });
 
-  it('recovers an open outage when no token of the provider is failing any more', () => {
-    expect(outageVerdict(aTally({ attempts: 0, successes: 0, failingNow: 0 }), thresholds, true)).toBe(OutageVerdict.Recovered);
+  it('recovers an open outage once enough refreshes succeed again', () => {
+    expect(outageVerdict(aTally({ attempts: 200, successes: 195, transientFailures: 5 }), thresholds, true)).toBe(OutageVerdict.Recovered);
   });
 
-  it('keeps an open outage when the cycle tried nothing and tokens are still failing', () => {
-    expect(outageVerdict(aTally({ attempts: 0, successes: 0, failingNow: 40 }), thresholds, true)).toBe(OutageVerdict.Ongoing);
+  it('keeps an open outage when the window holds no attempt at all', () => {
+    expect(outageVerdict(aTally({ attempts: 0, successes: 0 }), thresholds, true)).toBe(OutageVerdict.Ongoing);
   });
 
   it('keeps an open outage when the failures fall below the thresholds without any success', () => {
-    expect(outageVerdict(aTally({ attempts: 3, transientFailures: 3, successes: 0, failingNow: 3 }), thresholds, true)).toBe(OutageVerdict.Ongoing);
+    expect(outageVerdict(aTally({ attempts: 3, transientFailures: 3, successes: 0 }), thresholds, true)).toBe(OutageVerdict.Ongoing);
+  });
+
+  it('keeps an open outage on a few successes among failures', () => {
+    expect(outageVerdict(aTally({ attempts: 20, transientFailures: 4, successes: 3 }), thresholds, true)).toBe(OutageVerdict.Ongoing);
   });
 });

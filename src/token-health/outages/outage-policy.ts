@@ -8,17 +8,17 @@ export interface OutageThresholds {
 export enum OutageVerdict {
   /** Not in outage and none open: per-token alerts as usual. */
   Normal = 'normal',
-  /** Some of the cycle's refreshes are still running somewhere: decide later, alert nothing transient yet. */
-  Undecided = 'undecided',
-  /** The cycle meets both thresholds: open (or continue) the incident. */
+  /** Not (yet) an outage, but refreshes of the provider are still in flight: fresh transient failures wait, at most one window. */
+  Deciding = 'deciding',
+  /** The window meets both thresholds: open (or continue) the incident. */
   Outage = 'outage',
-  /** An incident is open and this cycle neither confirms nor ends it (e.g. nothing was due). */
+  /** An incident is open and the window neither confirms nor ends it (too few attempts, no successes). */
   Ongoing = 'ongoing',
-  /** An incident is open and the provider answers again: close it. */
+  /** An incident is open and enough refreshes succeed again: close it. */
   Recovered = 'recovered',
 }
 
-/** CONTRACT "Provider outages": at least `minFailures` transient failures that are at least `failureRatio` of the attempts. */
+/** At least `minFailures` transient failures that are at least `failureRatio` of the window's attempts. */
 export function meetsOutageThresholds(tally: ProviderRefreshTally, thresholds: OutageThresholds): boolean {
   return (
     tally.attempts > 0 && tally.transientFailures >= thresholds.minFailures && tally.transientFailures >= thresholds.failureRatio * tally.attempts
@@ -26,16 +26,21 @@ export function meetsOutageThresholds(tally: ProviderRefreshTally, thresholds: O
 }
 
 /**
- * What one provider's cycle tally means. A tally with refreshes still in flight
- * (another replica's) is partial: deciding on it could open an outage on five
- * failures that would have been five of two hundred, so it waits for the
- * replica that finishes last, which sees the whole cycle.
+ * Evidence that the provider answers again: as many successes as it took failures to open an
+ * incident, or successes and no failure at all (a small provider). Silence is no evidence.
+ */
+export function showsRecovery(tally: ProviderRefreshTally, thresholds: OutageThresholds): boolean {
+  return tally.successes >= thresholds.minFailures || (tally.successes > 0 && tally.transientFailures === 0);
+}
+
+/**
+ * What one provider's sliding window of attempts means. The window holds every
+ * replica's and every hand-out's latest attempt per token, so no verdict waits for
+ * a moment when nothing is in flight: overlapping cycles decide as they go.
  */
 export function outageVerdict(tally: ProviderRefreshTally, thresholds: OutageThresholds, open: boolean): OutageVerdict {
-  if (tally.inFlight > 0) return OutageVerdict.Undecided;
   if (meetsOutageThresholds(tally, thresholds)) return OutageVerdict.Outage;
-  if (!open) return OutageVerdict.Normal;
-  // Recovered: some refresh went through again, or nothing of this provider is failing any more.
-  if (tally.successes > 0 || tally.failingNow === 0) return OutageVerdict.Recovered;
-  return OutageVerdict.Ongoing;
+  if (open) return showsRecovery(tally, thresholds) ? OutageVerdict.Recovered : OutageVerdict.Ongoing;
+  if (tally.inFlight > 0 && tally.transientFailures > 0) return OutageVerdict.Deciding;
+  return OutageVerdict.Normal;
 }

@@ -11,7 +11,7 @@ export class ProviderOutageComposer {
 
   outage(outage: ProviderOutage, reminder: boolean): Alert {
     const { provider } = outage;
-    const error = `${outage.failures} of ${outage.attempts} refreshes at ${provider} failed transiently in the last check`;
+    const error = `${outage.failures} of ${outage.attempts} refreshes at ${provider} failed transiently in the last ${minutes(this.config.outage.windowMinutes)}`;
     const lines = [
       `${reminder ? 'Reminder: still ' : ''}${provider} is failing token refreshes for many connections at once (since ${outage.since.toISOString()}).`,
       `Error: ${error}.`,
@@ -47,4 +47,8 @@ export class ProviderOutageComposer {
       event: 'provider.recovered',
     };
   }
+}
+
+function minutes(value: number): string {
+  return value === 1 ? 'minute' : `${value} minutes`;
 }

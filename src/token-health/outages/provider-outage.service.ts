@@ -6,6 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { TransactionContext } from '../../database/transaction-context';
 import { MetricsService } from '../../metrics/metrics.service';
 import { ProviderRefreshTally, RefreshTallyRepository } from '../../oauth/refresh-tally.repository';
+import { TransientHold } from '../../oauth/token-alert-state.repository';
 import { OutageVerdict, outageVerdict } from './outage-policy';
 import { ProviderOutageComposer } from './provider-outage.composer';
 import { ProviderOutage, ProviderOutageRepository } from './provider-outage.repository';
@@ -13,9 +14,9 @@ import { ProviderOutageSource } from '../provider-outage.source';
 import { InjectTokenHealthDataSource } from '../../database/token-health-data-source-token';
 
 /**
- * Turns a cycle's refresh outcomes per provider into at most one incident per
- * provider outage. Every replica evaluates after its own cycle; the database
- * decides which one opens, reminds or closes (and so announces) the incident.
+ * Turns each provider's sliding window of refresh outcomes into at most one incident per
+ * provider outage. Every replica evaluates after its cycles (and during long ones); the
+ * database decides which one opens, reminds or closes (and so announces) the incident.
  */
 @Injectable()
 export class ProviderOutageService implements ProviderOutageSource {
@@ -41,70 +42,79 @@ export class ProviderOutageService implements ProviderOutageSource {
     return this.listOpen();
   }
 
-  /** Providers whose transient per-token alerts are held right now: those with an open outage. */
-  async heldProviders(): Promise<string[]> {
-    return (await this.outages.listOpen()).map((outage) => outage.provider);
-  }
-
   /**
-   * Evaluates the cycle that started at `cycleStart` and returns the providers whose
-   * transient per-token alerts must be held: in outage, or not decided yet.
+   * Evaluates every provider's sliding window of attempts now (opening, confirming, reminding or
+   * closing incidents) and returns which transient failures per-token alerts must leave alone.
+   * `round` names the evaluation for reminders: replicas ending the same cycle pass its start.
    */
-  async evaluateCycle(cycleStart: Date): Promise<string[]> {
-    const open = new Map((await this.outages.listOpen()).map((outage) => [outage.provider, outage]));
-    const held = new Set(open.keys());
-    const tallies = await this.tallies.tallySince(cycleStart);
-    for (const tally of tallies) {
+  async evaluate(round: Date = new Date()): Promise<TransientHold[]> {
+    const { windowMinutes } = this.config.outage;
+    const openBefore = await this.outages.listOpen();
+    const window = await this.tallies.tallyWindow(windowMinutes);
+    const open = new Map(openBefore.map((outage) => [outage.provider, outage]));
+    const incidents = new Set(open.keys());
+    const holds: TransientHold[] = [];
+    for (const tally of window.tallies) {
       const outage = open.get(tally.provider);
       const verdict = outageVerdict(tally, this.config.outage, outage !== undefined);
       switch (verdict) {
         case OutageVerdict.Outage:
-          held.add(tally.provider);
-          if (outage) await this.continueOutage(outage, tally, cycleStart);
-          else await this.openOutage(tally, cycleStart);
+          incidents.add(tally.provider);
+          if (outage) await this.continueOutage(outage, tally, window.at, round);
+          else await this.openOutage(tally, window.at);
           break;
-        case OutageVerdict.Undecided:
-          held.add(tally.provider);
+        case OutageVerdict.Deciding:
+          // Bounded: a failure older than the window no longer counts toward any verdict, so it is alerted then.
+          holds.push({ provider: tally.provider, from: minutesBefore(window.at, windowMinutes), until: null, followUp: true });
           break;
         case OutageVerdict.Ongoing:
-          await this.remindIfDue(outage!, cycleStart);
+          await this.remindIfDue(outage!, round);
           break;
         case OutageVerdict.Recovered:
-          if (await this.closeOutage(tally.provider, cycleStart)) held.delete(tally.provider);
+          if (await this.closeOutage(tally.provider)) incidents.delete(tally.provider);
           break;
         case OutageVerdict.Normal:
           break;
       }
+      // Failures landing between this read and the raise were in no verdict yet: the next evaluation takes them.
+      holds.push({ provider: tally.provider, from: window.at, until: null, followUp: false });
     }
-    await this.publishGauge(tallies.map((tally) => tally.provider));
-    return [...held];
+    for (const provider of incidents) holds.push({ provider, from: null, until: null, followUp: false });
+    for (const closed of await this.outages.listLatestClosed()) {
+      // Failures attempted while it was open were announced by the incident: they wait for their token's next attempt.
+      if (!incidents.has(closed.provider)) {
+        holds.push({ provider: closed.provider, from: minutesBefore(closed.since, windowMinutes), until: closed.closedAt, followUp: false });
+      }
+    }
+    await this.publishGauge(window.tallies.map((tally) => tally.provider));
+    return holds;
   }
 
-  private async openOutage(tally: ProviderRefreshTally, cycleStart: Date): Promise<void> {
+  private async openOutage(tally: ProviderRefreshTally, windowAt: Date): Promise<void> {
     const opened = await this.inTransaction(async (manager) => {
-      const outage = await this.outages.open(manager, tally.provider, cycleStart, tally.transientFailures, tally.attempts);
+      const outage = await this.outages.open(manager, tally.provider, windowAt, tally.transientFailures, tally.attempts);
       if (outage) await this.announce(this.composer.outage(outage, false));
       return outage;
     });
     if (opened) this.logger.warn(`Provider outage opened for ${tally.provider}: ${tally.transientFailures} of ${tally.attempts} refreshes failed`);
   }
 
-  private async continueOutage(outage: ProviderOutage, tally: ProviderRefreshTally, cycleStart: Date): Promise<void> {
-    await this.outages.recordCycle(tally.provider, cycleStart, tally.transientFailures, tally.attempts);
-    await this.remindIfDue({ ...outage, failures: tally.transientFailures, attempts: tally.attempts }, cycleStart);
+  private async continueOutage(outage: ProviderOutage, tally: ProviderRefreshTally, windowAt: Date, round: Date): Promise<void> {
+    await this.outages.confirm(tally.provider, windowAt, tally.transientFailures, tally.attempts);
+    await this.remindIfDue({ ...outage, failures: tally.transientFailures, attempts: tally.attempts }, round);
   }
 
-  private async remindIfDue(outage: ProviderOutage, cycleStart: Date): Promise<void> {
+  private async remindIfDue(outage: ProviderOutage, round: Date): Promise<void> {
     await this.inTransaction(async (manager) => {
-      if (await this.outages.claimReminder(manager, outage.id, cycleStart, this.config.alerts.repeatIntervalMinutes)) {
+      if (await this.outages.claimReminder(manager, outage.id, round, this.config.alerts.repeatIntervalMinutes)) {
         await this.announce(this.composer.outage(outage, true));
       }
     });
   }
 
-  private async closeOutage(provider: string, cycleStart: Date): Promise<boolean> {
+  private async closeOutage(provider: string): Promise<boolean> {
     const closed = await this.inTransaction(async (manager) => {
-      const outage = await this.outages.close(manager, provider, cycleStart);
+      const outage = await this.outages.close(manager, provider);
       if (outage) await this.announce(this.composer.recovered(outage));
       return outage;
     });
@@ -126,4 +136,8 @@ export class ProviderOutageService implements ProviderOutageSource {
     const open = (await this.outages.listOpen()).map((outage) => outage.provider);
     this.metrics.setProviderOutages(providers, open);
   }
+}
+
+function minutesBefore(at: Date, minutes: number): Date {
+  return new Date(at.getTime() - minutes * 60_000);
 }

@@ -19,6 +19,12 @@ export interface ErrorRule {
   reason: string;
 }
 
+/** A provider's documented cap on token requests for one refresh token. */
+export interface TokenRequestLimit {
+  requests: number;
+  perMinutes: number;
+}
+
 /** Which wire adapter speaks to the provider. */
 export type AdapterKind = 'rfc6749' | 'zoho';
 
@@ -47,4 +53,6 @@ export interface ProviderPreset {
   errorRules: ErrorRule[];
   /** Field of the token answer naming the API host of this grant (Salesforce's `instance_url`). */
   apiDomainField?: string;
+  /** Documented per-refresh-token limit on token requests; absent when the provider documents none (docs/providers.md). */
+  tokenRequestLimit?: TokenRequestLimit;
 }

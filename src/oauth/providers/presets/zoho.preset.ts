@@ -16,6 +16,8 @@ export const ZOHO_PRESET: ProviderPreset = {
   // offline + consent make Zoho issue a refresh token on every connect, not only the first one.
   authorizeParams: { access_type: 'offline', prompt: 'consent' },
   clientAuth: 'client_secret_post',
+  // "10 access tokens can be generated in a span of 10 minutes" per refresh token (Zoho OAuth docs).
+  tokenRequestLimit: { requests: 10, perMinutes: 10 },
   errorRules: [
     // invalid_code is Zoho's answer for a revoked or deleted refresh token (and for a used authorization code).
     { verdict: OAuthProviderErrorCode.DeadGrant, error: ['invalid_code', 'invalid_grant'], reason: 'the refresh token was revoked or deleted' },
