@@ -24,5 +24,7 @@ export const HUBSPOT_PRESET: ProviderPreset = {
       fields: { status: ['BAD_CLIENT_ID', 'BAD_CLIENT_SECRET', 'BAD_REDIRECT_URI'] },
       reason: 'HubSpot does not know this app or its redirect URL',
     },
+    // Besides HTTP 429, HubSpot names its rate limits in the answer.
+    { verdict: OAuthProviderErrorCode.Throttled, fields: { errorType: ['RATE_LIMIT'] }, reason: 'is rate-limiting this app' },
   ],
 };
