@@ -11,6 +11,7 @@ import { SearchClientsApart1764100013000 } from './1764100013000-search-clients-
 import { CreateConsoleSessionGeneration1764200021000 } from './1764200021000-create-console-session-generation';
 import { CreateOAuthConnectCompletions1764200021001 } from './1764200021001-create-oauth-connect-completions';
 import { IndexClientPrefixSearch1764200034000 } from './1764200034000-index-client-prefix-search';
+import { CreateProviderRefreshBudgets1764300042000 } from './1764300042000-create-provider-refresh-budgets';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   CreateConsoleSessionGeneration1764200021000,
   CreateOAuthConnectCompletions1764200021001,
   IndexClientPrefixSearch1764200034000,
+  CreateProviderRefreshBudgets1764300042000,
 ];

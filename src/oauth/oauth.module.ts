@@ -21,6 +21,8 @@ import { TokenReencryptionRepository } from './token-reencryption.repository';
 import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
+import { RefreshBudgetRepository } from './pacing/refresh-budget.repository';
+import { RefreshPacingService } from './pacing/refresh-pacing.service';
 
 @Module({
   imports: [MetricsModule, TokenHistoryModule, OAuthReportsModule],
@@ -51,6 +53,8 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
       },
     },
     ClientConfigService,
+    RefreshBudgetRepository,
+    RefreshPacingService,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
     OAuthTokenLeaseRepository,
@@ -69,6 +73,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     TokenCipher,
     OAuthProviderRegistry,
     ClientConfigService,
+    RefreshPacingService,
     OAuthReportsModule,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,

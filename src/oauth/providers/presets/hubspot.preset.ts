@@ -13,6 +13,8 @@ export const HUBSPOT_PRESET: ProviderPreset = {
   scopeSeparator: ' ',
   authorizeParams: {},
   clientAuth: 'client_secret_post',
+  // OAuth apps: 100 requests per 10 seconds per app and account (HubSpot's API usage guidelines).
+  refreshBudget: { maxRate: 10 },
   errorRules: [
     {
       verdict: OAuthProviderErrorCode.DeadGrant,

@@ -47,4 +47,6 @@ export interface ProviderPreset {
   errorRules: ErrorRule[];
   /** Field of the token answer naming the API host of this grant (Salesforce's `instance_url`). */
   apiDomainField?: string;
+  /** The documented limit on refresh requests (docs/providers.md cites each); absent: none documented, adaptive only. */
+  refreshBudget?: { maxRate?: number; maxConcurrency?: number };
 }
