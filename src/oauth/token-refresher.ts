@@ -71,7 +71,8 @@ export class TokenRefresher {
         this.metrics.recordRefresh(token.provider, 'throttled');
         // Says nothing about the token: its stored verdict stands (the caller gives the lease back).
         const verdict = { status: token.status, error: `Refresh throttled by the provider: ${error.message}` };
-        return { ...base, attempted: true, verdict, throttled: { retryAfterSeconds: error.retryAfterSeconds } };
+        // Not an attempt for the minimum interval: the token stays due and the next cycle refreshes it.
+        return { ...base, attempted: false, verdict, throttled: { retryAfterSeconds: error.retryAfterSeconds } };
       }
       const verdict = verdictForFailure(error);
       this.metrics.recordRefresh(token.provider, verdict.status === TokenStatus.Invalid ? 'dead_grant' : 'failure');

@@ -30,6 +30,8 @@ const MIN_CLAIM = 200;
 const LOCKED_RETRIES = 50;
 const LOCKED_RETRY_MS = 100;
 const MAX_CLAIM = 1000;
+/** A token throttled this many times in one cycle keeps its verdict until the next cycle. */
+const MAX_REQUEUES = 20;
 /** Claims (one provider's lane at a time mostly) and the pacing's permit grants, on the reserved pool. */
 export const CLAIMS_IN_FLIGHT = 2;
 
@@ -144,10 +146,12 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
       const rate = this.pacing.rateOf(provider);
       return rate === null ? claimSize : Math.max(1, Math.min(claimSize, Math.floor((rate * policy.leaseSeconds) / 2)));
     };
+    // A check asked for now answers now: a throttled refresh keeps the stored verdict instead of waiting out pauses.
+    const requeues = priority === 'first' ? 0 : MAX_REQUEUES;
     const lanes = [
-      ...providers.map((provider) => new RefreshLane({ provider }, concurrency, sizeFor(provider), work(provider), isWorkingResult)),
+      ...providers.map((provider) => new RefreshLane({ provider }, concurrency, sizeFor(provider), work(provider), isWorkingResult, requeues)),
       // Tokens of a provider this process does not know: each gets its configuration error.
-      new RefreshLane({ except: providers }, 1, () => claimSize, work(), isWorkingResult),
+      new RefreshLane({ except: providers }, 1, () => claimSize, work(), isWorkingResult, requeues),
     ];
     await Promise.all(lanes.map((lane) => lane.run()));
     for (const provider of providers) this.metrics.recordOldestDue(provider, 0);

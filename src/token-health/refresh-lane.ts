@@ -14,8 +14,6 @@ export interface LaneWork {
   claimed?(tokens: LeasedToken[]): void;
 }
 
-// A token throttled this many times in one cycle keeps its verdict until the next cycle.
-const MAX_REQUEUES = 20;
 const IDLE_POLL_MS = 50;
 
 /**
@@ -38,6 +36,8 @@ export class RefreshLane {
     private readonly claimSize: () => number,
     private readonly work: LaneWork,
     private readonly isWorking: (result: RefreshResult) => boolean,
+    /** A token throttled more often than this in one cycle keeps its verdict until the next cycle. */
+    private readonly maxRequeues: number,
   ) {}
 
   async run(): Promise<void> {
@@ -101,6 +101,6 @@ export class RefreshLane {
   private requeue(id: string): boolean {
     const count = (this.requeues.get(id) ?? 0) + 1;
     this.requeues.set(id, count);
-    return count <= MAX_REQUEUES;
+    return count <= this.maxRequeues;
   }
 }

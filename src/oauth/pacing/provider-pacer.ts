@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { OAuthProviderError, OAuthProviderErrorCode } from '../oauth-provider.error';
 import { BudgetLimits, Grant, RefreshBudgetRepository } from './refresh-budget.repository';
 
 /** Hand-outs and on-demand checks are served before the sweep's refreshes. */
@@ -14,6 +15,7 @@ export interface Permit {
 interface Waiter {
   priority: PacingPriority;
   resolve: (permit: Permit) => void;
+  reject: (error: Error) => void;
 }
 
 // Zoho's "Access Denied" says "try again after some time" without saying how long.
@@ -35,6 +37,7 @@ export class ProviderPacer {
   private inFlight = 0;
   private answeredSinceGrant = 0;
   private pumping = false;
+  private stopped = false;
   private ready?: Promise<void>;
   /** Known locally from the last grant or throttle, so hand-outs fail fast instead of waiting out a pause. */
   pausedUntil = 0;
@@ -68,8 +71,9 @@ export class ProviderPacer {
   }
 
   acquire(priority: PacingPriority): Promise<Permit> {
-    return new Promise((resolve) => {
-      const waiter = { priority, resolve };
+    if (this.stopped) return Promise.reject(stoppingError(this.key));
+    return new Promise((resolve, reject) => {
+      const waiter = { priority, resolve, reject };
       if (priority === 'first') {
         const firstSweep = this.waiters.findIndex((w) => w.priority === 'sweep');
         this.waiters.splice(firstSweep < 0 ? this.waiters.length : firstSweep, 0, waiter);
@@ -78,23 +82,30 @@ export class ProviderPacer {
     });
   }
 
+  /** At shutdown: waiting requests are given back as throttled (their tokens keep their verdicts). */
+  stop(): void {
+    this.stopped = true;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(stoppingError(this.key));
+  }
+
   private async pump(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping || this.stopped) return;
     this.pumping = true;
     try {
       this.ready ??= this.repository.ensure(this.key);
       await this.ready;
-      while (this.waiters.length > 0) {
+      while (this.waiters.length > 0 && !this.stopped) {
         const grant = await this.take(Math.min(MAX_GRANT, this.waiters.length));
         for (let i = 0; i < grant.granted; i++) this.hand(this.waiters.shift());
-        if (this.waiters.length > 0 && grant.granted === 0) await sleep(this.waitAfter(grant));
+        if (this.waiters.length > 0 && !(grant.granted > 0)) await sleep(this.waitAfter(grant));
       }
     } catch (error) {
       // The database is away: wait a moment and try again rather than let requests through unpaced.
       this.logger.warn(`Could not take refresh permits for ${this.key}: ${(error as Error).message}`);
       this.ready = undefined;
-      await sleep(MAX_WAIT_MS);
       this.pumping = false;
+      if (this.stopped) return;
+      await sleep(MAX_WAIT_MS);
       return this.pump();
     }
     this.pumping = false;
@@ -154,6 +165,10 @@ export class ProviderPacer {
       this.logger.warn(`Could not record a throttle of ${this.key}: ${error.message}`);
     });
   }
+}
+
+function stoppingError(key: string): OAuthProviderError {
+  return new OAuthProviderError(OAuthProviderErrorCode.Throttled, `no refresh of ${key} starts while the process stops`);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -64,7 +64,8 @@ export class RefreshBudgetRepository {
 
   /** Takes up to `want` permits: none while paused, at most what the bucket holds and the concurrency leaves. */
   async grant(request: GrantRequest, staleSeconds: number): Promise<Grant> {
-    const rows = await this.reserved.query<{ granted: number; rate: number | null; paused_until: Date | null; remaining: number }[]>(
+    // An UPDATE … RETURNING answers [rows, affected] through TypeORM.
+    const [rows] = await this.reserved.query<[{ granted: number; rate: number | null; paused_until: Date | null; remaining: number }[], number]>(
       `WITH presence AS (
          INSERT INTO provider_refresh_in_flight (budget_key, replica, in_flight, seen_at)
          VALUES ($1, $2, $3, clock_timestamp())

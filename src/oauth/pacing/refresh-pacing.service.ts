@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { OAuthProviderRegistry } from '../oauth-provider.registry';
@@ -24,7 +24,7 @@ export interface PacingSnapshot {
  * unpaced until it throttles; then its rate adapts (halved on a throttle, raised as answers come).
  */
 @Injectable()
-export class RefreshPacingService {
+export class RefreshPacingService implements BeforeApplicationShutdown {
   private readonly replica = randomUUID();
   private readonly pacers = new Map<string, ProviderPacer>();
 
@@ -35,6 +35,10 @@ export class RefreshPacingService {
     metrics: MetricsService,
   ) {
     metrics.observePacing(() => this.snapshots());
+  }
+
+  beforeApplicationShutdown(): void {
+    for (const pacer of this.pacers.values()) pacer.stop();
   }
 
   acquire(provider: string, priority: PacingPriority): Promise<Permit> {
