@@ -63,7 +63,7 @@ function parseOne(name: string, prefix: string, env: Record<string, string>): OA
     if (raw === undefined) return undefined;
     const validated = schema.validate(raw);
     if (validated.error) throw invalid(`${variable(suffix)} ${validated.error.message.replace(/^"value" /, '')}, got "${raw.slice(0, 40)}"`);
-    return validated.value as number;
+    return validated.value;
   };
   const scopes = text('SCOPES');
   const tenant = text('TENANT');

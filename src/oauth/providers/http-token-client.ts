@@ -142,7 +142,6 @@ export class HttpTokenClient {
     }
     return failure(Transient, `${target}: network error (${networkErrorCode(error)})`, true);
   }
-
 }
 
 // Equal jitter: half the exponential step is fixed, half random, so parallel refreshes spread out.
