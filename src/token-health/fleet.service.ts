@@ -11,6 +11,7 @@ import { CheckCycleStats } from './check-cycle.stats';
 import { FleetCursor } from './fleet-cursor';
 import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
+import { RefreshPacingService } from '../oauth/pacing/refresh-pacing.service';
 import { TokenHealthReport } from './token-health-report';
 
 export const MAX_PAGE_SIZE = 100;
@@ -42,6 +43,15 @@ export interface FleetSummary {
   byProvider: { provider: string; status: TokenStatus; count: number }[];
   lastCycle: CheckRunSummary | null;
   outages: ProviderOutage[];
+  throttling: ProviderThrottling[];
+}
+
+/** A provider that keeps throttling refreshes despite pacing: not an outage, the refreshes just run slower. */
+export interface ProviderThrottling {
+  provider: string;
+  /** Refresh requests per second in force now. */
+  rate: number | null;
+  message: string;
 }
 
 /** What the fleet API and the admin console read: pages, counts, summary, history. Input is validated here. */
@@ -54,6 +64,7 @@ export class FleetService {
     private readonly counts: TokenCountsService,
     private readonly outages: ProviderOutageSource,
     private readonly stats: CheckCycleStats,
+    private readonly pacing: RefreshPacingService,
   ) {}
 
   /** One page after `after` (or before `before`, for going back); neither: the first page. */
@@ -87,7 +98,14 @@ export class FleetService {
   }
 
   async summary(): Promise<FleetSummary> {
-    const [counts, outages] = await Promise.all([this.counts.counts(), this.outages.openOutages()]);
+    const [counts, outages, budgets] = await Promise.all([this.counts.counts(), this.outages.openOutages(), this.pacing.states()]);
+    const throttling = budgets
+      .filter((budget) => budget.throttling)
+      .map((budget) => ({
+        provider: budget.key,
+        rate: budget.rate,
+        message: `${budget.key} is throttling us; refreshes are running at ${budget.rate === null ? 'an unknown rate' : `${Number(budget.rate.toFixed(1))}/s`}`,
+      }));
     const byStatus = Object.values(TokenStatus).map((status) => ({
       status,
       count: counts.filter((row) => row.status === status).reduce((sum, row) => sum + row.count, 0),
@@ -107,6 +125,7 @@ export class FleetService {
           }
         : null,
       outages,
+      throttling,
     };
   }
 
