@@ -16,6 +16,7 @@ import { CreateApiKeys1764300039000 } from './1764300039000-create-api-keys';
 import { HistoryOneEventPerTransaction1764300024000 } from './1764300024000-history-one-event-per-transaction';
 import { CreateProviderConfigurationIncidents1764300024001 } from './1764300024001-create-provider-configuration-incidents';
 import { CreateTokenHealthSweeps1764300043000 } from './1764300043000-create-token-health-sweeps';
+import { CreateProviderRefreshBudgets1764300042000 } from './1764300042000-create-provider-refresh-budgets';
 
 // Classes, not globs: one list serves ts (jest), compiled JS and the TypeORM CLI.
 export const MIGRATIONS = [
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   HistoryOneEventPerTransaction1764300024000,
   CreateProviderConfigurationIncidents1764300024001,
   CreateApiKeys1764300039000,
+  CreateProviderRefreshBudgets1764300042000,
   CreateTokenHealthSweeps1764300043000,
   HistoryVerifiedRegistration1764300044000,
 ];

@@ -15,7 +15,7 @@ useSecretScan();
 const TOKENS = `query($filter: TokenFilter, $first: Int, $after: String) {
   tokens(filter: $filter, first: $first, after: $after) { edges { node { ${REPORT_FIELDS} } } pageInfo { hasNextPage endCursor } }
 }`;
-const SUMMARY = `{ tokenHealthSummary { total byStatus { status count } byProvider { provider status count } lastCycle { startedAt finishedAt checked refreshed failed } outages { provider since failures } alertChannels unhealthy } }`;
+const SUMMARY = `{ tokenHealthSummary { total byStatus { status count } byProvider { provider status count } lastCycle { startedAt finishedAt checked refreshed failed } outages { provider since failures } alertChannels unhealthy throttling { provider rate message } } }`;
 const HISTORY = `query($clientId: String!, $provider: String!) { tokenHealthHistory(clientId: $clientId, provider: $provider) { at fromStatus toStatus error source } }`;
 const CLIENT = `query($clientId: String!) { tokenHealth(clientId: $clientId) { ${REPORT_FIELDS} } }`;
 

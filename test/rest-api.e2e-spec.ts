@@ -347,6 +347,7 @@ describe(ConnectionsController.name, () => {
         outages: [],
         alertChannels: [],
         unhealthy: 2,
+        throttling: [],
       });
     });
 

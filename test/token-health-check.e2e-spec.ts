@@ -124,10 +124,6 @@ describe(TokenHealthService.name, () => {
     ['a timeout', { hang: true }],
     ['a malformed body', { status: 200, body: '<html>maintenance</html>' }],
     ['a reset connection', { reset: true }],
-    [
-      'the Zoho throttle (200 Access Denied)',
-      { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
-    ],
   ])('marks a token refresh_failed (never invalid) on %s, keeping the stored token', async (_name, response) => {
     const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
     const before = await readToken(app, clientId);
@@ -143,10 +139,21 @@ describe(TokenHealthService.name, () => {
     expect(after.last_health_check).not.toBeNull();
   });
 
-  it('retries a 429 with Retry-After and ends healthy', async () => {
+  it.each([
+    [
+      'the Zoho throttle (200 Access Denied)',
+      { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
+    ],
+    ['a 429 with Retry-After', { status: 429, headers: { 'retry-after': '0' }, body: {} }],
+  ])('keeps the stored verdict on %s, and the next check refreshes', async (_name, throttle) => {
     const { clientId, refreshToken } = await seedToken(app, { expiresInMinutes: 10 });
-    zoho.whenRefreshing(refreshToken!, { status: 429, headers: { 'retry-after': '0' }, body: {} }, zohoSuccess());
+    zoho.whenRefreshing(refreshToken!, throttle, zohoSuccess());
 
+    const throttled = await check(clientId);
+
+    expect(throttled.status).toBe(TokenStatus.Healthy);
+    expect(throttled.error).toMatch(/throttled/);
+    await new Promise((resolve) => setTimeout(resolve, 2100)); // the pause Zoho's answer implies (no Retry-After)
     expect((await check(clientId)).status).toBe(TokenStatus.Healthy);
     expect(zoho.refreshCount(refreshToken!)).toBe(2);
   });

@@ -16,6 +16,10 @@ export interface OAuthProviderSettings {
   tenant?: string;
   /** A built-in preset this provider behaves as, under its own name and app (`<P>_PRESET`). */
   preset?: string;
+  /** Refresh requests per second to this provider, all replicas together (`<P>_MAX_REFRESH_RATE`); undefined: the preset's. */
+  maxRefreshRate?: number;
+  /** Refresh requests in flight to this provider, all replicas together (`<P>_MAX_REFRESH_CONCURRENCY`). */
+  maxRefreshConcurrency?: number;
 }
 
 /** `<P>` of a provider's variables: upper-cased, every non-alphanumeric as `_`. */

@@ -143,4 +143,18 @@ describe(parseOAuthProviders.name, () => {
       'Invalid configuration: MICROSOFT_TENANT must be a tenant id or domain (letters, digits, "." and "-")',
     );
   });
+
+  it('reads a refresh budget per provider', () => {
+    const [sut] = parseOAuthProviders({ OAUTH_PROVIDERS: 'zoho', ZOHO_MAX_REFRESH_RATE: '20.5', ZOHO_MAX_REFRESH_CONCURRENCY: '4' });
+
+    expect(sut).toMatchObject({ maxRefreshRate: 20.5, maxRefreshConcurrency: 4 });
+  });
+
+  it.each([
+    ['ZOHO_MAX_REFRESH_RATE', '0', 'Invalid configuration: ZOHO_MAX_REFRESH_RATE must be a positive number, got "0"'],
+    ['ZOHO_MAX_REFRESH_RATE', 'fast', 'Invalid configuration: ZOHO_MAX_REFRESH_RATE must be a number, got "fast"'],
+    ['ZOHO_MAX_REFRESH_CONCURRENCY', '1.5', 'Invalid configuration: ZOHO_MAX_REFRESH_CONCURRENCY must be an integer, got "1.5"'],
+  ])('refuses %s=%s in one line naming it', (variable, value, message) => {
+    expect(failureOf({ OAUTH_PROVIDERS: 'zoho', [variable]: value })).toBe(message);
+  });
 });

@@ -58,6 +58,13 @@ function parseOne(name: string, prefix: string, env: Record<string, string>): OA
     if (!parsed) throw invalid(`${variable(suffix)} must be an https URL (plain http only for loopback hosts), got "${raw.slice(0, 100)}"`);
     return parsed;
   };
+  const positive = (suffix: string, schema: Joi.NumberSchema) => {
+    const raw = text(suffix);
+    if (raw === undefined) return undefined;
+    const validated = schema.validate(raw);
+    if (validated.error) throw invalid(`${variable(suffix)} ${validated.error.message.replace(/^"value" /, '')}, got "${raw.slice(0, 40)}"`);
+    return validated.value;
+  };
   const scopes = text('SCOPES');
   const tenant = text('TENANT');
   if (tenant !== undefined && !/^[A-Za-z0-9.-]{1,100}$/.test(tenant)) {
@@ -75,6 +82,8 @@ function parseOne(name: string, prefix: string, env: Record<string, string>): OA
     revokeUrl: url('REVOKE_URL'),
     tenant,
     preset: text('PRESET')?.toLowerCase(),
+    maxRefreshRate: positive('MAX_REFRESH_RATE', Joi.number().positive().max(1_000_000)),
+    maxRefreshConcurrency: positive('MAX_REFRESH_CONCURRENCY', Joi.number().integer().min(1).max(10_000)),
   };
 }
 

@@ -2,8 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { TokenStatus } from '../oauth/token-status';
 
-export type RefreshOutcome = 'success' | 'dead_grant' | 'failure';
-const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'dead_grant', 'failure'];
+export type RefreshOutcome = 'success' | 'dead_grant' | 'failure' | 'throttled';
+const REFRESH_OUTCOMES: RefreshOutcome[] = ['success', 'dead_grant', 'failure', 'throttled'];
+
+/** One provider's pacing as this process sees it, read at scrape time from memory. */
+export interface PacingReading {
+  provider: string;
+  maxRate: number | null;
+  rate: number | null;
+  queued: number;
+  throttling: boolean;
+}
 export type DeliveryOutcome = 'sent' | 'retry' | 'failed';
 const DELIVERY_OUTCOMES: DeliveryOutcome[] = ['sent', 'retry', 'failed'];
 
@@ -94,8 +103,71 @@ export class MetricsService {
     collect: (): void => this.checkerStalled.set(this.checkerStalledSource() ? 1 : 0),
   });
 
+  private pacingSource: () => PacingReading[] = () => [];
+  private readonly oldestDue = new Map<string, number>();
+
+  readonly refreshBudget: Gauge = new Gauge({
+    name: 'token_health_provider_refresh_budget',
+    help: 'Refresh requests per second the provider allows, all replicas together (configured or preset; -1 when unlimited)',
+    labelNames: ['provider'],
+    registers: [this.registry],
+    collect: (): void => {
+      for (const reading of this.pacingSource()) this.refreshBudget.set({ provider: reading.provider }, reading.maxRate ?? -1);
+    },
+  });
+
+  readonly refreshRate: Gauge = new Gauge({
+    name: 'token_health_provider_refresh_rate',
+    help: 'Refresh requests per second in force now, lowered by throttling and raised as answers come back (-1 when unlimited)',
+    labelNames: ['provider'],
+    registers: [this.registry],
+    collect: (): void => {
+      for (const reading of this.pacingSource()) this.refreshRate.set({ provider: reading.provider }, reading.rate ?? -1);
+    },
+  });
+
+  readonly refreshQueue: Gauge = new Gauge({
+    name: 'token_health_provider_refresh_queue',
+    help: 'Refreshes of this process waiting for a permit of the provider budget',
+    labelNames: ['provider'],
+    registers: [this.registry],
+    collect: (): void => {
+      for (const reading of this.pacingSource()) this.refreshQueue.set({ provider: reading.provider }, reading.queued);
+    },
+  });
+
+  readonly providerThrottling: Gauge = new Gauge({
+    name: 'token_health_provider_throttling',
+    help: '1 while the provider keeps throttling refreshes despite pacing (not an outage), else 0',
+    labelNames: ['provider'],
+    registers: [this.registry],
+    collect: (): void => {
+      for (const reading of this.pacingSource()) this.providerThrottling.set({ provider: reading.provider }, reading.throttling ? 1 : 0);
+    },
+  });
+
+  readonly oldestDueAge: Gauge = new Gauge({
+    name: 'token_health_provider_oldest_due_age_seconds',
+    help: "Seconds since the most urgent token this process's cycle claimed became due, 0 when the cycle has none waiting",
+    labelNames: ['provider'],
+    registers: [this.registry],
+    collect: (): void => {
+      const now = Date.now();
+      for (const [provider, dueAt] of this.oldestDue) this.oldestDueAge.set({ provider }, dueAt > 0 ? Math.max(0, (now - dueAt) / 1000) : 0);
+    },
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  observePacing(source: () => PacingReading[]): void {
+    this.pacingSource = source;
+  }
+
+  /** When the most urgent claimed token of the provider became due (0: none waiting). */
+  recordOldestDue(provider: string, dueAt: number): void {
+    this.oldestDue.set(provider, dueAt);
   }
 
   // A counter series born at 1 shows no increase() to Prometheus: starting it at 0 makes the first failure count.

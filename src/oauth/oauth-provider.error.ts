@@ -5,8 +5,10 @@ export enum OAuthProviderErrorCode {
   DeadGrant = 'DEAD_GRANT',
   /** Our OAuth application is misconfigured (wrong client id/secret): an operator must fix it. */
   Configuration = 'CONFIGURATION',
-  /** Network fault, timeout, 5xx, throttling, malformed answer: may succeed later. */
+  /** Network fault, timeout, 5xx, malformed answer: may succeed later. */
   Transient = 'TRANSIENT',
+  /** The provider asked us to slow down (429, 503 with Retry-After, a rate-limit answer): says nothing about the token. */
+  Throttled = 'THROTTLED',
 }
 
 /**
@@ -29,5 +31,9 @@ export class OAuthProviderError extends FeatureError<OAuthProviderErrorCode> {
 
   get isTransient(): boolean {
     return this.code === OAuthProviderErrorCode.Transient;
+  }
+
+  get isThrottled(): boolean {
+    return this.code === OAuthProviderErrorCode.Throttled;
   }
 }

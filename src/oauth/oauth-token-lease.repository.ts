@@ -46,8 +46,22 @@ export interface RefreshResult {
   verdict: StatusVerdict;
   /** The provider was asked (counts against its rate limit). */
   attempted: boolean;
+  /** The provider throttled the request: the stored verdict stands, the lease is given back and the token re-queued. */
+  throttled?: { retryAfterSeconds?: number };
   /** Present when the provider issued a new token set. */
   tokenSet?: ProviderTokenSet;
+}
+
+/** Which providers' tokens a claim takes: one provider's queue, or every provider but the listed ones. */
+export interface ClaimLane {
+  provider?: string;
+  except?: string[];
+}
+
+const IN_LANE = `(CAST(:laneProvider AS varchar) IS NULL OR provider = :laneProvider) AND NOT (provider = ANY(CAST(:laneExcept AS varchar[])))`;
+
+function laneValues(lane: ClaimLane): Record<string, unknown> {
+  return { laneProvider: lane.provider ?? null, laneExcept: lane.except ?? [] };
 }
 
 type LeasedRow = Pick<
@@ -90,17 +104,17 @@ export class OAuthTokenLeaseRepository {
   }
 
   /** Leases up to `limit` tokens of this cycle that need a provider refresh, most urgent first. */
-  async claimDue(cycleStart: Date, scope: CheckScope, policy: CheckPolicy, limit: number): Promise<LeasedToken[]> {
+  async claimDue(cycleStart: Date, scope: CheckScope, policy: CheckPolicy, limit: number, lane: ClaimLane = {}): Promise<LeasedToken[]> {
     const [sql, params] = namedSql(
       `UPDATE oauth_tokens t SET health_check_lease_until = ${NEW_LEASE}
        FROM (SELECT id FROM oauth_tokens
-              WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}
+              WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE} AND ${IN_LANE}
               ORDER BY ${DUE_AT}, id
               LIMIT :limit
               FOR UPDATE SKIP LOCKED) claimed
        WHERE t.id = claimed.id
        RETURNING ${LEASED_COLUMNS}`,
-      { ...sweepValues(cycleStart, scope, policy), leaseSeconds: policy.leaseSeconds, limit },
+      { ...sweepValues(cycleStart, scope, policy), ...laneValues(lane), leaseSeconds: policy.leaseSeconds, limit },
     );
     const [rows] = await this.reserved.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken);
@@ -110,11 +124,11 @@ export class OAuthTokenLeaseRepository {
    * How many tokens of this cycle still need a refresh and are not leased, counting rows that
    * another transaction holds locked right now (a claim skips those).
    */
-  async countUnclaimed(cycleStart: Date, scope: CheckScope, policy: CheckPolicy): Promise<number> {
+  async countUnclaimed(cycleStart: Date, scope: CheckScope, policy: CheckPolicy, lane: ClaimLane = {}): Promise<number> {
     const [sql, params] = namedSql(
       `SELECT count(*)::int AS n FROM oauth_tokens
-        WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE}`,
-      sweepValues(cycleStart, scope, policy),
+        WHERE ${CLAIMABLE} AND NOT ${ATTEMPTED_RECENTLY} AND NOT ${DEAD_GRANT_RESTING} AND ${IN_SCOPE_NOT_CHECKED} AND ${LEASE_FREE} AND ${IN_LANE}`,
+      { ...sweepValues(cycleStart, scope, policy), ...laneValues(lane) },
     );
     const [{ n }] = await this.reserved.query<{ n: number }[]>(sql, params);
     return n;
@@ -130,6 +144,17 @@ export class OAuthTokenLeaseRepository {
     );
     const [rows] = await manager.query<[LeasedRow[], number]>(sql, params);
     return rows.map(toLeasedToken)[0];
+  }
+
+  /** Gives leases back without a result (throttled refreshes: the tokens are claimed again later). */
+  async releaseAll(tokens: Pick<LeasedToken, 'id' | 'leaseUntil'>[]): Promise<void> {
+    if (tokens.length === 0) return;
+    await this.reserved.query(
+      `UPDATE oauth_tokens t SET health_check_lease_until = NULL
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS o(id, lease_until)
+        WHERE t.id = o.id AND t.health_check_lease_until = o.lease_until`,
+      [tokens.map((token) => token.id), tokens.map((token) => token.leaseUntil)],
+    );
   }
 
   /** Gives a lease back without a result (nothing was done). */

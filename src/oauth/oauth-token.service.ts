@@ -142,7 +142,12 @@ export class OAuthTokenService implements BeforeApplicationShutdown {
   }
 
   private async refreshAndStore(leased: LeasedToken, source = TokenEventSource.Access): Promise<RefreshResult> {
-    const result = await this.refresher.refresh(leased);
+    const result = await this.refresher.refresh(leased, 'first');
+    if (result.throttled) {
+      // The provider throttled us, not the token: its stored verdict stands and its lease goes back.
+      await this.leases.release(leased);
+      return result;
+    }
     // The status change is recorded in the history under its cause (the trigger reads the tag).
     const outcome = await writeWithRetry(
       () => this.leases.writeResults([result], (manager) => this.events.tagSource(manager, source)),

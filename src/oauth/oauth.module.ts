@@ -22,6 +22,8 @@ import { TokenReencryptionSweeper } from './token-reencryption.sweeper';
 import { StoredKeyCheck } from './stored-key-check';
 import { TokenRegistrationService } from './token-registration.service';
 import { TokenHistoryModule } from '../token-history/token-history.module';
+import { RefreshBudgetRepository } from './pacing/refresh-budget.repository';
+import { RefreshPacingService } from './pacing/refresh-pacing.service';
 
 @Module({
   imports: [MetricsModule, TokenHistoryModule, OAuthReportsModule],
@@ -52,6 +54,8 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
       },
     },
     ClientConfigService,
+    RefreshBudgetRepository,
+    RefreshPacingService,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,
     OAuthTokenLeaseRepository,
@@ -71,6 +75,7 @@ import { TokenHistoryModule } from '../token-history/token-history.module';
     TokenCipher,
     OAuthProviderRegistry,
     ClientConfigService,
+    RefreshPacingService,
     OAuthReportsModule,
     OAuthTokenRepository,
     OAuthTokenFleetRepository,

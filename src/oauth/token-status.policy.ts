@@ -139,6 +139,9 @@ export function verdictForFailure(error: unknown): StatusVerdict & { error: stri
       return { status: TokenStatus.RefreshFailed, error: `${CONFIGURATION_ERROR_PREFIX}: ${error.message}` };
     case OAuthProviderErrorCode.Transient:
       return { status: TokenStatus.RefreshFailed, error: `Refresh failed, will retry: ${error.message}` };
+    // Only reached when a throttle outlives every re-queue (the checker keeps the stored verdict before that).
+    case OAuthProviderErrorCode.Throttled:
+      return { status: TokenStatus.RefreshFailed, error: `Refresh throttled by the provider, will retry: ${error.message}` };
     default:
       return assertNever(error.code);
   }

@@ -1,7 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { WorkInFlight } from '../common/work-in-flight';
-import { LeasedToken, OAuthTokenLeaseRepository } from '../oauth/oauth-token-lease.repository';
+import { ClaimLane, LeasedToken, OAuthTokenLeaseRepository, RefreshResult } from '../oauth/oauth-token-lease.repository';
+import { OAuthProviderRegistry } from '../oauth/oauth-provider.registry';
+import { RefreshPacingService } from '../oauth/pacing/refresh-pacing.service';
+import { LaneWork, RefreshLane } from './refresh-lane';
+import { PacingPriority } from '../oauth/pacing/provider-pacer';
 import { OAuthTokenSweepRepository } from '../oauth/oauth-token-sweep.repository';
 import { RefreshResultWriter } from '../oauth/refresh-result.writer';
 import { DatabaseClock } from '../database/database-clock';
@@ -26,8 +30,10 @@ const MIN_CLAIM = 200;
 const LOCKED_RETRIES = 50;
 const LOCKED_RETRY_MS = 100;
 const MAX_CLAIM = 1000;
-/** The next claim is taken only when the previous one is done. */
-export const CLAIMS_IN_FLIGHT = 1;
+/** A token throttled this many times in one cycle keeps its verdict until the next cycle. */
+const MAX_REQUEUES = 20;
+/** Claims (one provider's lane at a time mostly) and the pacing's permit grants, on the reserved pool. */
+export const CLAIMS_IN_FLIGHT = 2;
 
 export interface CycleOptions {
   /** Asked for now (API, host code): checks every token in scope, even one checked a moment ago. */
@@ -55,6 +61,8 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
     private readonly readability: TokenReadabilityRepository,
     private readonly clock: DatabaseClock,
     private readonly metrics: MetricsService,
+    private readonly providers: OAuthProviderRegistry,
+    private readonly pacing: RefreshPacingService,
   ) {}
 
   /**
@@ -80,7 +88,8 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
     // The sweep touches only tokens no refresh is for, in short batches, so it runs beside the
     // refreshes (which mostly wait on the provider): the cycle takes the longer of the two, not their sum.
     const [refreshes, sweep] = await Promise.allSettled([
-      this.refreshDue(startedAt, scope, policy),
+      // A check asked for one client's connections goes before the sweep within the provider budgets.
+      this.refreshDue(startedAt, scope, policy, options.onDemand && scope.clientId !== undefined ? 'first' : 'sweep'),
       this.sweep.classifyWithoutProviderCall(startedAt, scope, policy),
     ]);
     if (refreshes.status === 'rejected') throw refreshes.reason;
@@ -108,77 +117,76 @@ export class CheckCycleRunner implements BeforeApplicationShutdown {
 
   // A row locked by another transaction is skipped by the claim, not gone: the cycle waits
   // for it (briefly) instead of leaving a due token unchecked.
-  private async claimNext(startedAt: Date, scope: CheckScope, policy: CheckPolicy, limit: number): Promise<LeasedToken[]> {
+  private async claimNext(startedAt: Date, scope: CheckScope, policy: CheckPolicy, limit: number, lane: ClaimLane): Promise<LeasedToken[]> {
     for (let attempt = 0; ; attempt++) {
-      const claimed = await this.leases.claimDue(startedAt, scope, policy, limit);
+      const claimed = await this.leases.claimDue(startedAt, scope, policy, limit, lane);
       if (claimed.length > 0 || attempt >= LOCKED_RETRIES) return claimed;
-      if ((await this.leases.countUnclaimed(startedAt, scope, policy)) === 0) return claimed;
+      if ((await this.leases.countUnclaimed(startedAt, scope, policy, lane)) === 0) return claimed;
       await new Promise((resolve) => setTimeout(resolve, LOCKED_RETRY_MS));
     }
   }
 
-  private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy) {
+  private async refreshDue(startedAt: Date, scope: CheckScope, policy: CheckPolicy, priority: PacingPriority) {
     const concurrency = this.config.tokenHealth.concurrency;
     // Each claim walks the due index from its start, so a few larger claims cost less than many small ones;
     // the queue is refilled once it holds less than one round of work, so a replica does not hoard tokens.
     const claimSize = Math.min(MAX_CLAIM, Math.max(2 * concurrency, MIN_CLAIM));
     const writer = new RefreshResultWriter(this.leases, () => this.stopping);
-    const queue: LeasedToken[] = [];
-    const counts = { refreshed: 0, failed: 0 };
-    let exhausted = false;
-    let claiming: Promise<void> | undefined;
-    let claimError: unknown;
-
-    // Keeps about one round of work queued ahead, so workers never wait for a claim in lock-step.
-    const refill = (): Promise<void> | undefined => {
-      if (exhausted || claiming || queue.length >= concurrency) return claiming;
-      claiming = this.claimNext(startedAt, scope, policy, claimSize)
-        .then(
-          (tokens) => {
-            if (tokens.length === 0) exhausted = true;
-            queue.push(...tokens);
-          },
-          (error: unknown) => {
-            // Claimed nothing; the cycle ends after the work in hand and reports the fault.
-            claimError = error;
-            exhausted = true;
-          },
-        )
-        .finally(() => (claiming = undefined));
-      return claiming;
+    const providers = this.providers.names();
+    const work = (provider?: string): LaneWork => ({
+      claim: (lane, limit) => this.claimNext(startedAt, scope, policy, limit, lane),
+      refresh: (token) => this.refresher.refresh(token, priority).catch((error: unknown) => failedResult(token, error)),
+      requeue: (token) => this.leases.releaseAll([token]),
+      store: (result) => writer.add(result),
+      stopping: () => this.stopping,
+      claimed: (tokens) => provider && this.metrics.recordOldestDue(provider, dueAt(tokens[0], policy)),
+    });
+    // Claim only what the budget can serve within half a lease, so claimed tokens never wait past it.
+    const sizeFor = (provider: string) => () => {
+      const rate = this.pacing.rateOf(provider);
+      return rate === null ? claimSize : Math.max(1, Math.min(claimSize, Math.floor((rate * policy.leaseSeconds) / 2)));
     };
-    const next = async (): Promise<LeasedToken | undefined> => {
-      // Claimed but not started at shutdown: their leases expire and another process takes them.
-      if (this.stopping) return undefined;
-      while (queue.length === 0 && !exhausted) await refill();
-      const token = queue.shift();
-      void refill();
-      return token;
-    };
-
-    const worker = async () => {
-      for (let token = await next(); token !== undefined; token = await next()) {
-        const result = await this.refresher.refresh(token).catch((error: unknown) => ({
-          id: token.id,
-          clientId: token.clientId,
-          provider: token.provider,
-          leaseUntil: token.leaseUntil,
-          presentedRefreshToken: token.sealedRefreshToken,
-          attempted: true,
-          verdict: verdictForFailure(error),
-        }));
-        if (isWorking(result.verdict.status)) counts.refreshed++;
-        else counts.failed++;
-        writer.add(result);
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    // A check asked for now answers now: a throttled refresh keeps the stored verdict instead of waiting out pauses.
+    const requeues = priority === 'first' ? 0 : MAX_REQUEUES;
+    const lanes = [
+      ...providers.map((provider) => new RefreshLane({ provider }, concurrency, sizeFor(provider), work(provider), isWorkingResult, requeues)),
+      // Tokens of a provider this process does not know: each gets its configuration error.
+      new RefreshLane({ except: providers }, 1, () => claimSize, work(), isWorkingResult, requeues),
+    ];
+    await Promise.all(lanes.map((lane) => lane.run()));
+    for (const provider of providers) this.metrics.recordOldestDue(provider, 0);
     await writer.drained();
+    const claimError = lanes.find((lane) => lane.claimError !== undefined)?.claimError;
     if (claimError !== undefined) {
       const error = claimError instanceof Error ? claimError : new Error('Claiming tokens failed');
       this.logger.error(`Claiming tokens for a refresh failed: ${error.message}`);
       throw error;
     }
-    return counts;
+    return lanes.reduce((sum, lane) => ({ refreshed: sum.refreshed + lane.counts.refreshed, failed: sum.failed + lane.counts.failed }), {
+      refreshed: 0,
+      failed: 0,
+    });
   }
+}
+
+function isWorkingResult(result: RefreshResult): boolean {
+  return isWorking(result.verdict.status);
+}
+
+function failedResult(token: LeasedToken, error: unknown): RefreshResult {
+  return {
+    id: token.id,
+    clientId: token.clientId,
+    provider: token.provider,
+    leaseUntil: token.leaseUntil,
+    presentedRefreshToken: token.sealedRefreshToken,
+    attempted: true,
+    verdict: verdictForFailure(error),
+  };
+}
+
+// When the token entered its refresh window (or now, for one without an access token).
+function dueAt(token: LeasedToken, policy: CheckPolicy): number {
+  if (!token.hasAccessToken || !token.tokenExpiry) return Date.now();
+  return token.tokenExpiry.getTime() - policy.expiryWindowMinutes * 60_000;
 }

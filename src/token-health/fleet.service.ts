@@ -13,6 +13,7 @@ import { CheckRun, checkRunOf } from './check-run';
 import { FleetCursor } from './fleet-cursor';
 import { ProviderOutage, ProviderOutageSource } from './provider-outage.source';
 import { TokenCountsService } from './token-counts.service';
+import { RefreshPacingService } from '../oauth/pacing/refresh-pacing.service';
 import { TokenHealthReport } from './token-health-report';
 
 export const MAX_PAGE_SIZE = 100;
@@ -40,6 +41,15 @@ export interface FleetSummary {
   alertChannels: string[];
   /** Connections not healthy right now (invalid, refresh failed or expiring). */
   unhealthy: number;
+  throttling: ProviderThrottling[];
+}
+
+/** A provider that keeps throttling refreshes despite pacing: not an outage, the refreshes just run slower. */
+export interface ProviderThrottling {
+  provider: string;
+  /** Refresh requests per second in force now. */
+  rate: number | null;
+  message: string;
 }
 
 /** What the fleet API and the admin console read: pages, counts, summary, history. Input is validated here. */
@@ -53,6 +63,7 @@ export class FleetService {
     private readonly outages: ProviderOutageSource,
     private readonly stats: CheckCycleStats,
     private readonly alerting: AlertIntake,
+    private readonly pacing: RefreshPacingService,
   ) {}
 
   /** One page after `after` (or before `before`, for going back); neither: the first page. */
@@ -86,7 +97,14 @@ export class FleetService {
   }
 
   async summary(): Promise<FleetSummary> {
-    const [counts, outages] = await Promise.all([this.counts.counts(), this.outages.openOutages()]);
+    const [counts, outages, budgets] = await Promise.all([this.counts.counts(), this.outages.openOutages(), this.pacing.states()]);
+    const throttling = budgets
+      .filter((budget) => budget.throttling)
+      .map((budget) => ({
+        provider: budget.key,
+        rate: budget.rate,
+        message: `${budget.key} is throttling us; refreshes are running at ${budget.rate === null ? 'an unknown rate' : `${Number(budget.rate.toFixed(1))}/s`}`,
+      }));
     const byStatus = Object.values(TokenStatus).map((status) => ({
       status,
       count: counts.filter((row) => row.status === status).reduce((sum, row) => sum + row.count, 0),
@@ -100,6 +118,7 @@ export class FleetService {
       outages,
       alertChannels: this.alerting.channelNames,
       unhealthy: byStatus.filter((row) => row.status !== TokenStatus.Healthy).reduce((sum, row) => sum + row.count, 0),
+      throttling,
     };
   }
 

@@ -11,6 +11,7 @@ const summary = (overrides: Partial<FleetSummary> = {}): FleetSummary => ({
   outages: [],
   alertChannels: ['slack'],
   unhealthy: 0,
+  throttling: [],
   ...overrides,
 });
 const view = (overrides: Partial<FleetView> = {}): FleetView => ({
@@ -25,6 +26,14 @@ const view = (overrides: Partial<FleetView> = {}): FleetView => ({
 describe('fleetPage', () => {
   it('shows no banner without provider outages', () => {
     expect(fleetPage(view())).not.toContain('role="alert"');
+  });
+
+  it('shows a throttling provider apart from an outage, with its rate', () => {
+    const message = 'zoho is throttling us; refreshes are running at 12/s';
+    const page = fleetPage(view({ summary: summary({ throttling: [{ provider: 'zoho', rate: 12, message }] }) }));
+
+    expect(page).toContain(`Provider throttling: ${message}.`);
+    expect(page).not.toContain('Provider outage');
   });
 
   it('shows a banner per open provider outage', () => {

@@ -35,6 +35,7 @@ export function fleetPage(view: FleetView): string {
   return layout(
     { title: 'Connections', base: view.base, logoutCsrf: view.logoutCsrf },
     html`<h1>Connections</h1>
+${summary.throttling.map((throttle) => html`<div class="banner" role="status">Provider throttling: ${throttle.message}.</div>`)}
 ${summary.outages.map(
   (outage) => html`<div class="banner" role="alert">Provider outage: ${outage.provider} has been failing since ${timeAgo(outage.since, now)}
 (${outage.failures} failed refreshes). Connections of ${outage.provider} are not alerted one by one meanwhile.</div>`,

@@ -32,6 +32,17 @@ export class ProviderOutageDto {
   failures!: number;
 }
 
+export class ProviderThrottlingDto {
+  @ApiProperty()
+  provider!: string;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Refresh requests per second in force now' })
+  rate!: number | null;
+
+  @ApiProperty()
+  message!: string;
+}
+
 export class SummaryDto {
   @ApiProperty({ type: 'integer' })
   total!: number;
@@ -53,4 +64,10 @@ export class SummaryDto {
 
   @ApiProperty({ type: 'integer', description: 'Connections not healthy right now' })
   unhealthy!: number;
+
+  @ApiProperty({
+    type: [ProviderThrottlingDto],
+    description: 'Providers that keep throttling refreshes despite pacing (not outages), empty when none',
+  })
+  throttling!: ProviderThrottlingDto[];
 }

@@ -12,7 +12,6 @@ export interface HttpTokenClientOptions {
   /** Total attempts, the first one included. */
   maxAttempts: number;
   baseBackoffMs?: number;
-  maxRetryAfterSeconds?: number;
   maxBodyBytes?: number;
   /** Kept-alive connections per provider origin; sized from the refresh concurrency. Default 10. */
   connections?: number;
@@ -28,7 +27,7 @@ export interface PostFormExtras {
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: OAuthProviderError; retryable: boolean };
 
-const { Transient, Configuration } = OAuthProviderErrorCode;
+const { Transient, Configuration, Throttled } = OAuthProviderErrorCode;
 const MAX_BACKOFF_MS = 10_000;
 const MAX_PROVIDER_TEXT = 200;
 // How much of each error text field is read at all; what lies beyond never reaches a message.
@@ -45,11 +44,11 @@ const BODY_TOO_LARGE = Symbol('body too large');
 
 /**
  * The HTTP half of every token-endpoint adapter: form POST, per-attempt timeout, capped body,
- * JSON parsing and retries of infrastructure faults. What an answer *means* is the adapter's call.
+ * JSON parsing and retries of infrastructure faults; a throttle (429, 503 with Retry-After) is returned
+ * at once, classified. What an answer *means* is the adapter's call.
  */
 export class HttpTokenClient {
   private readonly baseBackoffMs: number;
-  private readonly maxRetryAfterSeconds: number;
   private readonly maxBodyBytes: number;
   private readonly sleep: (ms: number) => Promise<void>;
   // One pool of kept-alive connections per origin: a refresh reuses a socket instead of a TCP handshake each time.
@@ -58,7 +57,6 @@ export class HttpTokenClient {
   constructor(private readonly options: HttpTokenClientOptions) {
     this.agent = new Agent({ connections: options.connections ?? 10, keepAliveTimeout: KEEP_ALIVE_MS, keepAliveMaxTimeout: KEEP_ALIVE_MS });
     this.baseBackoffMs = options.baseBackoffMs ?? 250;
-    this.maxRetryAfterSeconds = options.maxRetryAfterSeconds ?? 5;
     this.maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -70,9 +68,8 @@ export class HttpTokenClient {
     for (let attempt = 1; ; attempt++) {
       const outcome = await this.attempt(url, body, target, classify, extra.headers ?? {}, secrets);
       if (outcome.ok) return outcome.value;
-      const waitMs = outcome.retryable && attempt < this.options.maxAttempts ? this.delayBeforeRetry(attempt, outcome.error) : undefined;
-      if (waitMs === undefined) throw finalError(outcome.error, attempt, secrets);
-      await this.sleep(waitMs);
+      if (!outcome.retryable || attempt >= this.options.maxAttempts) throw finalError(outcome.error, attempt, secrets);
+      await this.sleep(backoffBefore(attempt, this.baseBackoffMs));
     }
   }
 
@@ -117,9 +114,15 @@ export class HttpTokenClient {
     }
     // Cleaned and redacted before anything is described or classified; what is cut here leaves under 12 characters of a secret.
     const json = cleanErrorText(parseJson(text), secrets);
+    const retryAfter = retryAfterSeconds(status, response.headers);
+    // A throttle is not retried here: the caller's pacing waits it out for every request to this provider.
+    if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+      const detail = json === MALFORMED ? '' : `: ${describeProviderError(json)}`;
+      return failure(Throttled, `${where}${detail}`, false, retryAfter);
+    }
     if (infrastructureFault) {
       const detail = json === MALFORMED ? '' : `: ${describeProviderError(json)}`;
-      return failure(Transient, `${where}${detail}`, true, retryAfterSeconds(status, response.headers));
+      return failure(Transient, `${where}${detail}`, true);
     }
     if (status >= 300 && status < 400) {
       return failure(Configuration, `${where}: unexpected redirect; check the accounts server URL`, false);
@@ -139,16 +142,12 @@ export class HttpTokenClient {
     }
     return failure(Transient, `${target}: network error (${networkErrorCode(error)})`, true);
   }
+}
 
-  /** Undefined means "do not retry": the provider asked for a longer pause than a caller should block for. */
-  private delayBeforeRetry(attempt: number, error: OAuthProviderError): number | undefined {
-    if (error.retryAfterSeconds !== undefined) {
-      return error.retryAfterSeconds <= this.maxRetryAfterSeconds ? error.retryAfterSeconds * 1000 : undefined;
-    }
-    // Equal jitter: half the exponential step is fixed, half random, so parallel refreshes spread out.
-    const step = Math.min(MAX_BACKOFF_MS, this.baseBackoffMs * 2 ** (attempt - 1));
-    return step / 2 + Math.random() * (step / 2);
-  }
+// Equal jitter: half the exponential step is fixed, half random, so parallel refreshes spread out.
+function backoffBefore(attempt: number, baseBackoffMs: number): number {
+  const step = Math.min(MAX_BACKOFF_MS, baseBackoffMs * 2 ** (attempt - 1));
+  return step / 2 + Math.random() * (step / 2);
 }
 
 /** `error: error_description` of an OAuth error answer, cut short and flattened so it is safe to log. */

@@ -23,6 +23,8 @@ export interface CatalogEntry {
   credentials?: OAuthClientCredentials;
   scopes: string[];
   accountsServers: AccountsServers;
+  /** Refresh requests per second and in flight, all replicas together: `<P>_MAX_REFRESH_*`, else the preset's. */
+  refreshBudget: { maxRate?: number; maxConcurrency?: number };
 }
 
 const catalogs = new WeakMap<AppConfig, Promise<CatalogEntry[]>>();
@@ -66,6 +68,10 @@ async function resolveEntry(settings: OAuthProviderSettings, config: AppConfig):
     credentials: clientId && clientSecret ? { clientId, clientSecret } : undefined,
     scopes: settings.scopes ?? zohoApp?.scopes ?? preset?.defaultScopes ?? (discovered ? defaultOidcScopes(discovered) : []),
     accountsServers: zoho ? zohoDataCentres(config) : singleServer(definition, settings.envPrefix),
+    refreshBudget: {
+      maxRate: settings.maxRefreshRate ?? preset?.refreshBudget?.maxRate,
+      maxConcurrency: settings.maxRefreshConcurrency ?? preset?.refreshBudget?.maxConcurrency,
+    },
   };
 }
 

@@ -4,7 +4,7 @@ import { describeProviderError } from './http-token-client';
 import { stringField } from './oauth2-wire';
 import { ErrorRule } from './presets/provider-preset';
 
-const { DeadGrant, Configuration, Transient } = OAuthProviderErrorCode;
+const { DeadGrant, Configuration, Transient, Throttled } = OAuthProviderErrorCode;
 
 // What RFC 6749 §5.2 says, after a preset had its say.
 const RFC6749_RULES: ErrorRule[] = [
@@ -16,7 +16,8 @@ const RFC6749_RULES: ErrorRule[] = [
  * Reads a token endpoint's error answer through a provider's error table. The
  * message names the provider and the reason, never what we sent.
  */
-export function classifyTokenError(body: unknown, title: string, rules: readonly ErrorRule[]): OAuthProviderError {
+export function classifyTokenError(answer: unknown, title: string, rules: readonly ErrorRule[]): OAuthProviderError {
+  const body = flattenErrorShape(answer);
   const detail = describeProviderError(body);
   const rule = [...rules, ...RFC6749_RULES].find((candidate) => matches(candidate, body));
   if (!rule) {
@@ -35,6 +36,8 @@ export function classifyTokenError(body: unknown, title: string, rules: readonly
       );
     case Transient:
       return new OAuthProviderError(Transient, `${title} ${rule.reason} (${detail})`);
+    case Throttled:
+      return new OAuthProviderError(Throttled, `${title} ${rule.reason} (${detail})`);
     default:
       return assertNever(rule.verdict);
   }
@@ -47,4 +50,18 @@ function matches(rule: ErrorRule, body: unknown): boolean {
   }
   if (rule.description && !rule.description.test(stringField(body, 'error_description') ?? stringField(body, 'message') ?? '')) return false;
   return Boolean(rule.error || rule.fields || rule.description);
+}
+
+// Google's API-style errors nest the reason ({"error":{"errors":[{"reason":…}]}}), Salesforce's REST
+// errors come as an array ([{"errorCode":…,"message":…}]): both are read as a flat {error, error_description}.
+function flattenErrorShape(body: unknown): unknown {
+  const first: unknown = Array.isArray(body) ? body[0] : body;
+  if (typeof first !== 'object' || first === null) return first;
+  const record = first as Record<string, unknown>;
+  if (typeof record.errorCode === 'string') return { ...record, error: record.errorCode, error_description: record.message };
+  const nested = record.error;
+  if (typeof nested !== 'object' || nested === null) return record;
+  const inner = nested as { errors?: { reason?: unknown; message?: unknown }[]; status?: unknown; message?: unknown };
+  const reason = inner.errors?.[0]?.reason ?? inner.status;
+  return { ...record, error: typeof reason === 'string' ? reason : undefined, error_description: inner.errors?.[0]?.message ?? inner.message };
 }

@@ -109,7 +109,7 @@ describe(ZohoProvider.name, () => {
       expect(error.message).toContain('check the OAuth app credentials');
     });
 
-    it('reports the Access Denied throttle as transient without retrying', async () => {
+    it('reports the Access Denied throttle as throttled without retrying', async () => {
       await serve((res) =>
         json(res, 200, {
           error: 'Access Denied',
@@ -119,7 +119,7 @@ describe(ZohoProvider.name, () => {
 
       const error = await failureOf(sut.refresh(aRefreshRequest()));
 
-      expect(error.code).toBe(OAuthProviderErrorCode.Transient);
+      expect(error.code).toBe(OAuthProviderErrorCode.Throttled);
       expect(error.message).toContain('throttling');
       expect(server.requests).toHaveLength(1);
     });

@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
 import { TokenStatus } from '../../oauth/token-status';
 import { CheckRunModel } from './check-run.model';
 import { TokenStatusGql } from './token-status.enum';
@@ -36,6 +36,18 @@ export class ProviderOutageModel {
   failures!: number;
 }
 
+@ObjectType('ProviderThrottling')
+export class ProviderThrottlingModel {
+  @Field(() => String)
+  provider!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Refresh requests per second in force now, all replicas together' })
+  rate!: number | null;
+
+  @Field(() => String, { description: 'e.g. "zoho is throttling us; refreshes are running at 12/s"' })
+  message!: string;
+}
+
 @ObjectType('TokenHealthSummary')
 export class TokenHealthSummaryModel {
   @Field(() => Int)
@@ -60,4 +72,6 @@ export class TokenHealthSummaryModel {
 
   @Field(() => Int, { description: 'Connections not healthy right now' })
   unhealthy!: number;
+  @Field(() => [ProviderThrottlingModel], { description: 'Providers that keep throttling refreshes despite pacing (not outages), empty when none' })
+  throttling!: ProviderThrottlingModel[];
 }

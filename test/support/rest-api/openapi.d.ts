@@ -272,6 +272,12 @@ export interface components {
             since: string;
             failures: number;
         };
+        ProviderThrottlingDto: {
+            provider: string;
+            /** @description Refresh requests per second in force now */
+            rate: number | null;
+            message: string;
+        };
         SummaryDto: {
             total: number;
             /** @description Every status, zeros included */
@@ -285,6 +291,8 @@ export interface components {
             alertChannels: string[];
             /** @description Connections not healthy right now */
             unhealthy: number;
+            /** @description Providers that keep throttling refreshes despite pacing (not outages), empty when none */
+            throttling: components["schemas"]["ProviderThrottlingDto"][];
         };
         ApiKeyDto: {
             /** @description Public id, also the part after `thk_` in the key; logs name a key by it */

@@ -20,5 +20,11 @@ export const GOOGLE_PRESET: ProviderPreset = {
       reason: 'revoked by the user, expired (6 months unused, or 7 days for an app in Testing mode), or ended by a password change',
     },
     { verdict: OAuthProviderErrorCode.Configuration, error: ['deleted_client'], reason: 'the OAuth client was deleted' },
+    // HTTP 403 with a rate-limit reason, per user or per project.
+    {
+      verdict: OAuthProviderErrorCode.Throttled,
+      error: ['rateLimitExceeded', 'userRateLimitExceeded', 'RESOURCE_EXHAUSTED', 'rate_limit_exceeded'],
+      reason: 'is rate-limiting token requests',
+    },
   ],
 };

@@ -13,6 +13,8 @@ export const HUBSPOT_PRESET: ProviderPreset = {
   scopeSeparator: ' ',
   authorizeParams: {},
   clientAuth: 'client_secret_post',
+  // OAuth apps: 100 requests per 10 seconds per app and account (HubSpot's API usage guidelines).
+  refreshBudget: { maxRate: 10 },
   errorRules: [
     {
       verdict: OAuthProviderErrorCode.DeadGrant,
@@ -24,5 +26,7 @@ export const HUBSPOT_PRESET: ProviderPreset = {
       fields: { status: ['BAD_CLIENT_ID', 'BAD_CLIENT_SECRET', 'BAD_REDIRECT_URI'] },
       reason: 'HubSpot does not know this app or its redirect URL',
     },
+    // Besides HTTP 429, HubSpot names its rate limits in the answer.
+    { verdict: OAuthProviderErrorCode.Throttled, fields: { errorType: ['RATE_LIMIT'] }, reason: 'is rate-limiting this app' },
   ],
 };

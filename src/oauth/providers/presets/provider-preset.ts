@@ -55,4 +55,6 @@ export interface ProviderPreset {
   apiDomainField?: string;
   /** Documented per-refresh-token limit on token requests; absent when the provider documents none (docs/providers.md). */
   tokenRequestLimit?: TokenRequestLimit;
+  /** The documented limit on refresh requests (docs/providers.md cites each); absent: none documented, adaptive only. */
+  refreshBudget?: { maxRate?: number; maxConcurrency?: number };
 }

@@ -5,7 +5,7 @@ import { HttpTokenClient } from '../http-token-client';
 import { createProviderAdapter } from '../provider-adapter.factory';
 import { loadProviderCatalog } from '../provider-catalog';
 
-const { DeadGrant, Configuration, Transient } = OAuthProviderErrorCode;
+const { DeadGrant, Configuration, Transient, Throttled } = OAuthProviderErrorCode;
 
 // Error answers as the providers document them (sources in docs/providers.md), each
 // sent over HTTP to the adapter the preset configures, through the real config parse.
@@ -43,8 +43,20 @@ const DOCUMENTED_ANSWERS: [provider: string, status: number, body: object, expec
     'zoho',
     200,
     { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' },
-    Transient,
+    Throttled,
   ],
+  [
+    'zoho',
+    400,
+    { error: 'Access Denied', error_description: 'You have made too many requests continuously. Please try again after some time.' },
+    Throttled,
+  ],
+  ['google', 403, { error: { code: 403, errors: [{ reason: 'rateLimitExceeded', message: 'Rate Limit Exceeded' }] } }, Throttled],
+  ['google', 403, { error: { code: 403, errors: [{ reason: 'userRateLimitExceeded', message: 'User Rate Limit Exceeded' }] } }, Throttled],
+  ['hubspot', 429, { status: 'error', message: 'You have reached your secondly limit.', errorType: 'RATE_LIMIT' }, Throttled],
+  ['hubspot', 400, { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT' }, Throttled],
+  ['microsoft', 429, { error: 'throttled' }, Throttled],
+  ['salesforce', 403, [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }], Throttled],
 ];
 
 function aadsts(error: string, code: number, text: string): object {

@@ -29,5 +29,7 @@ export const SALESFORCE_PRESET: ProviderPreset = {
       description: /expired access\/refresh token|inactive user|inactive organization|authentication failure|hasn't approved this consumer/i,
       reason: 'the refresh token expired or was revoked (5-grant limit, refresh-token policy), or the user or org is inactive',
     },
+    // The org's API request limit (REST shape) or the token endpoint's own rate limit.
+    { verdict: OAuthProviderErrorCode.Throttled, error: ['REQUEST_LIMIT_EXCEEDED', 'rate_limit_exceeded'], reason: 'is rate-limiting requests' },
   ],
 };

@@ -26,7 +26,7 @@ export const ZOHO_PRESET: ProviderPreset = {
       error: ['invalid_client', 'invalid_client_secret'],
       reason: "the OAuth app must belong to this accounts server's data centre",
     },
-    // Zoho throttles with this "error" value rather than with HTTP 429.
-    { verdict: OAuthProviderErrorCode.Transient, error: ['Access Denied'], reason: 'is throttling token requests' },
+    // Zoho throttles with this "error" value (HTTP 200 or 400) rather than with HTTP 429.
+    { verdict: OAuthProviderErrorCode.Throttled, error: ['Access Denied'], reason: 'is throttling token requests' },
   ],
 };
