@@ -168,7 +168,7 @@ describe('the built server on DATABASE_URL', () => {
       'providers: zoho (app credentials set), google (no app credentials)',
       'alert channels: slack',
       expect.stringMatching(/^schedule: "0 \*\/30 \* \* \*"; next cycles at (\S+)T00:00:00\.000Z and (\S+)T00:00:00\.000Z$/),
-      'concurrency: 10 provider refreshes; database pool: 10 connections',
+      'concurrency: 10 provider refreshes; database pool: 11 connections',
     ]);
     expect(warnings(server.logs())).toEqual(
       expect.arrayContaining([
