@@ -9,13 +9,12 @@ import { useSecretScan } from '../support/secret-scan';
 
 const scan = useSecretScan();
 
+// Throttling answers are not faults of a token (its verdict stands): test/faults/throttled-provider.e2e-spec.ts.
 const MISBEHAVIOUR: Record<string, FakeResponse> = {
   hangs: { hang: true },
   resets: { reset: true },
   html: { status: 200, body: '<html><body>Service temporarily unavailable</body></html>' },
   huge: { status: 200, body: `{"junk":"${'x'.repeat(10 * 1024 * 1024)}"}` },
-  throttled: { status: 429, headers: { 'retry-after': '3600' }, body: {} },
-  'access-denied': { status: 200, body: { error: 'Access Denied', error_description: 'You have made too many requests continuously.' } },
 };
 
 interface GraphqlBody<TData> {
