@@ -56,9 +56,10 @@ describe('rotated refresh tokens while API load saturates the serving pool', () 
       ...env,
       DATABASE_POOL_SIZE: String(RESERVED_CONNECTIONS + SERVING),
       TOKEN_HEALTH_ENABLED: 'true',
-      // The stall check allows two intervals: above the serving pool's 5 s acquire timeout, which the
-      // alerts after each cycle (on the serving pool) may wait out while it is saturated.
-      TOKEN_HEALTH_CRON: '*/5 * * * * *',
+      // The stall check allows two intervals: well above the serving pool's 5 s acquire timeout, which
+      // the outage evaluation and alerts after each cycle (on the serving pool) may wait out, more than
+      // once, while it is saturated.
+      TOKEN_HEALTH_CRON: '*/10 * * * * *',
     });
     locker = new Client({ connectionString: database.url });
     await locker.connect();
