@@ -1,4 +1,4 @@
-// The environment every app process of a bench gets (CONTRACT "Configuration").
+// The environment every app process of a bench gets.
 import { randomBytes } from 'node:crypto';
 
 // One key per bench run: the seed encrypts with it and every app process decrypts with it.

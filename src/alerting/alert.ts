@@ -3,7 +3,7 @@ import { AlertSeverity } from '../common/alert-severity';
 // The Alert port speaks in severities; they live in the shared kernel because configuration names one too.
 export { AlertSeverity, severityAtLeast } from '../common/alert-severity';
 
-/** What happened, as named on the webhook wire (CONTRACT "Webhook channel"); digests are for people only. */
+/** What happened, as named on the webhook wire; digests are for people only. */
 export type AlertEventType =
   'token.unhealthy' | 'token.reminder' | 'token.recovered' | 'provider.outage' | 'provider.misconfigured' | 'provider.recovered' | 'digest';
 

@@ -75,7 +75,7 @@ export interface ValidatedEnv {
 }
 
 /**
- * Every variable of ../shared/CONTRACT.md with its default. Unknown variables
+ * Every variable the service reads, with its default. Unknown variables
  * are allowed (the environment holds much more than ours).
  */
 export const envSchema = Joi.object<ValidatedEnv, true>({

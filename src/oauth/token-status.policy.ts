@@ -5,7 +5,7 @@ import { OAuthTokenError } from './oauth-token.errors';
 import { TokenStatus } from './token-status';
 
 /**
- * The status rules of CONTRACT.md in one place, as pure functions of a token's
+ * The status rules in one place, as pure functions of a token's
  * stored facts. The single-token path (hand-out, registration) calls them
  * directly; the set-wise SQL of a cycle applies the same rules to many rows at
  * once and is held to these functions by a table-driven spec over the same rows.
@@ -126,7 +126,7 @@ export function needsRefreshBeforeHandOut(facts: Pick<TokenFacts, 'hasAccessToke
   return facts.tokenExpiry !== null && facts.tokenExpiry.getTime() <= now.getTime() + HAND_OUT_MARGIN_MS;
 }
 
-/** Maps a failed refresh to the token's status (CONTRACT "Status rules"). */
+/** Maps a failed refresh to the token's status. */
 export function verdictForFailure(error: unknown): StatusVerdict & { error: string } {
   if (OAuthTokenError.isUnreadable(error)) return { status: TokenStatus.RefreshFailed, error: UNREADABLE_TOKEN_ERROR };
   if (!(error instanceof OAuthProviderError)) {

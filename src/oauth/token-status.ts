@@ -1,4 +1,4 @@
-/** Values of `oauth_tokens.token_status` (CONTRACT.md "Status rules"). */
+/** Values of `oauth_tokens.token_status`. */
 export enum TokenStatus {
   Healthy = 'healthy',
   Expiring = 'expiring',

@@ -48,7 +48,7 @@ export class CheckCycleStats {
 
   /**
    * Stalled: the schedule runs, its first cycle was due, and no cycle completed
-   * within two intervals (CONTRACT /health).
+   * within two intervals.
    */
   isStalled(now = new Date()): boolean {
     if (this.intervalMs === undefined || !this.scheduleStartedAt) return false;

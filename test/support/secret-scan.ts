@@ -29,7 +29,7 @@ import { ChildProcess } from 'node:child_process';
 const FRAGMENT = 12;
 // Shorter values are matched whole; below this they are too common to mean anything.
 const MIN_SECRET = 8;
-// Names of variables whose values are secrets (CONTRACT configuration + additions).
+// Names of variables whose values are secrets.
 // The shape of an API key (src/auth/api-key-secret.ts), whole.
 const API_KEY = /(?<![A-Za-z0-9_-])thk_[0-9a-f]{10}_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 const SECRET_VARIABLE =

@@ -8,7 +8,7 @@ import { WebhookSigner } from './webhook-signer';
 
 const ERROR_BODY_MAX_CHARS = 100;
 
-/** The JSON a receiver gets (CONTRACT "Webhook channel"). */
+/** The JSON a receiver gets. */
 interface WebhookEvent {
   type: string;
   timestamp: string;
