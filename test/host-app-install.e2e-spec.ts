@@ -1,4 +1,4 @@
-// The README's one install line for a host app: every package the example host app imports or
+// The one install line of docs/embedding.md for a host app: every package the example host app imports or
 // has loaded by name, and every peer of token-health, at versions this repo's own ranges accept.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +21,9 @@ const LOADED_BY_NAME = ['@nestjs/platform-express', '@as-integrations/express5',
 
 const ours = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as Manifest;
 
-/** `name@version` words of the first `npm install` line in the README's "Use it in your app" section. */
+/** `name@version` words of the first `npm install` line in docs/embedding.md. */
 function readmeInstallLine(): Map<string, string | undefined> {
-  const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  const readme = readFileSync(join(REPO, 'docs', 'embedding.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Use it in your app'));
   const line = section.split('\n').find((text) => text.startsWith('npm install '));
   const words = line!.split('#')[0].trim().split(/\s+/).slice(2);
@@ -52,7 +52,7 @@ function importedByExample(): string[] {
   return [...names];
 }
 
-describe("README's install line for a host app", () => {
+describe('the install line of docs/embedding.md for a host app', () => {
   const installed = readmeInstallLine();
 
   it('names every package the example host app imports or has loaded, and every peer of token-health', () => {

@@ -299,8 +299,8 @@ describe('examples/host-app with the packed token-health tarball', () => {
     expect(Object.keys(document.paths).every((path) => path.startsWith('/api/v1/'))).toBe(true);
   });
 
-  it("is configured in the README by the example's own module file", () => {
-    const readme = readFileSync(join(REPO, 'README.md'), 'utf8');
+  it("is configured in docs/embedding.md by the example's own module file", () => {
+    const readme = readFileSync(join(REPO, 'docs', 'embedding.md'), 'utf8');
     const module = readFileSync(join(HOST_APP, 'src', 'app.module.ts'), 'utf8');
 
     expect(readme).toContain('```ts\n' + module + '```');
